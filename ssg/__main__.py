@@ -1,0 +1,5 @@
+"""`python -m ssg` runs the command line."""
+
+from ssg.cli import main
+
+main()

@@ -1,0 +1,205 @@
+"""The site configuration: schema, defaults and validation of `site.yml`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ssg.errors import Problem, error
+from ssg.fields import FieldReader, describe
+from ssg.frontmatter import field_line, load_yaml
+
+DEFAULT_PERMALINK = "/{year}/{month}/{day}/{slug}/"
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
+KNOWN_KEYS = (
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "permalink",
+    "per_page",
+    "related_count",
+    "publisher",
+    "social",
+    "menu",
+    "output",
+    "copyright",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    name: str
+    logo: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Validated settings from `site.yml`, with defaults filled in."""
+
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    permalink: str = DEFAULT_PERMALINK
+    per_page: int = 10
+    related_count: int = 4
+    publisher: Publisher = field(default_factory=lambda: Publisher(""))
+    social: dict[str, str] = field(default_factory=dict)
+    menu: tuple[MenuItem, ...] = ()
+    output: str = "public"
+    copyright: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of `base_url`, always starting and ending with '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of `base_url`, without the path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+def normalize_base_url(value: str) -> str:
+    """Make sure a base URL ends with '/'."""
+    return value if value.endswith("/") else value + "/"
+
+
+def load_config(path: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+    """Read and validate `site.yml`; returns (None, problems) when it cannot be used."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        hint = "run ssg from the site's folder, or pass --config path/to/site.yml"
+        return None, [error("site configuration not found", name, hint=hint)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [error(f"cannot read site configuration: {exc}", name)]
+    data, problems = load_yaml(text, name)
+    if problems:
+        return None, problems
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        msg = f"expected a mapping of settings, got {describe(data)}"
+        return None, [error(msg, name, 1, hint="write settings as 'key: value' lines")]
+    if base_url:
+        data = {**data, "base_url": base_url}
+    return parse_config(data, name, text)
+
+
+def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | None, list[Problem]]:
+    """Validate a parsed `site.yml` mapping."""
+    reader = FieldReader(data, name, lambda key: field_line(text, key, first_line=1))
+    reader.unknown_keys(KNOWN_KEYS, "setting")
+    title = reader.text("title", required=True) or ""
+    base_url = reader.text("base_url", required=True) or "/"
+    if reader.present("base_url") and not re.match(r"^https?://[^/]+", base_url):
+        reader.fail(
+            "base_url",
+            f"expected an absolute URL like https://example.org/ or https://example.org/news/, "
+            f"got {describe(base_url)}",
+        )
+    timezone = reader.text("timezone", "UTC") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.fail(
+            "timezone",
+            f"expected an IANA time zone name, got {describe(timezone)}",
+            "for example Asia/Ho_Chi_Minh, Europe/Paris or UTC",
+        )
+        timezone = "UTC"
+    permalink = reader.text("permalink", DEFAULT_PERMALINK) or DEFAULT_PERMALINK
+    _check_permalink(reader, permalink)
+    config = SiteConfig(
+        title=title,
+        base_url=normalize_base_url(base_url),
+        description=reader.text("description", "") or "",
+        language=reader.text("language", "en") or "en",
+        timezone=timezone,
+        permalink=permalink,
+        per_page=reader.integer("per_page", 10),
+        related_count=reader.integer("related_count", 4, minimum=0),
+        publisher=_publisher(reader, title),
+        social=_social(reader),
+        menu=_menu(reader),
+        output=reader.text("output", "public") or "public",
+        copyright=reader.text("copyright", "") or "",
+    )
+    return config, reader.problems
+
+
+def _check_permalink(reader: FieldReader, pattern: str) -> None:
+    names = re.findall(r"{([^}]*)}", pattern)
+    unknown = [n for n in names if n not in PERMALINK_FIELDS]
+    if unknown:
+        reader.fail(
+            "permalink",
+            f"unknown placeholder {{{unknown[0]}}} in {describe(pattern)}",
+            f"use {', '.join('{' + n + '}' for n in PERMALINK_FIELDS)}",
+        )
+    if "slug" not in names:
+        reader.fail("permalink", f"pattern must contain {{slug}}, got {describe(pattern)}")
+    if not pattern.startswith("/") or not (pattern.endswith("/") or pattern.endswith(".html")):
+        reader.fail(
+            "permalink",
+            f"expected a path starting with '/' and ending with '/' or '.html', "
+            f"got {describe(pattern)}",
+            "for example /{year}/{month}/{slug}/",
+        )
+
+
+def _publisher(reader: FieldReader, title: str) -> Publisher:
+    data = reader.mapping("publisher")
+    if data is None:
+        return Publisher(title)
+    sub = reader.child("publisher", data)
+    sub.unknown_keys(("name", "logo", "url"), "publisher setting")
+    return Publisher(sub.text("name", title) or title, sub.text("logo"), sub.text("url"))
+
+
+def _social(reader: FieldReader) -> dict[str, str]:
+    data = reader.mapping("social")
+    if data is None:
+        return {}
+    sub = reader.child("social", data)
+    out = {}
+    for key in data:
+        value = sub.text(str(key))
+        if value:
+            out[str(key)] = value
+    return out
+
+
+def _menu(reader: FieldReader) -> tuple[MenuItem, ...]:
+    items = []
+    for index, item in enumerate(reader.items("menu")):
+        if not isinstance(item, dict):
+            reader.fail(f"menu.{index}", f"expected title and url, got {describe(item)}")
+            continue
+        sub = reader.child(f"menu.{index}", item)
+        sub.unknown_keys(("title", "url"), "menu setting")
+        title, url = sub.text("title", required=True), sub.text("url", required=True)
+        if title and url:
+            items.append(MenuItem(title, url))
+    return tuple(items)

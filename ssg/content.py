@@ -1,0 +1,247 @@
+"""Front-matter schemas: turn one source file's text into an Article, Author, Topic or Page.
+
+Pure functions: text in, a model value and a list of located problems out.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ssg import markdown
+from ssg.errors import Problem, error
+from ssg.fields import FieldReader, describe
+from ssg.frontmatter import Source, field_line, load_yaml, split
+from ssg.model import Article, Author, Correction, Image, Link, Page, Topic
+from ssg.slugs import slugify
+
+ARTICLE_FIELDS = (
+    "title",
+    "dek",
+    "authors",
+    "date",
+    "updated",
+    "dateline",
+    "topics",
+    "section",
+    "image",
+    "kind",
+    "slug",
+    "draft",
+    "expires",
+    "corrections",
+    "aliases",
+    "summary",
+)
+IMAGE_FIELDS = ("src", "alt", "caption", "credit")
+AUTHOR_FIELDS = ("name", "role", "photo", "twitter", "x", "email", "links")
+TOPIC_FIELDS = ("name", "description")
+PAGE_FIELDS = ("title", "description", "slug")
+
+
+def _front_matter(
+    path: str, text: str
+) -> tuple[Source, Mapping[str, Any] | None, FieldReader | None, list[Problem]]:
+    source, problems = split(path, text)
+    if problems:
+        return source, None, None, problems
+    data, problems = load_yaml(source.front, path, line_offset=1)
+    if problems:
+        return source, None, None, problems
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        problem = error(
+            f"front matter must be a mapping of fields, got {describe(data)}",
+            path,
+            2,
+            hint="write 'field: value' lines between the '---' fences",
+        )
+        return source, None, None, [problem]
+    reader = FieldReader(data, path, lambda key: field_line(source.front, key, first_line=2))
+    return source, data, reader, []
+
+
+def _file_slug(path: str) -> str:
+    return slugify(posixpath.splitext(posixpath.basename(path))[0])
+
+
+def _image(reader: FieldReader, key: str, value: Any, base_path: str) -> Image | None:
+    """An image given as a mapping {src, alt, caption, credit}, or a bare src string."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"src": value}
+    if not isinstance(value, Mapping):
+        reader.fail(key, f"expected src, alt, caption and credit, got {describe(value)}")
+        return None
+    sub = reader.child(key, value)
+    sub.unknown_keys(IMAGE_FIELDS, "image field")
+    src = sub.text("src", required=True)
+    if not src:
+        return None
+    caption = sub.text("caption", "") or ""
+    return Image(
+        src=src,
+        alt=sub.text("alt", "") or "",
+        caption=caption,
+        credit=sub.text("credit", "") or "",
+        caption_html=markdown.render_inline(caption, base_path) if caption else "",
+    )
+
+
+def parse_article(
+    path: str, text: str, tz: ZoneInfo, base_path: str = "/"
+) -> tuple[Article | None, list[Problem]]:
+    """Parse `content/articles/**.md` into an Article (None when it cannot be used)."""
+    source, data, reader, problems = _front_matter(path, text)
+    if reader is None or data is None:
+        return None, problems
+    reader.unknown_keys(ARTICLE_FIELDS)
+    title = reader.text("title", required=True)
+    authors = reader.text_list("authors", required=True)
+    date = reader.datetime("date", tz, required=True)
+    updated = reader.datetime("updated", tz)
+    if date and updated and updated < date:
+        reader.fail(
+            "updated",
+            f"is earlier than 'date' ({updated.isoformat()} < {date.isoformat()})",
+            "an update comes after publication: fix the date, or remove 'updated'",
+        )
+        updated = None
+    corrections = []
+    for index, item in enumerate(reader.items("corrections")):
+        key = f"corrections.{index}"
+        if not isinstance(item, Mapping):
+            reader.fail(key, f"expected a date and a text, got {describe(item)}")
+            continue
+        sub = reader.child(key, item)
+        sub.unknown_keys(("date", "text"), "correction field")
+        when, what = sub.datetime("date", tz, required=True), sub.text("text", required=True)
+        if when and what:
+            corrections.append(Correction(when, what, markdown.render_inline(what, base_path)))
+    aliases = []
+    for alias in reader.text_list("aliases"):
+        if not alias.startswith("/"):
+            reader.fail("aliases", f"expected a site path starting with '/', got {describe(alias)}")
+        else:
+            aliases.append(alias)
+    slug = reader.text("slug") or _file_slug(path)
+    if slug != slugify(slug):
+        reader.fail(
+            "slug",
+            f"expected lower-case letters, digits and hyphens, got {describe(slug)}",
+            f"try '{slugify(slug)}'",
+        )
+        slug = slugify(slug)
+    image = _image(reader, "image", data.get("image"), base_path)
+    rendered = markdown.render(source.body, path, base_path)
+    if reader.problems and any(p.is_error for p in reader.problems):
+        return None, problems + reader.problems
+    assert title is not None and date is not None
+    article = Article(
+        path=path,
+        slug=slug,
+        title=title,
+        date=date,
+        author_slugs=tuple(authors),
+        topic_names=tuple(dict.fromkeys(reader.text_list("topics"))),
+        dek=reader.text("dek", "") or "",
+        updated=updated,
+        dateline=reader.text("dateline", "") or "",
+        section=reader.text("section", "") or "",
+        kind=reader.text("kind", "News") or "News",
+        image=image,
+        draft=reader.boolean("draft"),
+        expires=reader.datetime("expires", tz),
+        corrections=tuple(corrections),
+        aliases=tuple(aliases),
+        summary=reader.text("summary", "") or rendered.first_paragraph,
+        body_html=rendered.html,
+        links=rendered.links,
+    )
+    return article, problems + reader.problems
+
+
+def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | None, list[Problem]]:
+    """Parse `content/authors/<slug>.md`; the body is the bio."""
+    source, data, reader, problems = _front_matter(path, text)
+    if reader is None or data is None:
+        return None, problems
+    reader.unknown_keys(AUTHOR_FIELDS)
+    name = reader.text("name", required=True)
+    links = []
+    for index, item in enumerate(reader.items("links")):
+        key = f"links.{index}"
+        if not isinstance(item, Mapping):
+            reader.fail(key, f"expected a title and a url, got {describe(item)}")
+            continue
+        sub = reader.child(key, item)
+        sub.unknown_keys(("title", "url"), "link field")
+        title, url = sub.text("title", required=True), sub.text("url", required=True)
+        if title and url:
+            links.append(Link(title, url))
+    handle = (reader.text("x") or reader.text("twitter") or "").lstrip("@")
+    photo = _image(reader, "photo", data.get("photo"), base_path)
+    if photo and not photo.alt and name:
+        photo = Image(photo.src, alt=f"Portrait of {name}")
+    rendered = markdown.render(source.body, path, base_path)
+    if any(p.is_error for p in reader.problems):
+        return None, problems + reader.problems
+    author = Author(
+        slug=_file_slug(path),
+        name=name or "",
+        path=path,
+        role=reader.text("role", "") or "",
+        photo=photo,
+        twitter=handle,
+        email=reader.text("email", "") or "",
+        links=tuple(links),
+        bio_html=rendered.html,
+        bio_text=rendered.first_paragraph,
+    )
+    return author, problems + reader.problems
+
+
+def parse_topic(path: str, text: str, base_path: str = "/") -> tuple[Topic | None, list[Problem]]:
+    """Parse `content/topics/<slug>.md`: a display name and a description."""
+    source, data, reader, problems = _front_matter(path, text)
+    if reader is None or data is None:
+        return None, problems
+    reader.unknown_keys(TOPIC_FIELDS)
+    name = reader.text("name", required=True)
+    description = reader.text("description", "") or ""
+    rendered = markdown.render(source.body or description, path, base_path)
+    if any(p.is_error for p in reader.problems):
+        return None, problems + reader.problems
+    topic = Topic(
+        slug=_file_slug(path),
+        name=name or "",
+        path=path,
+        description_html=rendered.html,
+        description_text=rendered.first_paragraph,
+    )
+    return topic, problems + reader.problems
+
+
+def parse_page(path: str, text: str, base_path: str = "/") -> tuple[Page | None, list[Problem]]:
+    """Parse `content/pages/*.md`: a plain page such as About."""
+    source, data, reader, problems = _front_matter(path, text)
+    if reader is None or data is None:
+        return None, problems
+    reader.unknown_keys(PAGE_FIELDS)
+    title = reader.text("title", required=True)
+    rendered = markdown.render(source.body, path, base_path)
+    if any(p.is_error for p in reader.problems):
+        return None, problems + reader.problems
+    page = Page(
+        path=path,
+        slug=reader.text("slug") or _file_slug(path),
+        title=title or "",
+        description=reader.text("description", "") or rendered.first_paragraph,
+        body_html=rendered.html,
+        links=rendered.links,
+    )
+    return page, problems + reader.problems

@@ -1,0 +1,191 @@
+"""Typed reading of YAML mappings: each accessor checks one field and records a located problem.
+
+Used for `site.yml` and for every front-matter schema, so all messages read alike:
+`field 'date': expected a date like 2019-02-28 ..., got 'yesterday'`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ssg.errors import Problem, did_you_mean, error, warning
+
+DATE_EXPECTED = "a date like 2019-02-28 or 2019-02-28T10:00:00+07:00"
+
+
+def describe(value: Any) -> str:
+    """A short, quoted rendering of a bad value for messages."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+def to_datetime(value: Any, tz: ZoneInfo) -> dt.datetime | None:
+    """Coerce a YAML date/datetime/string to an aware datetime; naive values use `tz`."""
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            result = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=tz)
+    return result
+
+
+class FieldReader:
+    """Reads fields of one mapping, collecting problems located in one file."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        path: str,
+        locate: Callable[[str], int | None],
+        prefix: str = "",
+    ):
+        self.data = data
+        self.path = path
+        self.locate = locate
+        self.prefix = prefix
+        self.problems: list[Problem] = []
+
+    def _name(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def fail(self, key: str, message: str, hint: str | None = None) -> None:
+        """Record an error on field `key`."""
+        name = self._name(key)
+        self.problems.append(error(message, self.path, self.locate(name), field=name, hint=hint))
+
+    def warn(self, key: str, message: str, hint: str | None = None) -> None:
+        """Record a warning on field `key`."""
+        name = self._name(key)
+        self.problems.append(warning(message, self.path, self.locate(name), field=name, hint=hint))
+
+    def present(self, key: str) -> bool:
+        return self.data.get(key) is not None
+
+    def required(self, key: str, what: str) -> bool:
+        """Record 'missing required field' and return False when absent or empty."""
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            name = self._name(key)
+            self.problems.append(
+                error(
+                    f"missing required field (expected {what})",
+                    self.path,
+                    self.locate(name) or 1,
+                    field=name,
+                    hint=f"add a line '{key}: ...' to the front matter",
+                )
+            )
+            return False
+        return True
+
+    def text(self, key: str, default: str | None = None, required: bool = False) -> str | None:
+        """A string field; numbers are accepted and turned into text."""
+        if required and not self.required(key, "text"):
+            return default
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(key, f"expected text, got {describe(value)}", "write a single line of text")
+            return default
+        return str(value).strip()
+
+    def boolean(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.fail(key, f"expected true or false, got {describe(value)}")
+            return default
+        return value
+
+    def integer(self, key: str, default: int, minimum: int = 1) -> int:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(key, f"expected a whole number of at least {minimum}, got {describe(value)}")
+            return default
+        return value
+
+    def text_list(self, key: str, required: bool = False) -> list[str]:
+        """A list of strings; a single string is accepted as a one-item list."""
+        if required and not self.required(key, "a name or a list of names"):
+            return []
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list of names, got {describe(value)}", "write [a, b]")
+            return []
+        out = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, str | int | float) or item == "":
+                self.fail(key, f"expected each item to be text, got {describe(item)}")
+                continue
+            out.append(str(item).strip())
+        return out
+
+    def datetime(self, key: str, tz: ZoneInfo, required: bool = False) -> dt.datetime | None:
+        if required and not self.required(key, DATE_EXPECTED):
+            return None
+        value = self.data.get(key)
+        if value is None:
+            return None
+        result = to_datetime(value, tz)
+        if result is None:
+            self.fail(key, f"expected {DATE_EXPECTED}, got {describe(value)}")
+        return result
+
+    def mapping(self, key: str) -> Mapping[str, Any] | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.fail(key, f"expected a mapping of fields, got {describe(value)}")
+            return None
+        return value
+
+    def items(self, key: str) -> list[Any]:
+        """A list of anything (each item checked by the caller)."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list, got {describe(value)}")
+            return []
+        return value
+
+    def unknown_keys(self, known: Iterable[str], what: str = "field") -> None:
+        """Warn on every key not in `known`, suggesting the closest known one."""
+        known = list(known)
+        for key in self.data:
+            if key not in known:
+                hint = did_you_mean(str(key), known) or f"known {what}s: {', '.join(known)}"
+                self.warn(str(key), f"unknown {what}, ignored", hint)
+
+    def child(self, key: str, data: Mapping[str, Any]) -> FieldReader:
+        """A reader for a nested mapping, sharing this reader's problem list."""
+        reader = FieldReader(data, self.path, self.locate, f"{self._name(key)}.")
+        reader.problems = self.problems
+        return reader

@@ -1,0 +1,123 @@
+"""Split a Markdown source into YAML front matter and body, and locate fields by line.
+
+Line numbers are computed lazily, only when a problem needs one, so the fast path
+(CSafeLoader, no node composition) stays fast on large archives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from ssg.errors import Problem, error
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source file split in two: YAML front matter text and the Markdown body."""
+
+    path: str
+    front: str
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+
+
+def split(path: str, text: str) -> tuple[Source, list[Problem]]:
+    """Split `text` at its `---` fences; a file without front matter is all body."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not (text.startswith("---\n") or text.startswith("---\r\n") or text == "---"):
+        return Source(path, "", text, 1), []
+    start = text.index("\n") + 1
+    end = _FENCE.search(text, start)
+    if end is None:
+        problem = error(
+            "front matter is not closed",
+            path,
+            1,
+            hint="end the YAML block with a line holding only '---'",
+        )
+        return Source(path, "", "", 1), [problem]
+    front = text[start : end.start()]
+    rest = text[end.end() :]
+    if rest.startswith("\r\n"):
+        rest = rest[2:]
+    elif rest.startswith("\n"):
+        rest = rest[1:]
+    body_line = front.count("\n") + 3
+    return Source(path, front, rest, body_line), []
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:
+    """Parse YAML; a syntax error becomes a located problem instead of an exception.
+
+    `line_offset` is the number of file lines before the YAML text starts.
+    """
+    if not text.strip():
+        return {}, []
+    try:
+        return yaml.load(text, Loader=_Loader), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 + line_offset if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
+        return None, [
+            error(
+                message,
+                path,
+                line,
+                hint="check indentation, and quote values that contain ': ' or start with a symbol",
+            )
+        ]
+
+
+def field_line(front: str, dotted: str, first_line: int = 2) -> int | None:
+    """The file line where a (possibly nested, dotted) key is written, or None.
+
+    `first_line` is the file line of the YAML text's first line (2 after a `---`).
+    """
+    lines = front.splitlines()
+    keys = dotted.split(".")
+    start, indent = 0, -1
+    found = None
+    for key in keys:
+        if key.isdigit():  # list index: find the n-th "- " item below the parent
+            wanted, seen = int(key), -1
+            for i in range(start, len(lines)):
+                stripped = lines[i].lstrip()
+                depth = len(lines[i]) - len(stripped)
+                if stripped and depth <= indent and i > start:
+                    break
+                if stripped.startswith("- "):
+                    seen += 1
+                    if seen == wanted:
+                        found, start, indent = i, i, depth
+                        break
+            else:
+                return _line(found, first_line)
+            continue
+        pattern = re.compile(rf"^(\s*)(?:- )?['\"]?{re.escape(key)}['\"]?\s*:")
+        for i in range(start, len(lines)):
+            match = pattern.match(lines[i])
+            if match and len(match.group(1)) > indent:
+                found, start, indent = i, i + 1, len(match.group(1))
+                break
+        else:
+            return _line(found, first_line)
+    return _line(found, first_line)
+
+
+def _line(index: int | None, first_line: int) -> int | None:
+    return None if index is None else index + first_line

@@ -1,0 +1,165 @@
+"""Markdown to HTML with markdown-it-py: CommonMark, tables, footnotes, typography, anchors.
+
+Links are rewritten while rendering: root-relative URLs get the site's base path, and
+relative links to other `.md` sources become `ssg-link:` markers that the site model
+resolves to the target's URL once every page's address is known.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ssg.slugs import slugify
+
+LINK_MARKER = "ssg-link:"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The HTML of a Markdown body, plus its first paragraph as plain text."""
+
+    html: str
+    first_paragraph: str
+    links: tuple[str, ...]  # source paths of linked .md files, as written in markers
+
+
+def rewrite_url(url: str, source_dir: str, base_path: str) -> str:
+    """Rewrite one link target: `.md` sources to markers, root-relative URLs to the base path."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("#") or not url:
+        return url
+    if parts.path.endswith(".md"):
+        if parts.path.startswith("/"):
+            target = posixpath.normpath("content" + parts.path)
+        else:
+            target = posixpath.normpath(posixpath.join(source_dir, parts.path))
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return f"{LINK_MARKER}{target}{fragment}"
+    if url.startswith("/") and not url.startswith("//"):
+        return base_path + url[1:]
+    return url
+
+
+def _rewrite_links(state: StateCore) -> None:
+    source_dir = state.env.get("source_dir", "")
+    base_path = state.env.get("base_path", "/")
+    links = state.env.setdefault("links", [])
+    for block in state.tokens:
+        for token in block.children or ():
+            attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+            if attr is None:
+                continue
+            value = token.attrGet(attr)
+            if not isinstance(value, str):
+                continue
+            new = rewrite_url(value, source_dir, base_path)
+            if new.startswith(LINK_MARKER):
+                links.append(new[len(LINK_MARKER) :].split("#")[0])
+            token.attrSet(attr, new)
+
+
+def _figures(state: StateCore) -> None:
+    """A paragraph holding only an image with a title becomes a <figure>."""
+    tokens = state.tokens
+    for i in range(len(tokens) - 2):
+        opening, inline, closing = tokens[i], tokens[i + 1], tokens[i + 2]
+        if opening.type != "paragraph_open" or inline.type != "inline" or not inline.children:
+            continue
+        children = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
+        if len(children) != 1 or children[0].type != "image" or not children[0].attrGet("title"):
+            continue
+        opening.type, opening.tag = "figure_open", "figure"
+        closing.type, closing.tag = "figure_close", "figure"
+        children[0].meta["figure"] = True
+
+
+def _render_image(self, tokens: list[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    caption = token.attrGet("title") if token.meta.get("figure") else None
+    if caption:
+        token.attrs.pop("title", None)
+    token.attrSet("alt", self.renderInlineAsText(token.children or [], options, env))
+    token.attrSet("loading", "lazy")
+    token.attrSet("decoding", "async")
+    html = f"<img{self.renderAttrs(token)}>"
+    if caption:
+        html += f"<figcaption>{escapeHtml(str(caption))}</figcaption>"
+    return html
+
+
+def _render_table_open(self, tokens: list[Token], idx: int, options, env) -> str:
+    return '<div class="table-wrap">' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_close(self, tokens: list[Token], idx: int, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The one configured markdown-it instance (built once per process)."""
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "linkify": False})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(attrs_plugin)
+    md.use(attrs_block_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    md.core.ruler.push("ssg_links", _rewrite_links)
+    md.core.ruler.push("ssg_figures", _figures)
+    renderer: RendererHTML = md.renderer  # type: ignore[assignment]
+    renderer.rules["image"] = _render_image.__get__(renderer)
+    renderer.rules["table_open"] = _render_table_open.__get__(renderer)
+    renderer.rules["table_close"] = _render_table_close.__get__(renderer)
+    return md
+
+
+def render(text: str, source_path: str = "", base_path: str = "/") -> Rendered:
+    """Render a Markdown body for the source at `source_path` (relative to the site root)."""
+    md = parser()
+    env = {"source_dir": posixpath.dirname(source_path), "base_path": base_path}
+    tokens = md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(html, _first_paragraph(tokens), tuple(env.get("links", ())))
+
+
+def render_inline(text: str, base_path: str = "/") -> str:
+    """Render one line of Markdown (captions, corrections) without a wrapping <p>."""
+    md = parser()
+    return md.renderInline(text, {"source_dir": "", "base_path": base_path})
+
+
+def _first_paragraph(tokens: list[Token]) -> str:
+    for i, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0 and i + 1 < len(tokens):
+            text = _plain_text(tokens[i + 1].children or [])
+            if text.strip():
+                return " ".join(text.split())
+    return ""
+
+
+def _plain_text(children: list[Token]) -> str:
+    out = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "footnote_ref":
+            continue
+        elif child.children:
+            out.append(_plain_text(child.children))
+    return "".join(out)

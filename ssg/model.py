@@ -1,0 +1,118 @@
+"""The content model: plain, immutable values for articles, authors, topics and pages.
+
+Parsing fills the fields that come from one file; the site model (`ssg.site`) fills
+the cross-references (`url`, resolved `authors` and `topics`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A photo: `src` is a path under `assets/` (or an absolute http(s) URL)."""
+
+    src: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    caption_html: str = ""
+    url: str = ""  # set by the site model
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def is_remote(self) -> bool:
+        return self.src.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    date: dt.datetime
+    text: str
+    text_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    slug: str
+    name: str
+    path: str = ""
+    role: str = ""
+    photo: Image | None = None
+    twitter: str = ""
+    email: str = ""
+    links: tuple[Link, ...] = ()
+    bio_html: str = ""
+    bio_text: str = ""
+    url: str = ""
+
+    @property
+    def twitter_url(self) -> str:
+        return f"https://x.com/{self.twitter}" if self.twitter else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    name: str
+    path: str = ""
+    description_html: str = ""
+    description_text: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    path: str
+    slug: str
+    title: str
+    date: dt.datetime
+    author_slugs: tuple[str, ...]
+    topic_names: tuple[str, ...] = ()
+    dek: str = ""
+    updated: dt.datetime | None = None
+    dateline: str = ""
+    section: str = ""
+    kind: str = "News"
+    image: Image | None = None
+    draft: bool = False
+    expires: dt.datetime | None = None
+    corrections: tuple[Correction, ...] = ()
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    body_html: str = ""
+    links: tuple[str, ...] = ()
+    # filled in by the site model
+    url: str = ""
+    authors: tuple[Author, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    scheduled: bool = False
+
+    @property
+    def modified(self) -> dt.datetime:
+        """The last change: `updated` when given, else the publication date."""
+        return self.updated or self.date
+
+    @property
+    def is_updated(self) -> bool:
+        return self.updated is not None and self.updated > self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    slug: str
+    title: str
+    description: str = ""
+    body_html: str = ""
+    links: tuple[str, ...] = ()
+    url: str = ""

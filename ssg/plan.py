@@ -1,0 +1,123 @@
+"""The plan: every page the site needs, as (URL, template, context) values.
+
+Planning decides *what* to write; rendering (`render_output`) turns one planned
+output into bytes. Keeping them apart lets a build render in any order or in parallel.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ssg.model import Article
+from ssg.site import Site
+
+
+@dataclass(frozen=True, slots=True)
+class Paginator:
+    """One page of a paginated listing, with links to its neighbours."""
+
+    items: tuple[Article, ...]
+    number: int
+    total: int
+    first_url: str
+
+    def url_for(self, number: int) -> str:
+        return self.first_url if number == 1 else f"{self.first_url}page/{number}/"
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.url_for(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url_for(self.number + 1) if self.number < self.total else None
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        return [(n, self.url_for(n)) for n in range(1, self.total + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file to write: its site URL, the template that renders it, and the context."""
+
+    url: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def output_path(url: str) -> str:
+    """The file path (relative to the output folder) for a site URL: pretty URLs."""
+    path = url.lstrip("/")
+    if path == "" or path.endswith("/"):
+        return path + "index.html"
+    return path
+
+
+def paginate(items: Sequence[Article], per_page: int, first_url: str) -> list[Paginator]:
+    """Split a listing into pages; an empty listing still gets one (empty) page."""
+    total = max(1, math.ceil(len(items) / per_page))
+    return [
+        Paginator(tuple(items[i * per_page : (i + 1) * per_page]), i + 1, total, first_url)
+        for i in range(total)
+    ]
+
+
+def plan(site: Site) -> list[Output]:
+    """Every page of the site, in a stable order."""
+    per_page = site.config.per_page
+    outputs: list[Output] = []
+    for pager in paginate(site.articles, per_page, "/"):
+        outputs.append(
+            Output(pager.url_for(pager.number), "home.html", {"paginator": pager, "kind": "home"})
+        )
+    for article in site.articles:
+        outputs.append(
+            Output(
+                article.url,
+                "article.html",
+                {"article": article, "related": site.related.get(article.path, ())},
+            )
+        )
+    topics = sorted(site.topics.values(), key=lambda t: t.name.casefold())
+    outputs.append(
+        Output(
+            "/topics/",
+            "topics.html",
+            {"topics": topics, "counts": {t.slug: len(site.by_topic[t.slug]) for t in topics}},
+        )
+    )
+    for topic in topics:
+        for pager in paginate(site.by_topic[topic.slug], per_page, topic.url):
+            outputs.append(
+                Output(
+                    pager.url_for(pager.number), "topic.html", {"topic": topic, "paginator": pager}
+                )
+            )
+    authors = sorted(site.authors.values(), key=lambda a: a.name.casefold())
+    outputs.append(
+        Output(
+            "/authors/",
+            "authors.html",
+            {
+                "authors": authors,
+                "counts": {a.slug: len(site.by_author.get(a.slug, ())) for a in authors},
+            },
+        )
+    )
+    for author in authors:
+        for pager in paginate(site.by_author.get(author.slug, ()), per_page, author.url):
+            outputs.append(
+                Output(
+                    pager.url_for(pager.number),
+                    "author.html",
+                    {"author": author, "paginator": pager},
+                )
+            )
+    for page in site.pages:
+        outputs.append(Output(page.url, "page.html", {"page": page}))
+    outputs.append(Output("/404.html", "404.html", {}))
+    return outputs

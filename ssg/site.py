@@ -1,0 +1,321 @@
+"""The site model: cross-references between parsed sources, checked and indexed.
+
+`build_site` takes parsed values and returns a `Site`: published articles newest first,
+authors and topics with their URLs and article lists, related articles, and every
+problem found while linking things together (unknown authors, missing images,
+duplicate URLs, links to missing pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+
+from ssg.config import SiteConfig
+from ssg.errors import Problem, error
+from ssg.frontmatter import field_line
+from ssg.markdown import LINK_MARKER
+from ssg.model import Article, Author, Image, Page, Topic
+from ssg.slugs import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to include: drafts, future-dated articles, and the clock used to decide."""
+
+    drafts: bool = False
+    future: bool = False
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Everything parsed from `content/`, before cross-referencing."""
+
+    articles: tuple[Article, ...] = ()
+    authors: tuple[Author, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    pages: tuple[Page, ...] = ()
+    fronts: dict[str, str] = field(default_factory=dict)  # path -> front matter text
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The linked site: what the planner turns into pages."""
+
+    config: SiteConfig
+    articles: tuple[Article, ...]  # published, newest first
+    authors: dict[str, Author]
+    topics: dict[str, Topic]
+    pages: tuple[Page, ...]
+    by_author: dict[str, tuple[Article, ...]]
+    by_topic: dict[str, tuple[Article, ...]]
+    related: dict[str, tuple[Article, ...]]  # article path -> related articles
+    url_of: dict[str, str]  # source path -> site URL
+
+
+def article_url(config: SiteConfig, article: Article) -> str:
+    """The article's site-relative URL from the permalink pattern."""
+    local = article.date.astimezone(config.tz)
+    return config.permalink.format(
+        year=f"{local.year:04d}",
+        month=f"{local.month:02d}",
+        day=f"{local.day:02d}",
+        slug=article.slug,
+        section=slugify(article.section) if article.section else "news",
+    )
+
+
+def topic_url(slug: str) -> str:
+    return f"/topics/{slug}/"
+
+
+def author_url(slug: str) -> str:
+    return f"/authors/{slug}/"
+
+
+def page_url(page: Page) -> str:
+    return f"/{page.slug}/"
+
+
+def asset_url(src: str) -> str:
+    """Site-relative URL of a file under `assets/` (remote URLs pass through)."""
+    if src.startswith(("http://", "https://")):
+        return src
+    return "/" + src.lstrip("/")
+
+
+def is_published(article: Article, options: BuildOptions) -> bool:
+    """Drafts, future-dated and expired articles are left out unless asked for."""
+    if article.draft and not options.drafts:
+        return False
+    if article.date > options.now and not options.future:
+        return False
+    return not (article.expires is not None and article.expires <= options.now)
+
+
+def build_site(
+    config: SiteConfig,
+    parsed: Parsed,
+    options: BuildOptions,
+    asset_files: Iterable[str],
+) -> tuple[Site, list[Problem]]:
+    """Link parsed sources into a Site and report every cross-reference problem."""
+    assets = set(asset_files)
+    problems: list[Problem] = []
+    locate = _locator(parsed.fronts)
+
+    authors = {a.slug: replace(a, url=author_url(a.slug)) for a in parsed.authors}
+    for author in authors.values():
+        if author.photo:
+            photo = _check_image(author.photo, author.path, "photo", assets, locate, problems)
+            authors[author.slug] = replace(author, photo=photo)
+    topics = {t.slug: replace(t, url=topic_url(t.slug)) for t in parsed.topics}
+
+    articles = []
+    for article in parsed.articles:
+        missing = [slug for slug in article.author_slugs if slug not in authors]
+        for slug in missing:
+            known = ", ".join(sorted(authors)) or "none: add content/authors/<slug>.md"
+            problems.append(
+                error(
+                    f"unknown author '{slug}' (known: {known})",
+                    article.path,
+                    locate(article.path, "authors"),
+                    field="authors",
+                    hint=f"create content/authors/{slug}.md, or fix the slug",
+                )
+            )
+        image = article.image
+        if image:
+            image = _check_image(image, article.path, "image", assets, locate, problems)
+        article_topics = []
+        for name in article.topic_names:
+            slug = slugify(name)
+            if slug not in topics:
+                topics[slug] = Topic(slug=slug, name=name, url=topic_url(slug))
+            article_topics.append(topics[slug])
+        articles.append(
+            replace(
+                article,
+                url=article_url(config, article),
+                image=image,
+                authors=tuple(authors[s] for s in article.author_slugs if s in authors),
+                topics=tuple(article_topics),
+                scheduled=article.date > options.now,
+            )
+        )
+
+    published = sorted(
+        (a for a in articles if is_published(a, options)),
+        key=lambda a: (a.date, a.path),
+        reverse=True,
+    )
+    pages = tuple(replace(p, url=page_url(p)) for p in parsed.pages)
+    url_of = {a.path: a.url for a in published} | {p.path: p.url for p in pages}
+    unpublished = {a.path for a in articles} - url_of.keys()
+    problems += _check_duplicate_urls(published, pages, authors, topics, locate)
+
+    published = [_resolve_links(a, url_of, unpublished, config, problems) for a in published]
+    pages = tuple(_resolve_links(p, url_of, unpublished, config, problems) for p in pages)
+
+    by_author: dict[str, list[Article]] = defaultdict(list)
+    by_topic: dict[str, list[Article]] = defaultdict(list)
+    for article in published:
+        for author in article.authors:
+            by_author[author.slug].append(article)
+        for topic in article.topics:
+            by_topic[topic.slug].append(article)
+    used_topics = {slug: topics[slug] for slug in sorted(by_topic)}
+
+    site = Site(
+        config=config,
+        articles=tuple(published),
+        authors=authors,
+        topics=used_topics,
+        pages=pages,
+        by_author={slug: tuple(items) for slug, items in by_author.items()},
+        by_topic={slug: tuple(items) for slug, items in by_topic.items()},
+        related=related_articles(published, by_topic, config.related_count),
+        url_of=url_of,
+    )
+    return site, problems
+
+
+def _locator(fronts: dict[str, str]):
+    def locate(path: str, key: str) -> int | None:
+        front = fronts.get(path)
+        return field_line(front, key) if front is not None else None
+
+    return locate
+
+
+def _check_image(
+    image: Image, path: str, key: str, assets: set[str], locate, problems: list[Problem]
+) -> Image:
+    if image.is_remote:
+        return replace(image, url=image.src)
+    relative = image.src.lstrip("/")
+    if relative not in assets:
+        problems.append(
+            error(
+                f"image file not found: assets/{relative}",
+                path,
+                locate(path, f"{key}.src") or locate(path, key),
+                field=f"{key}.src",
+                hint="image paths are relative to the assets/ folder, e.g. /images/photo.jpg",
+            )
+        )
+    return replace(image, url=asset_url(relative))
+
+
+def _check_duplicate_urls(articles, pages, authors, topics, locate) -> list[Problem]:
+    owners: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for article in articles:
+        owners[article.url].append((article.path, "slug"))
+        for alias in article.aliases:
+            owners[alias if alias.endswith(("/", ".html")) else alias + "/"].append(
+                (article.path, "aliases")
+            )
+    for page in pages:
+        owners[page.url].append((page.path, "slug"))
+    reserved = {"/topics/", "/authors/", "/page/", "/404.html"}
+    for page in pages:
+        if page.url in reserved or page.url.startswith(("/topics/", "/authors/", "/page/")):
+            owners[page.url].append(("(built-in page)", "slug"))
+    problems = []
+    for url, sources in owners.items():
+        if len(sources) < 2:
+            continue
+        names = sorted({p for p, _ in sources})
+        for path, key in sources:
+            if path.startswith("("):
+                continue
+            others = ", ".join(n for n in names if n != path) or path
+            problems.append(
+                error(
+                    f"output URL {url} is also produced by {others}",
+                    path,
+                    locate(path, key),
+                    field=key,
+                    hint="give one of them a different 'slug' (or date)",
+                )
+            )
+    return problems
+
+
+_MARKER = re.compile(re.escape(LINK_MARKER) + r"([^\"'#\s]+)(#[^\"'\s]*)?")
+
+
+def _resolve_links(item, url_of, unpublished, config: SiteConfig, problems: list[Problem]):
+    """Replace `ssg-link:` markers in a body with the target's URL; report dead ones."""
+    if not item.links:
+        return item
+
+    def resolve(match: re.Match) -> str:
+        target, fragment = match.group(1), match.group(2) or ""
+        url = url_of.get(target)
+        if url is None:
+            why = (
+                "is not published (draft or scheduled)"
+                if target in unpublished
+                else "does not exist"
+            )
+            problems.append(
+                error(
+                    f"link to {target} {why}",
+                    item.path,
+                    hint="link to another article with a relative path, e.g. ../2024/other-story.md",
+                )
+            )
+            return "#"
+        return config.base_path + url[1:] + fragment
+
+    return replace(item, body_html=_MARKER.sub(resolve, item.body_html))
+
+
+def related_articles(
+    articles: list[Article], by_topic: dict[str, list[Article]], count: int
+) -> dict[str, tuple[Article, ...]]:
+    """Up to `count` related articles each: most shared topics first, then newest.
+
+    Candidates sharing two or more topics come from a topic-pair index, so the work
+    stays near-linear on large archives; the rest fill in newest first from each topic.
+    """
+    if count == 0:
+        return {}
+    rank = {a.path: i for i, a in enumerate(articles)}  # 0 is newest
+    pairs: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    for article in articles:
+        slugs = sorted(t.slug for t in article.topics)
+        for pair in combinations(slugs, 2):
+            pairs[pair].append(article)
+    result = {}
+    for article in articles:
+        slugs = sorted(t.slug for t in article.topics)
+        shared: Counter[str] = Counter()
+        by_path = {}
+        for pair in combinations(slugs, 2):
+            for other in pairs[pair]:
+                if other.path != article.path:
+                    shared[other.path] += 1
+                    by_path[other.path] = other
+        # k shared topics give k*(k-1)/2 shared pairs: order by that, then newest
+        chosen = sorted(shared, key=lambda p: (-shared[p], rank[p]))[:count]
+        if len(chosen) < count:
+            taken = set(chosen) | {article.path}
+            streams = [by_topic[s] for s in slugs]
+            for other in heapq.merge(*streams, key=lambda a: rank[a.path]):
+                if other.path not in taken:
+                    chosen.append(other.path)
+                    taken.add(other.path)
+                    by_path[other.path] = other
+                    if len(chosen) == count:
+                        break
+        result[article.path] = tuple(by_path[p] for p in chosen)
+    return result

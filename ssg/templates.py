@@ -1,0 +1,120 @@
+"""The Jinja2 environment: template lookup (site layouts over the built-in theme), filters, helpers.
+
+Autoescaping is on for every template, and undefined variables are errors, so a typo
+in a template fails the build with its file and line instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ssg.config import SiteConfig
+
+THEME_DIR_CANDIDATES = (
+    Path(__file__).parent / "theme",  # installed wheel: layouts and css copied in
+    Path(__file__).parent.parent,  # source checkout / editable install
+)
+
+
+def theme_dir() -> Path:
+    """The folder holding the built-in theme's `layouts/` and `assets/css/`."""
+    for candidate in THEME_DIR_CANDIDATES:
+        if (candidate / "layouts" / "base.html").is_file():
+            return candidate
+    raise FileNotFoundError("built-in theme not found (the package is incomplete)")
+
+
+class Urls:
+    """Turns site-relative paths ('/topics/x/') into links that carry the base path."""
+
+    def __init__(self, config: SiteConfig):
+        self.base_path = config.base_path
+        self.origin = config.origin
+
+    def url(self, path: str) -> str:
+        """A root-relative link with the base path: '/topics/x/' -> '/news/topics/x/'."""
+        if path.startswith(("http://", "https://", "mailto:", "#", "//")):
+            return path
+        return self.base_path + path.lstrip("/")
+
+    def abs_url(self, path: str) -> str:
+        """An absolute URL with scheme and host, for canonical links, feeds and metadata."""
+        if path.startswith(("http://", "https://")):
+            return path
+        if path.startswith(self.base_path) and path.startswith("/"):
+            return self.origin + path
+        return self.origin + self.url(path)
+
+
+def format_date(value: dt.datetime, tz) -> str:
+    """'Nov. 20, 2026' in the site's time zone (AP month abbreviations)."""
+    local = value.astimezone(tz)
+    months = (
+        "Jan.",
+        "Feb.",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "Aug.",
+        "Sept.",
+        "Oct.",
+        "Nov.",
+        "Dec.",
+    )
+    return f"{months[local.month - 1]} {local.day}, {local.year}"
+
+
+def format_datetime(value: dt.datetime, tz) -> str:
+    """'Nov. 20, 2026, 9:30 a.m. +07' in the site's time zone."""
+    local = value.astimezone(tz)
+    hour = local.hour % 12 or 12
+    suffix = "a.m." if local.hour < 12 else "p.m."
+    zone = local.strftime("%Z")
+    return f"{format_date(value, tz)}, {hour}:{local.minute:02d} {suffix} {zone}".rstrip()
+
+
+def join_names(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def make_environment(config: SiteConfig, site_layouts: Path | None) -> jinja2.Environment:
+    """An environment that looks in the site's `layouts/` first, then the built-in theme."""
+    search = [str(site_layouts)] if site_layouts and site_layouts.is_dir() else []
+    builtin = str(theme_dir() / "layouts")
+    if builtin not in search:
+        search.append(builtin)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=jinja2.select_autoescape(("html", "xml", "htm"), default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    urls = Urls(config)
+    tz = config.tz
+    env.globals.update(
+        url=urls.url,
+        abs_url=urls.abs_url,
+        asset=lambda path: urls.url("/" + path.lstrip("/")),
+        site=config,
+    )
+    env.filters.update(
+        format_date=lambda value: format_date(value, tz),
+        format_datetime=lambda value: format_datetime(value, tz),
+        iso=lambda value: value.astimezone(tz).isoformat(),
+        join_names=join_names,
+        html=Markup,  # trusted HTML rendered from Markdown by us
+    )
+    return env
