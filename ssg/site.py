@@ -241,7 +241,7 @@ def _check_duplicate_urls(articles, pages, authors, topics, locate) -> list[Prob
                 error(
                     f"output URL {url} is also produced by {others}",
                     path,
-                    locate(path, key),
+                    locate(path, key) or locate(path, "title"),
                     field=key,
                     hint="give one of them a different 'slug' (or date)",
                 )

@@ -1,0 +1,134 @@
+"""Every kind of bad input gives one located message, exit code 1, and leaves the old output alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run, snapshot, write_site
+
+GOOD_HEADER = "---\ntitle: A story\nauthors: ana-ruiz\ndate: 2024-03-05\n"
+
+CASES = {
+    "unreadable YAML": (
+        {"content/articles/bad.md": "---\ntitle: A story\nauthors: [ana-ruiz\ndate: 2024-03-05\n---\nBody.\n"},
+        "content/articles/bad.md:4: error: invalid YAML",
+    ),
+    "missing required field": (
+        {"content/articles/bad.md": "---\ntitle: A story\ndate: 2024-03-05\n---\nBody.\n"},
+        "content/articles/bad.md:1: error: field 'authors': missing required field",
+    ),
+    "bad date": (
+        {"content/articles/bad.md": "---\ntitle: A story\nauthors: ana-ruiz\ndate: yesterday\n---\nBody.\n"},
+        "content/articles/bad.md:4: error: field 'date': expected a date like 2019-02-28 or "
+        "2019-02-28T10:00:00+07:00, got 'yesterday'",
+    ),
+    "wrong type": (
+        {"content/articles/bad.md": GOOD_HEADER + "draft: maybe\n---\nBody.\n"},
+        "content/articles/bad.md:5: error: field 'draft': expected true or false, got 'maybe'",
+    ),
+    "wrong type for topics": (
+        {"content/articles/bad.md": GOOD_HEADER + "topics:\n  a: b\n---\nBody.\n"},
+        "content/articles/bad.md:5: error: field 'topics': expected a list of names, got a mapping",
+    ),
+    "unknown author": (
+        {"content/articles/bad.md": "---\ntitle: A story\nauthors: [ana-ruiz, jdoe]\ndate: 2024-03-05\n---\nB.\n"},
+        "content/articles/bad.md:3: error: field 'authors': unknown author 'jdoe' (known: ana-ruiz, li-wei)",
+    ),
+    "missing image": (
+        {"content/articles/bad.md": GOOD_HEADER + "image:\n  src: /images/nope.jpg\n  alt: A\n---\nB.\n"},
+        "content/articles/bad.md:6: error: field 'image.src': image file not found: assets/images/nope.jpg",
+    ),
+    "updated before date": (
+        {"content/articles/bad.md": GOOD_HEADER + "updated: 2024-03-01\n---\nBody.\n"},
+        "content/articles/bad.md:5: error: field 'updated': is earlier than 'date'",
+    ),
+    "duplicate output URL": (
+        {"content/articles/again/first.md": "---\ntitle: Copy\nauthors: li-wei\ndate: 2024-03-01\n---\nB.\n"},
+        "content/articles/again/first.md:2: error: field 'slug': output URL /2024/03/01/first/ is also "
+        "produced by content/articles/first.md",
+    ),
+    "unclosed front matter": (
+        {"content/articles/bad.md": "---\ntitle: A story\n"},
+        "content/articles/bad.md:1: error: front matter is not closed",
+    ),
+    "link to a missing article": (
+        {"content/articles/bad.md": GOOD_HEADER + "---\nSee [this](nowhere.md).\n"},
+        "content/articles/bad.md: error: link to content/articles/nowhere.md does not exist",
+    ),
+    "bad config": (
+        {"site.yml": "title: T\nbase_url: https://t.example/\ntimezone: Mars/Olympus\n"},
+        "site.yml:3: error: field 'timezone': expected an IANA time zone name, got 'Mars/Olympus'",
+    ),
+    "template syntax error": (
+        {"layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n"},
+        "404.html:3: error: template syntax error",
+    ),
+    "template undefined variable": (
+        {"layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{{ nonsense.value }}\n{% endblock %}\n"},
+        "404.html:3: error: template error: 'nonsense' is undefined",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_is_reported_and_old_output_kept(tiny_site: Path, case: str):
+    assert run(tiny_site, "build").exit_code == 0
+    before = snapshot(tiny_site / "public")
+    files, expected = CASES[case]
+    write_site(tiny_site, files)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert "previous output was left untouched" in result.output
+    assert snapshot(tiny_site / "public") == before
+    leftovers = [p.name for p in tiny_site.iterdir() if p.name.startswith(".public")]
+    assert leftovers == []
+
+
+def test_all_errors_of_a_build_are_shown_together(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "content/articles/a.md": "---\ntitle: A\nauthors: nobody\ndate: 2024-03-05\n---\nB.\n",
+            "content/articles/b.md": "---\ntitle: B\nauthors: ana-ruiz\ndate: soon\n---\nB.\n",
+            "content/articles/c.md": "---\nauthors: ana-ruiz\ndate: 2024-03-05\n---\nB.\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "content/articles/a.md:3: error: field 'authors': unknown author 'nobody'" in result.output
+    assert "content/articles/b.md:4: error: field 'date'" in result.output
+    assert "content/articles/c.md:1: error: field 'title': missing required field" in result.output
+    assert "3 error(s)" in result.output
+
+
+def test_unknown_fields_warn_with_suggestion(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "content/articles/a.md": GOOD_HEADER + "datline: HANOI\n---\nBody.\n",
+            "site.yml": (tiny_site / "site.yml").read_text() + "titel: oops\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/articles/a.md:5: warning: field 'datline': unknown field, ignored "
+        "(hint: did you mean 'dateline'?)" in result.output
+    )
+    assert "site.yml:" in result.output and "field 'titel': unknown setting" in result.output
+    assert "did you mean 'title'?" in result.output
+
+
+def test_missing_config_is_a_clear_error(tmp_path: Path):
+    result = run(tmp_path, "build")
+    assert result.exit_code == 1
+    assert "site.yml: error: site configuration not found" in result.output
+
+
+def test_usage_error_exits_2(tiny_site: Path):
+    assert run(tiny_site, "build", "--no-such-flag").exit_code == 2
+    assert run(tiny_site, "frobnicate").exit_code == 2
