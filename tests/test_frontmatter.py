@@ -1,0 +1,38 @@
+"""Splitting front matter from the body, YAML errors with lines, and field line lookup."""
+
+from __future__ import annotations
+
+from ssg.frontmatter import field_line, load_yaml, split
+
+
+def test_split_returns_front_body_and_body_line():
+    source, problems = split("a.md", "---\ntitle: T\ndate: 2024-01-01\n---\nHello\n")
+    assert problems == []
+    assert source.front == "title: T\ndate: 2024-01-01\n"
+    assert source.body == "Hello\n"
+    assert source.body_line == 5
+
+
+def test_file_without_front_matter_is_all_body():
+    source, problems = split("a.md", "Just text\n")
+    assert problems == [] and source.front == "" and source.body == "Just text\n"
+
+
+def test_unclosed_front_matter_is_a_problem():
+    _, problems = split("a.md", "---\ntitle: T\n")
+    assert problems[0].format().startswith("a.md:1: error: front matter is not closed")
+
+
+def test_yaml_error_line_is_the_file_line():
+    _, problems = load_yaml("title: T\nauthors: [a\ndate: x\n", "a.md", line_offset=1)
+    assert problems[0].line == 4
+    assert "invalid YAML" in problems[0].message
+
+
+def test_field_line_finds_nested_and_list_items():
+    front = "title: T\nimage:\n  src: a.jpg\n  alt: A\ncorrections:\n  - date: 2024-01-01\n    text: x\n  - date: 2024-01-02\n    text: y\n"
+    assert field_line(front, "title") == 2
+    assert field_line(front, "image.alt") == 5
+    assert field_line(front, "corrections.1") == 9
+    assert field_line(front, "corrections.1.text") == 10
+    assert field_line(front, "missing") is None

@@ -1,0 +1,58 @@
+"""Hostile front-matter values stay text: they never become markup or break attributes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import html, run, write_site
+
+HOSTILE_TITLE = 'Mayor says "enough" <script>alert(1)</script> & leaves'
+HOSTILE_DEK = "It's <b>bold</b> \" onmouseover=\"alert(2)"
+
+
+def test_hostile_title_and_dek_are_escaped_everywhere(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "content/articles/hostile.md": f"""\
+                ---
+                title: '{HOSTILE_TITLE}'
+                dek: '{HOSTILE_DEK.replace("'", "''")}'
+                authors: ana-ruiz
+                date: 2024-03-09
+                topics: ['<img src=x onerror=alert(3)>']
+                ---
+                Body.
+                """,
+            "content/authors/ana-ruiz.md": """\
+                ---
+                name: 'Ana "The Pen" <i>Ruiz</i>'
+                role: Courts reporter
+                ---
+                Bio.
+                """,
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    out = tiny_site / "public"
+    page = out / "2024/03/09/hostile/index.html"
+    raw = page.read_text()
+    assert "<script>alert(1)" not in raw
+    assert "<b>bold</b>" not in raw
+    assert "<img src=x" not in raw
+    assert "<i>Ruiz</i>" not in raw
+    doc = html(page)
+    assert not doc.cssselect("script")
+    assert doc.cssselect("h1.headline")[0].text_content() == HOSTILE_TITLE
+    assert doc.cssselect(".dek")[0].text_content() == HOSTILE_DEK
+    assert doc.findtext(".//title").startswith(HOSTILE_TITLE)
+    assert doc.cssselect('meta[name="description"]')[0].get("content") == HOSTILE_DEK
+    for element in doc.iter():
+        assert not any(name.startswith("on") for name in element.attrib), element.attrib
+    topic_link = doc.cssselect(".story-topics a")[0]
+    assert topic_link.text_content() == "<img src=x onerror=alert(3)>"
+    assert (out / topic_link.get("href").lstrip("/") / "index.html").is_file()
+    home = html(out / "index.html")
+    assert HOSTILE_TITLE in [a.text_content() for a in home.cssselect(".card-title a")]
+    assert not home.cssselect("script")
