@@ -6,26 +6,57 @@ from pathlib import Path
 
 import yaml
 
-from conftest import run
 from ssg import __version__
+
+from conftest import run
 
 
 def test_version_and_help(tiny_site: Path):
     assert __version__ in run(tiny_site, "--version").output
-    for args in (["--help"], ["build", "--help"], ["new", "article", "--help"], ["new", "author", "--help"]):
+    for args in (
+        ["--help"],
+        ["build", "--help"],
+        ["new", "article", "--help"],
+        ["new", "author", "--help"],
+    ):
         result = run(tiny_site, *args)
         assert result.exit_code == 0 and "Usage:" in result.output
 
 
 def test_new_article_scaffold_builds_once_published(tiny_site: Path):
-    result = run(tiny_site, "new", "article", "Floods reach Can Tho", "--author", "ana-ruiz", "--topic", "Floods")
+    result = run(
+        tiny_site,
+        "new",
+        "article",
+        "Floods reach Can Tho",
+        "--author",
+        "ana-ruiz",
+        "--topic",
+        "Floods",
+    )
     assert result.exit_code == 0, result.output
     [path] = list((tiny_site / "content/articles").rglob("floods-reach-can-tho.md"))
     text = path.read_text()
     front = yaml.safe_load(text.split("---")[1])
     assert front["title"] == "Floods reach Can Tho"
-    assert front["authors"] == ["ana-ruiz"] and front["topics"] == ["Floods"] and front["draft"] is True
-    for field in ("dek", "updated", "dateline", "kind", "section", "image", "corrections", "aliases", "summary", "expires", "slug"):
+    assert (
+        front["authors"] == ["ana-ruiz"]
+        and front["topics"] == ["Floods"]
+        and front["draft"] is True
+    )
+    for field in (
+        "dek",
+        "updated",
+        "dateline",
+        "kind",
+        "section",
+        "image",
+        "corrections",
+        "aliases",
+        "summary",
+        "expires",
+        "slug",
+    ):
         assert f"# {field}:" in text, field
     assert run(tiny_site, "build", "--drafts").exit_code == 0
     assert list((tiny_site / "public").rglob("floods-reach-can-tho/index.html"))
@@ -46,5 +77,7 @@ def test_python_dash_m(tiny_site: Path):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "ssg", "--version"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "ssg", "--version"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0 and __version__ in done.stdout

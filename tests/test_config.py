@@ -8,7 +8,9 @@ from ssg.config import DEFAULT_PERMALINK, load_config, parse_config
 
 
 def test_defaults_and_base_path():
-    config, problems = parse_config({"title": "T", "base_url": "https://x.example/news"}, "site.yml")
+    config, problems = parse_config(
+        {"title": "T", "base_url": "https://x.example/news"}, "site.yml"
+    )
     assert problems == []
     assert config.base_url == "https://x.example/news/"
     assert config.base_path == "/news/"
@@ -20,7 +22,7 @@ def test_defaults_and_base_path():
 def test_bad_values_are_located(tmp_path: Path):
     path = tmp_path / "site.yml"
     path.write_text("title: T\nbase_url: example.org\nper_page: zero\npermalink: /{year}/{name}/\n")
-    config, problems = load_config(path)
+    _config, problems = load_config(path)
     messages = [p.format() for p in problems]
     assert any(":2: error: field 'base_url': expected an absolute URL" in m for m in messages)
     assert any(":3: error: field 'per_page': expected a whole number" in m for m in messages)

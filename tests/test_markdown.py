@@ -7,12 +7,16 @@ import lxml.html
 from ssg.markdown import render, rewrite_url
 
 
-def fragment(text: str, path: str = "content/articles/a.md", base: str = "/") -> lxml.html.HtmlElement:
+def fragment(
+    text: str, path: str = "content/articles/a.md", base: str = "/"
+) -> lxml.html.HtmlElement:
     return lxml.html.fragment_fromstring(render(text, path, base).html, create_parent="div")
 
 
 def test_tables_footnotes_and_typography():
-    doc = fragment('He said "yes" -- twice[^1].\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: Really.\n')
+    doc = fragment(
+        'He said "yes" -- twice[^1].\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: Really.\n'
+    )
     assert "“yes”" in doc.text_content() and "–" in doc.text_content()
     assert doc.cssselect(".table-wrap table td")
     assert doc.cssselect("section.footnotes li")
@@ -49,7 +53,9 @@ def test_markdown_links_become_markers_and_are_collected():
 
 
 def test_first_paragraph_is_plain_text():
-    assert render("A *bold* [claim](https://x.example).\n\nSecond.").first_paragraph == "A bold claim."
+    assert (
+        render("A *bold* [claim](https://x.example).\n\nSecond.").first_paragraph == "A bold claim."
+    )
 
 
 def test_rewrite_leaves_external_and_fragment_links():

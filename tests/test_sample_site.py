@@ -8,9 +8,10 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pytest
 
-from conftest import REPO, html
 from ssg.config import load_config
 from ssg.plan import output_path
+
+from conftest import REPO, html
 
 FLAGSHIP_URL_PART = "salinity-crisis"
 
@@ -52,7 +53,13 @@ def test_sample_has_the_promised_breadth(sample_build: Path):
     assert len(articles) >= 12
     assert len(authors) >= 3
     assert len(topics) >= 6
-    for page in ("index.html", "404.html", "topics/index.html", "authors/index.html", "about/index.html"):
+    for page in (
+        "index.html",
+        "404.html",
+        "topics/index.html",
+        "authors/index.html",
+        "about/index.html",
+    ):
         assert (sample_build / page).is_file(), page
 
 
@@ -65,7 +72,11 @@ def test_every_internal_link_and_image_resolves(sample_build: Path):
             if not target.is_file():
                 broken.append(f"{page.relative_to(sample_build)} -> {url}")
             fragment = urlsplit(url).fragment
-            if fragment and target.suffix == ".html" and not html(target).get_element_by_id(fragment, None):
+            if (
+                fragment
+                and target.suffix == ".html"
+                and not html(target).get_element_by_id(fragment, None)
+            ):
                 broken.append(f"{page.relative_to(sample_build)} -> {url} (missing anchor)")
     assert broken == []
 
@@ -150,7 +161,9 @@ def test_listings_are_newest_first_with_working_pagination(sample_build: Path):
 
 
 def test_drafts_and_future_articles_are_not_published(sample_build: Path):
-    titles = {html(p).cssselect("h1.headline")[0].text_content() for p in article_pages(sample_build)}
+    titles = {
+        html(p).cssselect("h1.headline")[0].text_content() for p in article_pages(sample_build)
+    }
     drafts = []
     for source in (REPO / "content/articles").rglob("*.md"):
         text = source.read_text()
@@ -159,7 +172,9 @@ def test_drafts_and_future_articles_are_not_published(sample_build: Path):
     assert drafts, "the sample should include a draft"
     home = (sample_build / "index.html").read_text()
     for source in drafts:
-        title_line = next(line for line in source.read_text().splitlines() if line.startswith("title:"))
+        title_line = next(
+            line for line in source.read_text().splitlines() if line.startswith("title:")
+        )
         title = title_line.split(":", 1)[1].strip().strip('"')
         assert title not in titles
         assert title not in home

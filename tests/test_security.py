@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import html, run, write_site
 
 HOSTILE_TITLE = 'Mayor says "enough" <script>alert(1)</script> & leaves'
-HOSTILE_DEK = "It's <b>bold</b> \" onmouseover=\"alert(2)"
+HOSTILE_DEK = 'It\'s <b>bold</b> " onmouseover="alert(2)'
 
 
 def test_hostile_title_and_dek_are_escaped_everywhere(tiny_site: Path):

@@ -70,5 +70,5 @@ def test_topics_without_files_get_pages_and_stable_slugs():
 
 
 def test_unknown_author_lists_known_ones():
-    site, problems = site_of(article("a", 1, (), author_slugs=("ana", "bob")))
+    _site, problems = site_of(article("a", 1, (), author_slugs=("ana", "bob")))
     assert [p.message for p in problems] == ["unknown author 'bob' (known: ana)"]
