@@ -25,7 +25,11 @@ RULES: dict[str, tuple[str, str]] = {
     "broken-link": ("error", "an internal link or anchor that leads nowhere"),
     "link-to-draft": ("error", "a link to a draft or scheduled article"),
     "unknown-author": ("error", "an article names an author with no content/authors file"),
-    "unknown-topic": ("warning", "an article names a topic with no content/topics file"),
+    "unknown-topic": (
+        "warning",
+        "a topic with no content/topics file that looks like a misspelt known topic "
+        "(any topic without a file when check.require_topic_files is true)",
+    ),
     "missing-alt": ("error", "a photo without alt text"),
     "missing-credit": ("error", "a photo without a credit (severity set by images.credit)"),
     "headline-length": ("warning", "a headline longer than check.headline_max characters"),
@@ -58,6 +62,7 @@ class CheckSettings:
 
     headline_max: int = 110
     image_max_bytes: int = 500_000
+    require_topic_files: bool = False
     rules: dict[str, str] = field(default_factory=dict)  # rule -> error | warning | off
 
     def level(self, rule: str) -> str:
@@ -72,7 +77,9 @@ def parse_check_settings(reader: FieldReader) -> CheckSettings:
     if data is None:
         return default
     sub = reader.child("check", data)
-    sub.unknown_keys(("headline_max", "image_max_bytes", "rules"), "check setting")
+    sub.unknown_keys(
+        ("headline_max", "image_max_bytes", "require_topic_files", "rules"), "check setting"
+    )
     levels: dict[str, str] = {}
     rules = sub.mapping("rules")
     if rules is not None:
@@ -88,6 +95,7 @@ def parse_check_settings(reader: FieldReader) -> CheckSettings:
     return CheckSettings(
         headline_max=sub.integer("headline_max", default.headline_max),
         image_max_bytes=sub.integer("image_max_bytes", default.image_max_bytes),
+        require_topic_files=sub.boolean("require_topic_files", False),
         rules=levels,
     )
 
