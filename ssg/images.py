@@ -217,7 +217,9 @@ def process(
     if crops:
         for name, rw, rh in CROP_RATIOS:
             cropped = image.crop(crop_box(image.size, (rw, rh), focus))
-            cropped = resize(cropped, settings.crop_width)
+            width = min(cropped.width, settings.crop_width)
+            exact = (width, max(1, round(width * rh / rw)))  # exact ratio despite rounding
+            cropped = cropped.resize(exact, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
             encoded = Encoded(f"{name}.{SUFFIX[fmt]}", *cropped.size, fmt, "crop")
             files.append((encoded, encode(cropped, fmt, settings.quality)))
     return files
