@@ -18,7 +18,7 @@ from pathlib import Path
 from ssg.assets import publish
 from ssg.build import asset_roots, parse_content, render_outputs, walk_assets
 from ssg.config import SiteConfig, load_config
-from ssg.errors import Problem, Severity, did_you_mean, error, unique, warning
+from ssg.errors import Problem, Severity, did_you_mean, error, unique
 from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article
@@ -244,7 +244,10 @@ def _content_rules(
         return None
 
     def add(rule: str, message: str, path: str | None, line: int | None, **kw) -> None:
-        out.append(Finding(warning(message, path, line, **kw), rule))
+        level = settings.level(rule)
+        if level != "off":
+            problem = Problem(message, path, line, severity=Severity(level), **kw)
+            out.append(Finding(problem, rule))
 
     topic_files = {t.slug for t in parsed.topics}
     by_slug: dict[str, list[Article]] = defaultdict(list)
