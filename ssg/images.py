@@ -209,11 +209,15 @@ def process(
     """
     image = open_upright(data)
     files: list[tuple[Encoded, bytes]] = []
-    for width in target_widths(image.width, settings.widths):
-        scaled = resize(image, width)
-        for out_fmt in dict.fromkeys(("WEBP", fmt)):
+    scaled = image
+    # largest first, each width scaled from the one before: much less work than
+    # scaling every width from a full-size original
+    for width in reversed(target_widths(image.width, settings.widths)):
+        scaled = resize(scaled, width)
+        for out_fmt in dict.fromkeys((fmt, "WEBP")):
             encoded = Encoded(f"{width}.{SUFFIX[out_fmt]}", *scaled.size, out_fmt, "srcset")
             files.append((encoded, encode(scaled, out_fmt, settings.quality)))
+    files.sort(key=lambda item: (item[0].width, item[0].format))
     if crops:
         for name, rw, rh in CROP_RATIOS:
             cropped = image.crop(crop_box(image.size, (rw, rh), focus))

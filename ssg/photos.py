@@ -124,6 +124,8 @@ class _Stage:
     def run(self, jobs: list[_Job]) -> None:
         """Encode every job not cached yet, in parallel."""
         todo = {job.key: job for job in jobs if job.key not in self._results}
+        if not todo:
+            return
         misses = [job for job in todo.values() if self.cache.get(job.key) is None]
         self.encoded += len(misses)
 
