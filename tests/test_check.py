@@ -261,6 +261,19 @@ def test_each_rule_fires_on_a_fixture_that_breaks_it(
     assert (severity == "error") == (code == 1)
 
 
+def test_good_links_and_anchors_pass(clean_site: Path):
+    body = (
+        "## Key facts\n\nSee [facts](#key-facts), [the first story](first.md#top), "
+        "[the courts](/topics/courts/), [a photo](/images/photo.jpg) and [home](/).\n\n"
+        "A claim.[^1]\n\n[^1]: A footnote."
+    )
+    first = (clean_site / "content/articles/first.md").read_text()
+    first = first.replace("The first paragraph", '<a id="top"></a>The first paragraph')
+    write_site(clean_site, {X: article(body=body), "content/articles/first.md": first})
+    code, report = check(clean_site)
+    assert (code, report["errors"], report["warnings"]) == (0, [], []), report
+
+
 def test_strict_turns_warnings_into_errors(clean_site: Path):
     write_site(clean_site, {X: article(extra="")})
     code, report = check(clean_site)

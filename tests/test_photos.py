@@ -292,3 +292,22 @@ def test_png_with_transparency_gets_a_jpeg_free_fallback(tiny_site: Path):
     assert all(url.endswith(".png") for url, _ in fallback)
     with PILImage.open(tiny_site / "public" / fallback[0][0].lstrip("/")) as out:
         assert out.mode == "RGBA"
+
+
+def test_front_matter_and_credit_text_cannot_break_out_of_markup(photo_site: Path):
+    evil = '"><script>alert(1)</script>'
+    text = (
+        HERO_ARTICLE.replace("alt: A red and blue test card", f"alt: '{evil}'")
+        .replace("credit: Ana Ruiz/Tiny Times", f"credit: '{evil}'")
+        .replace('{credit="Tiny Times graphics"}', '{credit="<b>bold</b>"}')
+    )
+    write_site(photo_site, {"content/articles/photo.md": text})
+    assert run(photo_site, "build").exit_code == 0
+    out = photo_site / "public"
+    for page in (out / "2024/03/04/photo/index.html", out / "index.html"):
+        doc = html(page)
+        assert not doc.cssselect("script") and not doc.cssselect(".credit b")
+    page = html(out / "2024/03/04/photo/index.html")
+    assert page.cssselect("figure.hero img")[0].get("alt") == evil
+    assert page.cssselect("figure.hero .credit")[0].text_content() == evil
+    assert page.cssselect(".story-body .credit")[1].text_content() == "<b>bold</b>"
