@@ -311,3 +311,14 @@ def test_front_matter_and_credit_text_cannot_break_out_of_markup(photo_site: Pat
     assert page.cssselect("figure.hero img")[0].get("alt") == evil
     assert page.cssselect("figure.hero .credit")[0].text_content() == evil
     assert page.cssselect(".story-body .credit")[1].text_content() == "<b>bold</b>"
+
+
+def test_only_the_top_story_photo_on_the_home_page_loads_eagerly(photo_site: Path):
+    assert run(photo_site, "build").exit_code == 0
+    home = html(photo_site / "public/index.html")
+    lead = home.cssselect(".lead picture img")[0]
+    assert lead.get("loading") is None and lead.get("fetchpriority") == "high"
+    assert "42rem" in lead.get("sizes")
+    # the same photo on a listing further down (the author page) is lazy
+    author = html(photo_site / "public/authors/ana-ruiz/index.html")
+    assert author.cssselect("picture img")[0].get("loading") == "lazy"
