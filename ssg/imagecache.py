@@ -2,7 +2,8 @@
 
 Each entry is a folder named by the hash of the source bytes and everything the
 encoding depends on; it holds the encoded files and a `manifest.json` describing
-them. A rebuild with unchanged photos reads the manifest and re-encodes nothing.
+them. A rebuild with unchanged photos reads the manifest and re-encodes nothing;
+entries no photo of the site uses any more are deleted at the end of each run.
 Writes go through a temporary folder and a rename, so an interrupted build never
 leaves a half-written entry behind.
 """
@@ -75,6 +76,17 @@ class ImageCache:
         finally:
             shutil.rmtree(temp, ignore_errors=True)
         return [(encoded, self.entry(key) / encoded.suffix) for encoded, _ in files]
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete entries not in `keep` (photos no longer used); returns how many went."""
+        if not self.folder.is_dir():
+            return 0
+        removed = 0
+        for entry in self.folder.iterdir():
+            if entry.is_dir() and not entry.name.startswith(".") and entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+        return removed
 
     def fetch(
         self, key: str, make: Callable[[], list[tuple[Encoded, bytes]]]

@@ -89,6 +89,7 @@ def process_photos(
     articles = tuple(stage.article(a) for a in parsed.articles)
     pages = tuple(stage.page(p) for p in parsed.pages)
     stage.strip_originals()
+    stage.cache.prune(stage.used)
     return PhotoResult(
         replace(parsed, articles=articles, pages=pages), stage.files, stage.problems, stage.encoded
     )
@@ -108,6 +109,7 @@ class _Stage:
         self.encoded = 0
         self._data: dict[str, bytes] = {}
         self._results: dict[str, list[tuple[Encoded, Path]] | ImageError] = {}
+        self.used: set[str] = set()  # cache keys this run needs
 
     # --- encoding -----------------------------------------------------------------
 
@@ -123,6 +125,7 @@ class _Stage:
 
     def run(self, jobs: list[_Job]) -> None:
         """Encode every job not cached yet, in parallel."""
+        self.used.update(job.key for job in jobs)
         todo = {job.key: job for job in jobs if job.key not in self._results}
         if not todo:
             return
@@ -299,6 +302,7 @@ class _Stage:
                 fmt = images.RASTER_FORMATS[PurePosixPath(asset).suffix.lower()]
                 jobs.append((asset, fmt, cache_key(data, f"strip;fmt={fmt}")))
         for asset, fmt, key in jobs:
+            self.used.add(key)
             try:
                 if self.cache.get(key) is None:
                     self.encoded += 1

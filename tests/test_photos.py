@@ -164,9 +164,13 @@ def test_second_build_does_not_re_encode(cold_photo_site: Path, monkeypatch):
     assert len(calls) == first
     assert stamps == {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     # a changed photo is encoded again, and only that one
+    entries = {p.name for p in cache.iterdir()}
     write_site(photo_site, {"assets/images/chart.png": make_photo(320, 200, "PNG")})
     assert run(photo_site, "build").exit_code == 0
     assert 0 < len(calls) - first <= 2
+    # the old chart's entry is pruned, the new one added, the rest kept
+    after = {p.name for p in cache.iterdir()}
+    assert len(after) == len(entries) and len(after & entries) == len(entries) - 1
 
 
 def test_hero_crops_on_the_model(photo_site: Path):
