@@ -167,7 +167,9 @@ def run_check(
                 Page(output.url, rendered.decode("utf-8"), path, texts.get(path or "", ""))
             )
         links = check_links(pages, files, config.origin, config.base_path)
-        findings += [Finding(p, "broken-link") for p in links]
+        # a missing photo is already reported (as bad-image) at the same place
+        reported = {(f.problem.path, f.problem.line) for f in findings if f.rule == "bad-image"}
+        findings += [Finding(p, "broken-link") for p in links if (p.path, p.line) not in reported]
 
     candidates = [a for a in raw.articles if not a.draft]
     findings += _content_rules(texts, config, raw, candidates, site.by_author, assets)

@@ -238,6 +238,36 @@ CASES = [
         1,
         "author 'gone' has no published articles",
     ),
+    (
+        "link to a missing article",
+        {X: article(body="See [gone](gone.md).")},
+        "broken-link",
+        "error",
+        X,
+        None,
+        "link to content/articles/gone.md does not exist",
+    ),
+    (
+        "damaged photo",
+        {
+            X: article(extra="dek: D.\n" + HERO.format(alt="A", credit="Us")),
+            "assets/images/photo.jpg": b"not a photo",
+        },
+        "bad-image",
+        "error",
+        X,
+        7,
+        "cannot use photo assets/images/photo.jpg",
+    ),
+    (
+        "missing photo",
+        {X: article(body="![A](/images/gone.jpg){credit=Us}")},
+        "bad-image",
+        "error",
+        X,
+        7,
+        "image file not found: assets/images/gone.jpg",
+    ),
 ]
 
 
