@@ -118,9 +118,13 @@ def open_upright(data: bytes) -> PILImage.Image:
             image = PILImage.open(io.BytesIO(data))
             image.load()
         upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, PILImage.DecompressionBombError) as exc:
+    except UnidentifiedImageError as exc:
         raise ImageError("not an image Pillow can read (expected JPEG, PNG or WebP)") from exc
-    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombWarning) as exc:
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
+        raise ImageError(
+            f"the photo has too many pixels to process safely (limit {PILImage.MAX_IMAGE_PIXELS:,})"
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"the file is damaged or truncated ({exc})") from exc
     return upright if upright is not None else image
 

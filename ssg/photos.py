@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from ssg import images
 from ssg.config import SiteConfig
-from ssg.errors import Problem, Severity, error
+from ssg.errors import Problem, Severity, error, warning
 from ssg.frontmatter import field_line
 from ssg.imagecache import ImageCache, cache_key
 from ssg.images import Encoded, ImageError
@@ -310,10 +310,16 @@ class _Stage:
                     key,
                     lambda asset=asset, fmt=fmt: [images.strip(self._read(asset), fmt)],
                 )
-            except ImageError:
-                # unreadable but referenced photos are reported above; never publish
-                # a file we could not clean
+            except ImageError as exc:
+                # never publish a file whose metadata we could not remove
                 self.files[asset] = None
+                self.problems.append(
+                    warning(
+                        f"assets/{asset} was not published: it carries metadata (EXIF, GPS) "
+                        f"and cannot be cleaned: {exc}",
+                        hint="re-export the photo as JPEG, PNG or WebP",
+                    )
+                )
                 continue
             self.files[asset] = entries[0][1]
 

@@ -74,6 +74,12 @@ def test_corrupt_file_raises_image_error():
         images.process(truncated, "JPEG", ImageSettings())
 
 
+def test_oversized_photo_is_refused_before_decoding(monkeypatch):
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 1000)
+    with pytest.raises(ImageError, match="too many pixels"):
+        images.process(make_photo(100, 100), "JPEG", ImageSettings())
+
+
 def test_has_metadata():
     assert images.has_metadata(make_photo(50, 50, gps=True))
     assert images.has_metadata(make_photo(50, 50, orientation=3))
