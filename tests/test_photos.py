@@ -326,3 +326,12 @@ def test_only_the_top_story_photo_on_the_home_page_loads_eagerly(photo_site: Pat
     # the same photo on a listing further down (the author page) is lazy
     author = html(photo_site / "public/authors/ana-ruiz/index.html")
     assert author.cssselect("picture img")[0].get("loading") == "lazy"
+
+
+def test_unreferenced_photo_with_gps_that_cannot_be_cleaned_is_not_published(photo_site: Path):
+    broken = make_photo(400, 300, gps=True)
+    write_site(photo_site, {"assets/images/unused.jpg": broken[: len(broken) // 2]})
+    result = run(photo_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "warning: assets/images/unused.jpg was not published" in result.output
+    assert not (photo_site / "public/images/unused.jpg").exists()
