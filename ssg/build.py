@@ -17,9 +17,11 @@ from pathlib import Path
 import jinja2
 
 from ssg import content
+from ssg.assets import publish
 from ssg.config import SiteConfig, load_config
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.frontmatter import split
+from ssg.photos import process_photos
 from ssg.plan import Output, output_path, plan
 from ssg.site import BuildOptions, Parsed, Site, build_site
 from ssg.templates import make_environment, theme_dir
@@ -189,11 +191,15 @@ def build(
     timer.lap("parse")
     roots = asset_roots(root)
     assets = walk_assets(roots)
+    photos = process_photos(root, config, parsed, assets)
+    parsed, problems = photos.parsed, problems + photos.problems
+    timer.lap("images")
     site, link_problems = build_site(config, parsed, options, assets)
     problems += link_problems
     timer.lap("link")
+    published = publish(assets, config.assets)
     try:
-        env = make_environment(config, root / "layouts")
+        env = make_environment(config, root / "layouts", published.manifest)
     except FileNotFoundError as exc:
         problems.append(error(str(exc)))
         raise BuildFailed(unique(problems)) from exc
@@ -214,10 +220,14 @@ def build(
         if has_errors(problems):
             raise BuildFailed(unique(problems))
         timer.lap("render")
-        for relative_path, source in assets.items():
+        files = {**published.files, **photos.files}
+        for relative_path, source in files.items():
             target = staging / relative_path
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+            if isinstance(source, bytes):
+                target.write_bytes(source)
+            elif source is not None:
+                shutil.copy2(source, target)
         timer.lap("assets")
         swap_in(staging, out_dir)
         timer.lap("write")
@@ -226,7 +236,7 @@ def build(
         raise
     warnings = [p for p in unique(problems) if not p.is_error]
     return BuildResult(
-        out_dir, len(outputs), len(outputs) + len(assets), warnings, timer.timings, site
+        out_dir, len(outputs), len(outputs) + len(files), warnings, timer.timings, site
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 
 from ssg import __version__, scaffold
 from ssg.build import build
+from ssg.check import run_check
 from ssg.config import load_config
 from ssg.errors import BuildFailed, Problem
 from ssg.site import BuildOptions
@@ -99,6 +101,44 @@ def build_command(config, output, base_url, drafts, future, debug) -> None:
     click.echo(
         f"Built {result.pages} pages ({result.files} files) into {shown}/ in {total:.2f} s ({phases})"
     )
+
+
+@cli.command("check")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="Site config file (default: ./site.yml).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Report format: text for people, json for CI bots.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for unexpected failures.")
+def check_command(config, fmt, strict, debug) -> None:
+    """Build the site in memory and report broken links, missing credits and more.
+
+    Exits 1 when any error is found (with --strict, any warning too), else 0.
+    Nothing is written to the output folder.
+    """
+    root, config_path = site_root(config)
+    try:
+        report = run_check(root, config_path, strict=strict)
+    except Exception as exc:
+        fail_unexpected(exc, debug)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        for line in report.lines():
+            color = (
+                "red" if " error: " in line or line.startswith(("Errors", "Check failed")) else None
+            )
+            click.secho(line, fg=color)
+    sys.exit(report.exit_code)
 
 
 @cli.group("new")

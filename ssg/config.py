@@ -8,9 +8,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ssg.assets import AssetSettings, parse_asset_settings
 from ssg.errors import Problem, error
 from ssg.fields import FieldReader, describe
 from ssg.frontmatter import field_line, load_yaml
+from ssg.images import ImageSettings, parse_image_settings
+from ssg.rules import CheckSettings, parse_check_settings
 
 DEFAULT_PERMALINK = "/{year}/{month}/{day}/{slug}/"
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
@@ -28,6 +31,9 @@ KNOWN_KEYS = (
     "menu",
     "output",
     "copyright",
+    "images",
+    "assets",
+    "check",
 )
 
 
@@ -61,6 +67,9 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     output: str = "public"
     copyright: str = ""
+    images: ImageSettings = field(default_factory=ImageSettings)
+    assets: AssetSettings = field(default_factory=AssetSettings)
+    check: CheckSettings = field(default_factory=CheckSettings)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -145,6 +154,9 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         menu=_menu(reader),
         output=reader.text("output", "public") or "public",
         copyright=reader.text("copyright", "") or "",
+        images=parse_image_settings(reader),
+        assets=parse_asset_settings(reader),
+        check=parse_check_settings(reader),
     )
     return config, reader.problems
 

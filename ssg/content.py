@@ -35,7 +35,7 @@ ARTICLE_FIELDS = (
     "aliases",
     "summary",
 )
-IMAGE_FIELDS = ("src", "alt", "caption", "credit")
+IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus")
 AUTHOR_FIELDS = ("name", "role", "photo", "twitter", "x", "email", "links")
 TOPIC_FIELDS = ("name", "description")
 PAGE_FIELDS = ("title", "description", "slug")
@@ -89,7 +89,25 @@ def _image(reader: FieldReader, key: str, value: Any, base_path: str) -> Image |
         caption=caption,
         credit=sub.text("credit", "") or "",
         caption_html=markdown.render_inline(caption, base_path) if caption else "",
+        focus=_focus(sub),
     )
+
+
+def _focus(reader: FieldReader) -> tuple[float, float] | None:
+    """`focus: [x, y]`, the point crops centre on, as fractions (0 to 1) of width and height."""
+    value = reader.data.get("focus")
+    if value is None:
+        return None
+    ok = isinstance(value, list) and len(value) == 2
+    ok = ok and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    if not ok or not all(0 <= v <= 1 for v in value):
+        reader.fail(
+            "focus",
+            f"expected two numbers between 0 and 1, got {describe(value)}",
+            "write focus: [0.3, 0.4] for a point 30% from the left and 40% from the top",
+        )
+        return None
+    return float(value[0]), float(value[1])
 
 
 def parse_article(

@@ -17,6 +17,16 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Rendition:
+    """One published encoding of a photo: a site-relative URL and its pixel size."""
+
+    url: str
+    width: int
+    height: int
+    mime: str
+
+
+@dataclass(frozen=True, slots=True)
 class Image:
     """A photo: `src` is a path under `assets/` (or an absolute http(s) URL)."""
 
@@ -28,6 +38,9 @@ class Image:
     url: str = ""  # set by the site model
     width: int | None = None
     height: int | None = None
+    focus: tuple[float, float] | None = None  # focal point, fractions of width and height
+    renditions: tuple[Rendition, ...] = ()  # resized copies for srcset (set by ssg.photos)
+    crops: tuple[Rendition, ...] = ()  # hero crops 16:9, 4:3, 1:1 for structured data
 
     @property
     def is_remote(self) -> bool:

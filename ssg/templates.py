@@ -7,13 +7,15 @@ in a template fails the build with its file and line instead of printing nothing
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from ssg.assets import asset_helper
 from ssg.config import SiteConfig
+from ssg.picture import picture_html
 
 THEME_DIR_CANDIDATES = (
     Path(__file__).parent / "theme",  # installed wheel: layouts and css copied in
@@ -88,8 +90,13 @@ def join_names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def make_environment(config: SiteConfig, site_layouts: Path | None) -> jinja2.Environment:
-    """An environment that looks in the site's `layouts/` first, then the built-in theme."""
+def make_environment(
+    config: SiteConfig, site_layouts: Path | None, asset_manifest: Mapping[str, str] | None = None
+) -> jinja2.Environment:
+    """An environment that looks in the site's `layouts/` first, then the built-in theme.
+
+    `asset_manifest` maps asset paths to their fingerprinted names (see ssg.assets).
+    """
     search = [str(site_layouts)] if site_layouts and site_layouts.is_dir() else []
     builtin = str(theme_dir() / "layouts")
     if builtin not in search:
@@ -107,7 +114,8 @@ def make_environment(config: SiteConfig, site_layouts: Path | None) -> jinja2.En
     env.globals.update(
         url=urls.url,
         abs_url=urls.abs_url,
-        asset=lambda path: urls.url("/" + path.lstrip("/")),
+        asset=asset_helper(asset_manifest or {}, urls.url),
+        picture=lambda image, sizes="body", **kw: picture_html(image, urls.url, sizes, **kw),
         site=config,
     )
     env.filters.update(

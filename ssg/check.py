@@ -1,0 +1,359 @@
+"""`ssg check`: build the site in memory and report what would embarrass the paper.
+
+Runs the same stages as `ssg build` (nothing is written to the output folder), keeps
+every problem the build reports, and adds editorial rules (see `ssg.rules`): broken
+links and anchors in the rendered pages, missing alt text, long headlines, missing
+deks, oversized photos, orphan authors, unknown topics, duplicate slugs. Future-dated
+articles are listed as scheduled, with the time the next one goes live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ssg.assets import publish
+from ssg.build import asset_roots, parse_content, render_outputs, walk_assets
+from ssg.config import SiteConfig, load_config
+from ssg.errors import Problem, Severity, did_you_mean, error, unique
+from ssg.frontmatter import field_line
+from ssg.linkcheck import Page, check_links
+from ssg.model import Article
+from ssg.photos import asset_of, process_photos
+from ssg.plan import plan
+from ssg.rules import classify
+from ssg.site import BuildOptions, Parsed, article_url, build_site
+from ssg.slugs import slugify
+from ssg.templates import make_environment
+
+_EMPTY_ALT = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')
+_IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]*)"')
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem and the rule that found it."""
+
+    problem: Problem
+    rule: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, **self.problem.as_dict()}
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """A future-dated article: it goes live on the first build after `date`."""
+
+    path: str
+    title: str
+    url: str
+    date: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything `ssg check` found, grouped by severity."""
+
+    findings: tuple[Finding, ...] = ()
+    scheduled: tuple[Scheduled, ...] = ()
+    pages: int = 0
+    strict: bool = False
+
+    def _severity(self, finding: Finding) -> Severity:
+        if self.strict:
+            return Severity.ERROR
+        return finding.problem.severity
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if self._severity(f) is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if self._severity(f) is Severity.WARNING]
+
+    @property
+    def next_live(self) -> Scheduled | None:
+        return self.scheduled[0] if self.scheduled else None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON report for CI bots."""
+        nxt = self.next_live
+        return {
+            "ok": not self.errors,
+            "strict": self.strict,
+            "pages": self.pages,
+            "errors": [f.as_dict() for f in self.errors],
+            "warnings": [f.as_dict() for f in self.warnings],
+            "scheduled": [
+                {"path": s.path, "title": s.title, "url": s.url, "date": s.date.isoformat()}
+                for s in self.scheduled
+            ],
+            "next_live": nxt.date.isoformat() if nxt else None,
+        }
+
+    def lines(self) -> list[str]:
+        """The text report, errors first, then warnings, then scheduled articles."""
+        out: list[str] = []
+        for title, group in (("Errors", self.errors), ("Warnings", self.warnings)):
+            if group:
+                out.append(f"{title} ({len(group)}):")
+                out += [f"  {f.problem.format()} [{f.rule}]" for f in _ordered(group)]
+        if self.scheduled:
+            nxt = self.scheduled[0]
+            out.append(
+                f"Scheduled ({len(self.scheduled)}): the next one goes live at "
+                f"{nxt.date.isoformat()}; rebuild the site then"
+            )
+            out += [f"  {s.date.isoformat()}  {s.path}  {s.title}" for s in self.scheduled]
+        verdict = "failed" if self.errors else "passed"
+        out.append(
+            f"Check {verdict}: {len(self.errors)} error(s), {len(self.warnings)} warning(s), "
+            f"{self.pages} pages checked."
+        )
+        return out
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.problem.path or "~", f.problem.line or 0, f.rule))
+
+
+def run_check(
+    root: Path,
+    config_path: Path | None = None,
+    strict: bool = False,
+    now: dt.datetime | None = None,
+) -> Report:
+    """Build the site at `root` in memory and check it; never writes the output folder."""
+    options = BuildOptions(now=now) if now else BuildOptions()
+    config, problems = load_config(config_path or root / "site.yml")
+    if config is None:
+        return Report(tuple(Finding(p, "config") for p in problems), strict=strict)
+    raw, parse_problems = parse_content(root, config)
+    assets = walk_assets(asset_roots(root))
+    photos = process_photos(root, config, raw, assets)
+    parsed = photos.parsed
+    site, site_problems = build_site(config, parsed, options, assets)
+    build_problems = unique(problems + parse_problems + photos.problems + site_problems)
+    config_name = str(config_path or root / "site.yml")
+    findings = [
+        Finding(p, "config" if p.path == config_name else classify(p)) for p in build_problems
+    ]
+
+    published = publish(assets, config.assets)
+    files = set(published.files) | {k for k, v in photos.files.items() if v is not None}
+    pages: list[Page] = []
+    texts = _source_texts(root, raw)
+    try:
+        env = make_environment(config, root / "layouts", published.manifest)
+    except FileNotFoundError as exc:
+        findings.append(Finding(error(str(exc)), "content"))
+    else:
+        for output, rendered in render_outputs(env, plan(site)):
+            if isinstance(rendered, Problem):
+                findings.append(Finding(rendered, "content"))
+                continue
+            item = output.context.get("article") or output.context.get("page")
+            path = getattr(item, "path", None)
+            pages.append(
+                Page(output.url, rendered.decode("utf-8"), path, texts.get(path or "", ""))
+            )
+        links = check_links(pages, files, config.origin, config.base_path)
+        # a missing photo is already reported (as bad-image) at the same place
+        reported = {(f.problem.path, f.problem.line) for f in findings if f.rule == "bad-image"}
+        findings += [Finding(p, "broken-link") for p in links if (p.path, p.line) not in reported]
+
+    candidates = [a for a in raw.articles if not a.draft]
+    findings += _content_rules(texts, config, raw, candidates, site.by_author, assets)
+    findings = _apply_levels(config, findings)
+    scheduled = sorted(
+        (
+            Scheduled(a.path, a.title, article_url(config, a), a.date)
+            for a in candidates
+            if a.date > options.now
+        ),
+        key=lambda s: (s.date, s.path),
+    )
+    return Report(tuple(findings), tuple(scheduled), len(pages), strict)
+
+
+def _apply_levels(config: SiteConfig, findings: list[Finding]) -> list[Finding]:
+    """Set each finding's severity from `check.rules`; errors that stop a build stay errors."""
+    out = []
+    for finding in findings:
+        level = config.check.rules.get(finding.rule)
+        if level is None:
+            out.append(finding)
+        elif level == "off":
+            if finding.problem.is_error and finding.rule in _BUILD_RULES:
+                out.append(finding)
+        elif finding.problem.is_error and finding.rule in _BUILD_RULES:
+            out.append(finding)
+        else:
+            out.append(replace(finding, problem=replace(finding.problem, severity=Severity(level))))
+    return out
+
+
+# rules whose errors come from the build itself: the site cannot be built with them
+_BUILD_RULES = {
+    "unknown-author",
+    "link-to-draft",
+    "updated-before-date",
+    "duplicate-url",
+    "bad-image",
+    "content",
+    "config",
+    "missing-credit",
+}
+
+
+def _source_texts(root: Path, parsed: Parsed) -> dict[str, str]:
+    texts = {}
+    for item in (*parsed.articles, *parsed.pages):
+        try:
+            texts[item.path] = (root / item.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            texts[item.path] = ""
+    return texts
+
+
+def _content_rules(
+    texts: dict[str, str],
+    config: SiteConfig,
+    parsed: Parsed,
+    articles: list[Article],
+    by_author: dict[str, tuple[Article, ...]],
+    assets: dict[str, Path],
+) -> list[Finding]:
+    """The editorial rules that look at content rather than at rendered pages."""
+    settings = config.check
+    out: list[Finding] = []
+
+    def locate(path: str, *keys: str) -> int | None:
+        front = parsed.fronts.get(path, "")
+        for key in keys:
+            line = field_line(front, key)
+            if line:
+                return line
+        return None
+
+    def add(rule: str, message: str, path: str | None, line: int | None, **kw) -> None:
+        level = settings.level(rule)
+        if level != "off":
+            problem = Problem(message, path, line, severity=Severity(level), **kw)
+            out.append(Finding(problem, rule))
+
+    topic_files = {t.slug for t in parsed.topics}
+    by_slug: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_slug[article.slug].append(article)
+        if len(article.title) > settings.headline_max:
+            add(
+                "headline-length",
+                f"headline is {len(article.title)} characters (limit {settings.headline_max})",
+                article.path,
+                locate(article.path, "title"),
+                field="title",
+                hint="long headlines are cut off in search results and social cards",
+            )
+        front = parsed.fronts.get(article.path, "")
+        if not article.dek and field_line(front, "summary") is None:
+            add(
+                "missing-summary",
+                "no dek or summary: social cards and search results will use the first paragraph",
+                article.path,
+                locate(article.path, "title"),
+                field="dek",
+                hint="add a one-sentence 'dek:' under the title",
+            )
+        for name in dict.fromkeys(article.topic_names):
+            slug = slugify(name)
+            if slug in topic_files:
+                continue
+            near = did_you_mean(slug, topic_files)
+            if near or settings.require_topic_files:
+                add(
+                    "unknown-topic",
+                    f"topic '{name}' has no content/topics/{slug}.md",
+                    article.path,
+                    locate(article.path, "topics"),
+                    field="topics",
+                    hint=near or f"create content/topics/{slug}.md, or fix the spelling",
+                )
+        _photo_rules(article, config, assets, locate, add, texts.get(article.path, ""))
+    for slug, group in by_slug.items():
+        urls = {article_url(config, a) for a in group}
+        if len(group) > 1 and len(urls) > 1:
+            names = ", ".join(a.path for a in group)
+            for article in group:
+                add(
+                    "duplicate-slug",
+                    f"slug '{slug}' is used by {len(group)} articles: {names}",
+                    article.path,
+                    locate(article.path, "slug", "title"),
+                    field="slug",
+                    hint="give each story its own slug so readers and editors can tell them apart",
+                )
+    for author in parsed.authors:
+        if not by_author.get(author.slug):
+            add(
+                "orphan-author",
+                f"author '{author.slug}' has no published articles",
+                author.path,
+                1,
+                hint="remove the file if they have left, or check the slug in their articles",
+            )
+    return out
+
+
+def _photo_rules(article: Article, config: SiteConfig, assets, locate, add, text: str) -> None:
+    """Alt text on every photo, and photo files within the byte budget."""
+    budget = config.check.image_max_bytes
+    image = article.image
+    if image and not image.alt.strip():
+        add(
+            "missing-alt",
+            "hero photo has no alt text",
+            article.path,
+            locate(article.path, "image.alt", "image"),
+            field="image.alt",
+            hint="describe what the photo shows for readers who cannot see it",
+        )
+    photos = []
+    if image and not image.is_remote:
+        photos.append(
+            (asset_of(image.src), "image.src", locate(article.path, "image.src", "image"))
+        )
+    for match in _IMG_SRC.finditer(article.body_html):
+        photos.append((asset_of(match.group(1), config.base_path), "body", None))
+    empty_alt_lines = [n for n, t in enumerate(text.splitlines(), start=1) if "![](" in t]
+    for index, _ in enumerate(_EMPTY_ALT.finditer(article.body_html)):
+        add(
+            "missing-alt",
+            "photo in the text has no alt text",
+            article.path,
+            empty_alt_lines[index] if index < len(empty_alt_lines) else None,
+            field="body",
+            hint="write the description between the brackets: ![what it shows](/images/x.jpg)",
+        )
+    for asset, key, line in dict.fromkeys(photos):
+        path = assets.get(asset or "")
+        size = path.stat().st_size if path else 0
+        if size > budget:
+            add(
+                "image-too-large",
+                f"photo assets/{asset} is {size:,} bytes (budget {budget:,})",
+                article.path,
+                line,
+                field=key,
+                hint="export it smaller (2000 px wide at quality 80 is plenty), "
+                "or raise check.image_max_bytes",
+            )

@@ -1,0 +1,239 @@
+"""Photo processing with Pillow: upright, metadata-free, resized and cropped encodings.
+
+Pure functions from source bytes to encoded bytes; no file access here (the cache
+and the build stage that use them live in `ssg.imagecache` and `ssg.photos`).
+Published files never carry EXIF, GPS, XMP or comments, so a reporter's location
+cannot leak; the EXIF orientation is applied to the pixels first.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+from ssg.errors import Severity
+from ssg.fields import FieldReader, describe
+
+# File suffixes we resize, and the Pillow format each one is written back in.
+RASTER_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+SUFFIX = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+CROP_RATIOS = (("16x9", 16, 9), ("4x3", 4, 3), ("1x1", 1, 1))
+METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc", "dpi")
+CREDIT_LEVELS = ("error", "warning", "off")
+
+
+class ImageError(Exception):
+    """A source file Pillow cannot read as a photo."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSettings:
+    """The `images:` settings of site.yml."""
+
+    widths: tuple[int, ...] = (480, 960, 1600)
+    quality: int = 82
+    crop_width: int = 1200
+    credit_hero: str = "error"  # error | warning | off
+    credit_body: str = "warning"
+
+    def credit_severity(self, hero: bool) -> Severity | None:
+        """How a missing credit is reported: an error, a warning, or not at all (None)."""
+        level = self.credit_hero if hero else self.credit_body
+        return None if level == "off" else Severity(level)
+
+    def signature(self) -> str:
+        """What the encoded files depend on, for the cache key."""
+        return f"w={','.join(map(str, self.widths))};q={self.quality};c={self.crop_width};v=1"
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """One encoded file: a name suffix (e.g. '480.webp', '16x9.jpg'), its size and format."""
+
+    suffix: str
+    width: int
+    height: int
+    format: str
+    kind: str  # "srcset", "crop" or "original"
+
+    @property
+    def mime(self) -> str:
+        return MIME[self.format]
+
+
+def parse_image_settings(reader: FieldReader) -> ImageSettings:
+    """Read the optional `images:` mapping of site.yml."""
+    data = reader.mapping("images")
+    default = ImageSettings()
+    if data is None:
+        return default
+    sub = reader.child("images", data)
+    sub.unknown_keys(("widths", "quality", "crop_width", "credit"), "images setting")
+    widths: list[int] = []
+    for item in sub.items("widths"):
+        if isinstance(item, bool) or not isinstance(item, int) or item < 16:
+            sub.fail("widths", f"expected pixel widths like [480, 960, 1600], got {describe(item)}")
+        else:
+            widths.append(item)
+    quality = sub.integer("quality", default.quality)
+    if quality > 100:
+        sub.fail("quality", f"expected a number from 1 to 100, got {quality}")
+        quality = default.quality
+    credit_hero, credit_body = default.credit_hero, default.credit_body
+    credit = sub.mapping("credit")
+    if credit is not None:
+        csub = sub.child("credit", credit)
+        csub.unknown_keys(("hero", "body"), "credit setting")
+        credit_hero = _level(csub, "hero", credit_hero)
+        credit_body = _level(csub, "body", credit_body)
+    return ImageSettings(
+        widths=tuple(sorted(set(widths))) or default.widths,
+        quality=quality,
+        crop_width=sub.integer("crop_width", default.crop_width, minimum=16),
+        credit_hero=credit_hero,
+        credit_body=credit_body,
+    )
+
+
+def _level(reader: FieldReader, key: str, default: str) -> str:
+    value = reader.text(key, default) or default
+    if value not in CREDIT_LEVELS:
+        reader.fail(key, f"expected error, warning or off, got {describe(value)}")
+        return default
+    return value
+
+
+def open_upright(data: bytes) -> PILImage.Image:
+    """Decode a photo and turn it upright by its EXIF orientation; ImageError if unreadable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            probe = PILImage.open(io.BytesIO(data))
+            probe.verify()  # catches truncated and corrupt files early
+            image = PILImage.open(io.BytesIO(data))
+            image.load()
+        upright = ImageOps.exif_transpose(image)
+    except UnidentifiedImageError as exc:
+        raise ImageError("not an image Pillow can read (expected JPEG, PNG or WebP)") from exc
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
+        raise ImageError(
+            f"the photo has too many pixels to process safely (limit {PILImage.MAX_IMAGE_PIXELS:,})"
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"the file is damaged or truncated ({exc})") from exc
+    return upright if upright is not None else image
+
+
+def has_metadata(data: bytes) -> bool:
+    """True when a file carries EXIF/XMP/comments or a rotation that publishing must strip."""
+    try:
+        with PILImage.open(io.BytesIO(data)) as image:
+            if any(key in image.info for key in METADATA_KEYS if key != "dpi"):
+                return True
+            return len(image.getexif()) > 0
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+
+
+def target_widths(source_width: int, widths: tuple[int, ...]) -> list[int]:
+    """The srcset widths for a source: never wider than the source (no upscaling)."""
+    return sorted({min(width, source_width) for width in widths})
+
+
+def crop_box(
+    size: tuple[int, int], ratio: tuple[int, int], focus: tuple[float, float] | None
+) -> tuple[int, int, int, int]:
+    """The largest box of `ratio` inside `size`, centred on `focus` (default: the centre)."""
+    width, height = size
+    rw, rh = ratio
+    crop_w = min(width, height * rw // rh)
+    crop_h = max(1, crop_w * rh // rw)
+    fx, fy = focus or (0.5, 0.5)
+    left = round(fx * width - crop_w / 2)
+    top = round(fy * height - crop_h / 2)
+    left = max(0, min(left, width - crop_w))
+    top = max(0, min(top, height - crop_h))
+    return left, top, left + crop_w, top + crop_h
+
+
+def resize(image: PILImage.Image, width: int) -> PILImage.Image:
+    """A copy `width` pixels wide with the same aspect ratio (never larger than the source)."""
+    if width >= image.width:
+        return image
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def encode(image: PILImage.Image, fmt: str, quality: int) -> bytes:
+    """Encode with no metadata at all (the ICC colour profile is kept: it is not personal)."""
+    icc = image.info.get("icc_profile")
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = _flatten(image)
+    elif fmt == "WEBP" and image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    clean = image.copy()
+    clean.info = {}
+    options: dict[str, object] = {}
+    if icc:
+        options["icc_profile"] = icc
+    if fmt == "JPEG":
+        options.update(quality=quality, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        options.update(quality=quality, method=4)
+    elif fmt == "PNG":
+        options.update(optimize=True)
+    out = io.BytesIO()
+    clean.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def _flatten(image: PILImage.Image) -> PILImage.Image:
+    """Transparent or palette images onto white, for JPEG."""
+    rgba = image.convert("RGBA")
+    background = PILImage.new("RGB", rgba.size, (255, 255, 255))
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    return background
+
+
+def process(
+    data: bytes,
+    fmt: str,
+    settings: ImageSettings,
+    crops: bool = False,
+    focus: tuple[float, float] | None = None,
+) -> list[tuple[Encoded, bytes]]:
+    """Every file for one photo: srcset widths in WebP and `fmt`, and optionally crops.
+
+    Raises ImageError when the source cannot be read.
+    """
+    image = open_upright(data)
+    files: list[tuple[Encoded, bytes]] = []
+    scaled = image
+    # largest first, each width scaled from the one before: much less work than
+    # scaling every width from a full-size original
+    for width in reversed(target_widths(image.width, settings.widths)):
+        scaled = resize(scaled, width)
+        for out_fmt in dict.fromkeys((fmt, "WEBP")):
+            encoded = Encoded(f"{width}.{SUFFIX[out_fmt]}", *scaled.size, out_fmt, "srcset")
+            files.append((encoded, encode(scaled, out_fmt, settings.quality)))
+    files.sort(key=lambda item: (item[0].width, item[0].format))
+    if crops:
+        for name, rw, rh in CROP_RATIOS:
+            cropped = image.crop(crop_box(image.size, (rw, rh), focus))
+            width = min(cropped.width, settings.crop_width)
+            exact = (width, max(1, round(width * rh / rw)))  # exact ratio despite rounding
+            cropped = cropped.resize(exact, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+            encoded = Encoded(f"{name}.{SUFFIX[fmt]}", *cropped.size, fmt, "crop")
+            files.append((encoded, encode(cropped, fmt, settings.quality)))
+    return files
+
+
+def strip(data: bytes, fmt: str) -> tuple[Encoded, bytes]:
+    """The photo at full size, upright and without metadata, for its original address."""
+    image = open_upright(data)
+    return Encoded("original", *image.size, fmt, "original"), encode(image, fmt, 92)

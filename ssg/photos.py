@@ -1,0 +1,373 @@
+"""The photo stage of the build: encode every hero and in-body photo, and check credits.
+
+Runs between parsing and the site model. It reads photos from the asset folders,
+encodes what the cache does not have yet (in parallel: Pillow releases the GIL
+while it encodes), and returns the parsed content with every `Image` carrying its
+renditions and crops, article bodies with `<picture>` markup, the files to publish,
+and problems for unreadable photos and missing credits.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from ssg import images
+from ssg.config import SiteConfig
+from ssg.errors import Problem, Severity, error, warning
+from ssg.frontmatter import field_line
+from ssg.imagecache import ImageCache, cache_key
+from ssg.images import Encoded, ImageError
+from ssg.model import Article, Image, Page, Rendition
+from ssg.picture import picture_html
+from ssg.site import Parsed
+
+CACHE_SUBDIR = Path(".ssg-cache") / "images"
+_BODY_IMAGE = re.compile(
+    r"<figure>(?P<fimg><img\b[^>]*>)(?:<figcaption>(?P<cap>.*?)</figcaption>)?</figure>"
+    r"|(?P<img><img\b[^>]*>)",
+    re.DOTALL,
+)
+_ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
+_CREDIT_IN_CAPTION = re.compile(
+    r"^(?P<cap>.*?)\s*(?:[—–-]+\s*)?(?:Photo|Photograph|Image|Credit)s?:\s*(?P<credit>[^<>]+?)\s*$",
+    re.DOTALL,
+)
+CREDIT_HINT = (
+    'add {credit="Name/Agency"} right after the image, or end its title with "— Photo: Name/Agency"'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoResult:
+    """What the stage produced: updated content, files to publish, problems, work done."""
+
+    parsed: Parsed
+    files: dict[str, Path | None]  # output path -> encoded file in the cache; None: publish nothing
+    problems: list[Problem]
+    encoded: int  # photos encoded in this run (cache misses)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    asset: str  # path under assets/
+    fmt: str
+    crops: bool
+    focus: tuple[float, float] | None
+    key: str
+
+
+def is_photo(asset: str) -> bool:
+    """True for files we resize (JPEG, PNG, WebP)."""
+    return PurePosixPath(asset).suffix.lower() in images.RASTER_FORMATS
+
+
+def output_name(asset: str, key: str, suffix: str) -> str:
+    """'images/a.jpg' + key + '480.webp' -> 'images/a.<key8>.480.webp' (safe to cache forever)."""
+    path = PurePosixPath(asset)
+    return str(path.with_name(f"{path.stem}.{key[:8]}.{suffix}"))
+
+
+def asset_of(src: str, base_path: str = "/") -> str | None:
+    """The path under assets/ for a local image URL, or None for remote/data URLs."""
+    if src.startswith(("http://", "https://", "//", "data:")):
+        return None
+    if base_path != "/" and src.startswith(base_path):
+        src = src[len(base_path) :]
+    return src.lstrip("/") or None
+
+
+def process_photos(
+    root: Path, config: SiteConfig, parsed: Parsed, assets: dict[str, Path]
+) -> PhotoResult:
+    """Encode the site's photos (through the cache) and attach renditions to the content."""
+    stage = _Stage(root, config, assets)
+    stage.run(stage.jobs(parsed))
+    articles = tuple(stage.article(a) for a in parsed.articles)
+    pages = tuple(stage.page(p) for p in parsed.pages)
+    stage.strip_originals()
+    stage.cache.prune(stage.used)
+    return PhotoResult(
+        replace(parsed, articles=articles, pages=pages), stage.files, stage.problems, stage.encoded
+    )
+
+
+class _Stage:
+    """Holds the cache, the bytes read so far and the collected problems for one run."""
+
+    def __init__(self, root: Path, config: SiteConfig, assets: dict[str, Path]):
+        self.root = root
+        self.config = config
+        self.settings: images.ImageSettings = config.images
+        self.assets = assets
+        self.cache = ImageCache(root / CACHE_SUBDIR)
+        self.files: dict[str, Path | None] = {}
+        self.problems: list[Problem] = []
+        self.encoded = 0
+        self._data: dict[str, bytes] = {}
+        self._results: dict[str, list[tuple[Encoded, Path]] | ImageError] = {}
+        self.used: set[str] = set()  # cache keys this run needs
+
+    # --- encoding -----------------------------------------------------------------
+
+    def _read(self, asset: str) -> bytes:
+        if asset not in self._data:
+            self._data[asset] = self.assets[asset].read_bytes()
+        return self._data[asset]
+
+    def _job(self, asset: str, crops: bool, focus: tuple[float, float] | None) -> _Job:
+        fmt = images.RASTER_FORMATS[PurePosixPath(asset).suffix.lower()]
+        recipe = f"{self.settings.signature()};fmt={fmt};crops={crops};focus={focus}"
+        return _Job(asset, fmt, crops, focus, cache_key(self._read(asset), recipe))
+
+    def run(self, jobs: list[_Job]) -> None:
+        """Encode every job not cached yet, in parallel."""
+        self.used.update(job.key for job in jobs)
+        todo = {job.key: job for job in jobs if job.key not in self._results}
+        if not todo:
+            return
+        misses = [job for job in todo.values() if self.cache.get(job.key) is None]
+        self.encoded += len(misses)
+
+        def work(job: _Job) -> list[tuple[Encoded, Path]] | ImageError:
+            try:
+                return self.cache.fetch(
+                    job.key,
+                    lambda: images.process(
+                        self._read(job.asset), job.fmt, self.settings, job.crops, job.focus
+                    ),
+                )
+            except ImageError as exc:
+                return exc
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for job, result in zip(todo.values(), pool.map(work, todo.values()), strict=True):
+                self._results[job.key] = result
+
+    def jobs(self, parsed: Parsed) -> list[_Job]:
+        """Every encoding the content needs, so they can all run in one parallel batch."""
+        jobs = []
+        for article in parsed.articles:
+            image = article.image
+            asset = asset_of(image.src) if image and not image.is_remote else None
+            if image and asset and asset in self.assets and is_photo(asset):
+                jobs.append(self._job(asset, True, image.focus))
+        for item in (*parsed.articles, *parsed.pages):
+            jobs += self._body_jobs(item.body_html)
+        return jobs
+
+    def _body_jobs(self, body_html: str) -> list[_Job]:
+        jobs = []
+        for match in _BODY_IMAGE.finditer(body_html):
+            attrs = dict(_ATTR.findall(match.group("fimg") or match.group("img")))
+            asset = asset_of(html.unescape(attrs.get("src", "")), self.config.base_path)
+            if asset and asset in self.assets and is_photo(asset):
+                jobs.append(self._job(asset, False, None))
+        return jobs
+
+    def renditions(self, job: _Job) -> tuple[list[Rendition], list[Rendition]] | ImageError:
+        """The srcset renditions and crops of a finished job, registering their files."""
+        result = self._results[job.key]
+        if isinstance(result, ImageError):
+            return result
+        srcset, crops = [], []
+        for encoded, path in result:
+            name = output_name(job.asset, job.key, encoded.suffix)
+            self.files[name] = path
+            rendition = Rendition("/" + name, encoded.width, encoded.height, encoded.mime)
+            (crops if encoded.kind == "crop" else srcset).append(rendition)
+        return srcset, crops
+
+    # --- content ------------------------------------------------------------------
+
+    def article(self, article: Article) -> Article:
+        image = article.image
+        if image and not image.is_remote:
+            image = self.hero(article, image)
+        body = self.body(article.path, article.body_html, check_credit=not article.draft)
+        return replace(article, image=image, body_html=body)
+
+    def page(self, page: Page) -> Page:
+        return replace(page, body_html=self.body(page.path, page.body_html, check_credit=True))
+
+    def hero(self, article: Article, image: Image) -> Image:
+        if not article.draft:
+            self._check_credit(image.credit, True, article.path, "image.credit", "image")
+        asset = asset_of(image.src)
+        if asset is None or asset not in self.assets or not is_photo(asset):
+            return image  # missing files are reported by the site model
+        job = self._job(asset, True, image.focus)
+        self.run([job])
+        result = self.renditions(job)
+        if isinstance(result, ImageError):
+            self.problems.append(
+                error(
+                    f"cannot use photo assets/{asset}: {result}",
+                    article.path,
+                    self._front_line(article.path, "image.src", "image"),
+                    field="image.src",
+                    hint="re-export the photo as JPEG, PNG or WebP",
+                )
+            )
+            return image
+        srcset, crops = result
+        largest = srcset[-1] if srcset else None
+        return replace(
+            image,
+            renditions=tuple(srcset),
+            crops=tuple(crops),
+            width=largest.width if largest else image.width,
+            height=largest.height if largest else image.height,
+        )
+
+    def body(self, path: str, body_html: str, check_credit: bool) -> str:
+        """Replace each local photo in a rendered body with `<picture>` markup."""
+        if "<img" not in body_html:
+            return body_html
+        base = self.config.base_path
+        self.run(self._body_jobs(body_html))
+
+        def swap(match: re.Match) -> str:
+            tag = match.group("fimg") or match.group("img")
+            attrs = {k: html.unescape(v) for k, v in _ATTR.findall(tag)}
+            asset = asset_of(attrs.get("src", ""), base)
+            if asset is None:
+                return match.group(0)
+            line = self._body_line(path, asset)
+            if asset not in self.assets:
+                self.problems.append(
+                    error(
+                        f"image file not found: assets/{asset}",
+                        path,
+                        line,
+                        field="body",
+                        hint="image paths are relative to the assets/ folder, e.g. /images/photo.jpg",
+                    )
+                )
+                return match.group(0)
+            caption = match.group("cap") or ""
+            credit = html.escape(attrs.get("credit", ""))
+            split = _CREDIT_IN_CAPTION.match(caption) if caption and not credit else None
+            if split:
+                caption, credit = split.group("cap").rstrip(" —–-"), split.group("credit")
+            if check_credit:
+                self._check_credit(credit, False, path, "body", line=line, asset=asset)
+            if not is_photo(asset):
+                return match.group(0)
+            job = self._job(asset, False, None)
+            result = self.renditions(job)
+            if isinstance(result, ImageError):
+                self.problems.append(
+                    error(
+                        f"cannot use photo assets/{asset}: {result}",
+                        path,
+                        line,
+                        field="body",
+                        hint="re-export the photo as JPEG, PNG or WebP",
+                    )
+                )
+                return match.group(0)
+            srcset = result[0]
+            image = Image(
+                src="/" + asset,
+                alt=attrs.get("alt", ""),
+                url="/" + asset,
+                width=srcset[-1].width,
+                height=srcset[-1].height,
+                renditions=tuple(srcset),
+            )
+            picture = picture_html(image, lambda u: base + u.lstrip("/"), "body")
+            if not (caption or credit or match.group("fimg")):
+                return str(picture)
+            parts = []
+            if caption:
+                parts.append(f'<span class="caption">{caption}</span>')
+            if credit:
+                parts.append(f'<span class="credit">{credit}</span>')
+            figcaption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
+            return f'<figure class="photo">{picture}{figcaption}</figure>'
+
+        return _BODY_IMAGE.sub(swap, body_html)
+
+    def strip_originals(self) -> None:
+        """Publish every photo in assets/ at its own address without EXIF or GPS data."""
+        candidates = [a for a in sorted(self.assets) if is_photo(a)]
+        jobs = []
+        for asset in candidates:
+            data = self._read(asset)
+            if images.has_metadata(data):
+                fmt = images.RASTER_FORMATS[PurePosixPath(asset).suffix.lower()]
+                jobs.append((asset, fmt, cache_key(data, f"strip;fmt={fmt}")))
+        for asset, fmt, key in jobs:
+            self.used.add(key)
+            try:
+                if self.cache.get(key) is None:
+                    self.encoded += 1
+                entries = self.cache.fetch(
+                    key,
+                    lambda asset=asset, fmt=fmt: [images.strip(self._read(asset), fmt)],
+                )
+            except ImageError as exc:
+                # never publish a file whose metadata we could not remove
+                self.files[asset] = None
+                self.problems.append(
+                    warning(
+                        f"assets/{asset} was not published: it carries metadata (EXIF, GPS) "
+                        f"and cannot be cleaned: {exc}",
+                        hint="re-export the photo as JPEG, PNG or WebP",
+                    )
+                )
+                continue
+            self.files[asset] = entries[0][1]
+
+    # --- problems -----------------------------------------------------------------
+
+    def _check_credit(
+        self,
+        credit: str,
+        hero: bool,
+        path: str,
+        field: str,
+        fallback: str = "",
+        line: int | None = None,
+        asset: str = "",
+    ) -> None:
+        severity = self.settings.credit_severity(hero)
+        if credit.strip() or severity is None:
+            return
+        what = "hero photo" if hero else f"photo assets/{asset}"
+        hint = "add credit: Name/Agency under image:" if hero else CREDIT_HINT
+        self.problems.append(
+            Problem(
+                f"{what} has no credit",
+                path,
+                line if line is not None else self._front_line(path, field, fallback),
+                field=field,
+                hint=hint,
+                severity=Severity(severity),
+            )
+        )
+
+    def _source(self, path: str) -> str:
+        try:
+            return (self.root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    def _front_line(self, path: str, key: str, fallback: str = "") -> int | None:
+        text = self._source(path)
+        if not text.startswith("---"):
+            return None
+        front = text.split("\n---", 1)[0]
+        return field_line(front, key, first_line=1) or (
+            field_line(front, fallback, first_line=1) if fallback else None
+        )
+
+    def _body_line(self, path: str, asset: str) -> int | None:
+        for number, line in enumerate(self._source(path).splitlines(), start=1):
+            if asset in line and "](" in line:
+                return number
+        return None

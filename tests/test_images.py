@@ -1,0 +1,98 @@
+"""Photo processing: widths, no upscaling, upright output, no metadata, crops, settings."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from photofix import BOTTOM, TOP, close, make_photo
+from PIL import Image as PILImage
+
+from ssg import images
+from ssg.fields import FieldReader
+from ssg.images import ImageError, ImageSettings
+
+
+def open_bytes(data: bytes) -> PILImage.Image:
+    return PILImage.open(io.BytesIO(data))
+
+
+def test_target_widths_never_upscale():
+    assert images.target_widths(2000, (480, 960, 1600)) == [480, 960, 1600]
+    assert images.target_widths(700, (480, 960, 1600)) == [480, 700]
+    assert images.target_widths(300, (480, 960, 1600)) == [300]
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_process_writes_webp_and_original_format_at_each_width(fmt):
+    files = images.process(make_photo(1000, 500, fmt), fmt, ImageSettings())
+    seen = set()
+    for encoded, data in files:
+        image = open_bytes(data)
+        assert image.format == encoded.format
+        assert image.size == (encoded.width, encoded.height)
+        seen.add((encoded.format, encoded.width))
+    formats = {"WEBP", fmt}
+    assert seen == {(f, w) for f in formats for w in (480, 960, 1000)}
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_output_has_no_exif_and_is_upright(fmt):
+    source = make_photo(300, 200, fmt, gps=True, orientation=6)
+    assert open_bytes(source).getexif().get_ifd(0x8825)  # the fixture really has GPS
+    outputs = [data for _, data in images.process(source, fmt, ImageSettings((120,)), crops=True)]
+    outputs.append(images.strip(source, fmt)[1])
+    for data in outputs:
+        image = open_bytes(data)
+        assert len(image.getexif()) == 0
+        assert "exif" not in image.info and b"Exif\x00\x00" not in data
+    upright = open_bytes(images.strip(source, fmt)[1]).convert("RGB")
+    # orientation 6 turns the stored image a quarter clockwise: the red top becomes the right
+    assert upright.size == (200, 300)
+    assert close(upright.getpixel((190, 150)), TOP)
+    assert close(upright.getpixel((10, 150)), BOTTOM)
+
+
+def test_crops_have_the_right_ratios_and_minimum_width():
+    files = images.process(make_photo(2000, 1000), "JPEG", ImageSettings(), crops=True)
+    crops = {e.suffix: (e.width, e.height) for e, _ in files if e.kind == "crop"}
+    assert crops == {"16x9.jpg": (1200, 675), "4x3.jpg": (1200, 900), "1x1.jpg": (1000, 1000)}
+
+
+def test_crop_box_follows_the_focal_point():
+    assert images.crop_box((2000, 1000), (1, 1), None) == (500, 0, 1500, 1000)
+    assert images.crop_box((2000, 1000), (1, 1), (0.0, 0.5)) == (0, 0, 1000, 1000)
+    assert images.crop_box((2000, 1000), (1, 1), (0.9, 0.5)) == (1000, 0, 2000, 1000)
+    assert images.crop_box((1000, 2000), (16, 9), (0.5, 0.0)) == (0, 0, 1000, 562)
+
+
+def test_corrupt_file_raises_image_error():
+    with pytest.raises(ImageError, match="not an image"):
+        images.process(b"this is not a photo", "JPEG", ImageSettings())
+    truncated = make_photo(400, 300)[:300]
+    with pytest.raises(ImageError):
+        images.process(truncated, "JPEG", ImageSettings())
+
+
+def test_oversized_photo_is_refused_before_decoding(monkeypatch):
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 1000)
+    with pytest.raises(ImageError, match="too many pixels"):
+        images.process(make_photo(100, 100), "JPEG", ImageSettings())
+
+
+def test_has_metadata():
+    assert images.has_metadata(make_photo(50, 50, gps=True))
+    assert images.has_metadata(make_photo(50, 50, orientation=3))
+    assert not images.has_metadata(make_photo(50, 50))
+
+
+def test_settings_are_validated():
+    data = {"images": {"widths": [320, "big"], "quality": 150, "credit": {"hero": "never"}}}
+    reader = FieldReader(data, "site.yml", lambda key: None)
+    settings = images.parse_image_settings(reader)
+    messages = [p.format() for p in reader.problems]
+    assert settings.widths == (320,)
+    assert settings.quality == 82 and settings.credit_hero == "error"
+    assert any("images.widths" in m and "'big'" in m for m in messages)
+    assert any("images.quality" in m for m in messages)
+    assert any("images.credit.hero" in m and "error, warning or off" in m for m in messages)

@@ -1,0 +1,337 @@
+"""The photo stage in real builds: srcset files, markup, EXIF stripping, cache, credits, errors."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import TINY_SITE, html, run, write_site
+from photofix import BOTTOM, TOP, close, make_photo
+from PIL import Image as PILImage
+
+from ssg import images
+
+HERO_ARTICLE = """\
+    ---
+    title: Photo story
+    authors: ana-ruiz
+    date: 2024-03-04T09:00:00+07:00
+    image:
+      src: /images/hero.jpg
+      alt: A red and blue test card
+      caption: The test card at dawn.
+      credit: Ana Ruiz/Tiny Times
+      focus: [0.25, 0.5]
+    ---
+    Intro paragraph.
+
+    ![A rotated test card](/images/rotated.jpg "Seen from the bridge. — Photo: Li Wei/Tiny Times")
+
+    ![An inline chart](/images/chart.png){credit="Tiny Times graphics"}
+    """
+
+
+PHOTO_FILES = {
+    "assets/images/hero.jpg": make_photo(2000, 1000, gps=True),
+    "assets/images/rotated.jpg": make_photo(700, 400, gps=True, orientation=6),
+    "assets/images/chart.png": make_photo(300, 200, "PNG"),
+    "assets/images/ana.jpg": make_photo(200, 200, gps=True),
+    "content/authors/ana-ruiz.md": "---\nname: Ana Ruiz\nphoto: /images/ana.jpg\n---\nAna.\n",
+    "content/articles/photo.md": HERO_ARTICLE,
+}
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory) -> Path:
+    """An image cache filled once per test session (entries are keyed by content)."""
+    root = write_site(tmp_path_factory.mktemp("warm"), {**TINY_SITE, **PHOTO_FILES})
+    assert run(root, "build").exit_code == 0
+    return root / ".ssg-cache"
+
+
+@pytest.fixture
+def cold_photo_site(tiny_site: Path) -> Path:
+    """The tiny site with photos and an empty image cache."""
+    return write_site(tiny_site, PHOTO_FILES)
+
+
+@pytest.fixture
+def photo_site(cold_photo_site: Path, warm_cache: Path) -> Path:
+    """The tiny site with photos, its image cache already filled."""
+    shutil.copytree(warm_cache, cold_photo_site / ".ssg-cache")
+    return cold_photo_site
+
+
+def srcset_entries(value: str) -> list[tuple[str, int]]:
+    out = []
+    for part in value.split(","):
+        url, width = part.split()
+        out.append((url, int(width.rstrip("w"))))
+    return out
+
+
+def test_srcset_files_exist_with_the_declared_widths(photo_site: Path):
+    result = run(photo_site, "build")
+    assert result.exit_code == 0, result.output
+    out = photo_site / "public"
+    page = html(out / "2024/03/04/photo/index.html")
+    hero = page.cssselect("figure.hero picture")[0]
+    checked = 0
+    for element in hero.cssselect("source, img"):
+        entries = srcset_entries(element.get("srcset"))
+        assert [w for _, w in entries] == [480, 960, 1600]
+        for url, width in entries:
+            with PILImage.open(out / url.lstrip("/")) as image:
+                assert image.width == width
+                assert image.format == ("WEBP" if element.tag == "source" else "JPEG")
+                checked += 1
+    assert checked == 6
+    img = hero.cssselect("img")[0]
+    assert (img.get("width"), img.get("height")) == ("1600", "800")
+    assert img.get("loading") is None and img.get("fetchpriority") == "high"
+    assert img.get("decoding") == "async" and img.get("sizes")
+    # in-body photos: lazy, never upscaled past the source width
+    body = page.cssselect(".story-body picture img")
+    assert [i.get("loading") for i in body] == ["lazy", "lazy"]
+    rotated = srcset_entries(page.cssselect(".story-body picture source")[0].get("srcset"))
+    assert [w for _, w in rotated] == [400]  # 700x400 turned upright is 400 wide
+    chart = page.cssselect(".story-body picture")[1]
+    assert [w for _, w in srcset_entries(chart.cssselect("img")[0].get("srcset"))] == [300]
+
+
+def test_every_referenced_file_exists(photo_site: Path):
+    assert run(photo_site, "build").exit_code == 0
+    out = photo_site / "public"
+    checked = 0
+    for page in out.rglob("*.html"):
+        doc = html(page)
+        for element in doc.iter("img", "source", "link", "script"):
+            urls = [element.get("src"), element.get("href")]
+            if element.get("srcset"):
+                urls += [u for u, _ in srcset_entries(element.get("srcset"))]
+            for url in filter(None, urls):
+                if url.startswith("/"):
+                    assert (out / url.lstrip("/")).is_file(), f"{page}: {url}"
+                    checked += 1
+    assert checked > 40
+
+
+def test_gps_exif_is_absent_from_every_output_file(photo_site: Path):
+    assert run(photo_site, "build").exit_code == 0
+    out = photo_site / "public"
+    photos = [p for p in out.rglob("*") if p.suffix in (".jpg", ".png", ".webp")]
+    assert len(photos) > 10
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert b"Exif\x00\x00" not in path.read_bytes(), path
+    for path in photos:
+        with PILImage.open(path) as image:
+            assert len(image.getexif()) == 0, path
+    # the author photo is not resized but is still published clean, at its own address
+    with PILImage.open(out / "images/ana.jpg") as image:
+        assert image.size == (200, 200) and not image.getexif()
+
+
+def test_rotated_exif_comes_out_upright(photo_site: Path):
+    assert run(photo_site, "build").exit_code == 0
+    out = photo_site / "public"
+    page = html(out / "2024/03/04/photo/index.html")
+    img = page.cssselect(".story-body picture img")[0]
+    assert (img.get("width"), img.get("height")) == ("400", "700")
+    files = [out / "images/rotated.jpg"]
+    files += [out / u.lstrip("/") for u, _ in srcset_entries(img.get("srcset"))]
+    for path in files:
+        with PILImage.open(path) as image:
+            upright = image.convert("RGB")
+        assert upright.size == (400, 700)
+        assert close(upright.getpixel((390, 350)), TOP)  # stored top is now on the right
+        assert close(upright.getpixel((10, 350)), BOTTOM)
+
+
+def test_second_build_does_not_re_encode(cold_photo_site: Path, monkeypatch):
+    photo_site = cold_photo_site
+    calls = []
+    real = images.encode
+    monkeypatch.setattr(images, "encode", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert run(photo_site, "build").exit_code == 0
+    first = len(calls)
+    assert first > 10
+    cache = photo_site / ".ssg-cache/images"
+    stamps = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    assert run(photo_site, "build").exit_code == 0
+    assert len(calls) == first
+    assert stamps == {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    # a changed photo is encoded again, and only that one
+    entries = {p.name for p in cache.iterdir()}
+    write_site(photo_site, {"assets/images/chart.png": make_photo(320, 200, "PNG")})
+    assert run(photo_site, "build").exit_code == 0
+    assert 0 < len(calls) - first <= 2
+    # the old chart's entry is pruned, the new one added, the rest kept
+    after = {p.name for p in cache.iterdir()}
+    assert len(after) == len(entries) and len(after & entries) == len(entries) - 1
+
+
+def test_hero_crops_on_the_model(photo_site: Path):
+    from ssg.build import build
+
+    result = build(photo_site)
+    article = next(a for a in result.site.articles if a.slug == "photo")
+    crops = {(c.width, c.height) for c in article.image.crops}
+    assert crops == {(1200, 675), (1200, 900), (1000, 1000)}
+    out = photo_site / "public"
+    square = next(c for c in article.image.crops if c.width == c.height)
+    with PILImage.open(out / square.url.lstrip("/")) as image:
+        assert image.size == (1000, 1000)
+    # focus [0.25, 0.5] on a 2000x1000 photo: the square starts at the left edge
+    assert images.crop_box((2000, 1000), (1, 1), (0.25, 0.5))[0] == 0
+
+
+def test_credit_and_caption_are_visible_on_article_and_cards(photo_site: Path):
+    assert run(photo_site, "build").exit_code == 0
+    out = photo_site / "public"
+    page = html(out / "2024/03/04/photo/index.html")
+    hero = page.cssselect("figure.hero figcaption")[0]
+    assert hero.cssselect(".caption")[0].text_content() == "The test card at dawn."
+    assert hero.cssselect(".credit")[0].text_content() == "Ana Ruiz/Tiny Times"
+    body = page.cssselect(".story-body figure.photo figcaption")
+    assert body[0].cssselect(".caption")[0].text_content() == "Seen from the bridge."
+    assert body[0].cssselect(".credit")[0].text_content() == "Li Wei/Tiny Times"
+    assert body[1].cssselect(".credit")[0].text_content() == "Tiny Times graphics"
+    assert "credit=" not in (out / "2024/03/04/photo/index.html").read_text()
+    card = html(out / "index.html").cssselect(".card")[0]
+    credit = card.cssselect("figure figcaption .credit")[0]
+    assert credit.text_content() == "Ana Ruiz/Tiny Times"
+    assert "visually-hidden" not in credit.get("class")
+
+
+def test_missing_hero_credit_is_an_error_by_default(photo_site: Path):
+    text = HERO_ARTICLE.replace("      credit: Ana Ruiz/Tiny Times\n", "")
+    write_site(photo_site, {"content/articles/photo.md": text})
+    result = run(photo_site, "build")
+    assert result.exit_code == 1
+    assert "content/articles/photo.md:5: error: field 'image.credit': hero photo has no credit" in (
+        result.output
+    )
+    config = (photo_site / "site.yml").read_text() + "images:\n  credit:\n    hero: warning\n"
+    write_site(photo_site, {"site.yml": config})
+    result = run(photo_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "warning: field 'image.credit': hero photo has no credit" in result.output
+
+
+def test_missing_body_credit_is_a_warning_by_default(photo_site: Path):
+    text = HERO_ARTICLE.replace(' — Photo: Li Wei/Tiny Times"', '"')
+    write_site(photo_site, {"content/articles/photo.md": text})
+    result = run(photo_site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/articles/photo.md:14: warning: field 'body': photo assets/images/rotated.jpg has no credit"
+        in result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"assets/images/hero.jpg": b"not a jpeg at all"},
+            "content/articles/photo.md:6: error: field 'image.src': cannot use photo "
+            "assets/images/hero.jpg: not an image Pillow can read",
+        ),
+        (
+            {"assets/images/rotated.jpg": make_photo(700, 400)[:400]},
+            "content/articles/photo.md:14: error: field 'body': cannot use photo "
+            "assets/images/rotated.jpg: the file is damaged or truncated",
+        ),
+        (
+            {"assets/images/rotated.jpg": None},
+            "content/articles/photo.md:14: error: field 'body': image file not found: "
+            "assets/images/rotated.jpg",
+        ),
+        (
+            {"assets/images/hero.jpg": None},
+            "content/articles/photo.md:6: error: field 'image.src': image file not found: "
+            "assets/images/hero.jpg",
+        ),
+    ],
+    ids=["corrupt hero", "truncated body photo", "missing body photo", "missing hero"],
+)
+def test_bad_photos_are_located_errors(photo_site: Path, files, expected):
+    assert run(photo_site, "build").exit_code == 0
+    before = (photo_site / "public/index.html").read_bytes()
+    write_site(photo_site, files)
+    result = run(photo_site, "build")
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert (photo_site / "public/index.html").read_bytes() == before
+
+
+def test_base_path_prefixes_photo_urls(photo_site: Path):
+    assert run(photo_site, "build", "--base-url", "https://tiny.example/news/").exit_code == 0
+    page = html(photo_site / "public/2024/03/04/photo/index.html")
+    for element in page.cssselect("picture source, picture img"):
+        for url, _ in srcset_entries(element.get("srcset")):
+            assert url.startswith("/news/images/")
+            assert (photo_site / "public" / url.removeprefix("/news/")).is_file()
+
+
+def test_png_with_transparency_gets_a_jpeg_free_fallback(tiny_site: Path):
+    image = PILImage.new("RGBA", (600, 300), (0, 0, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    write_site(
+        tiny_site,
+        {
+            "assets/images/logo.png": buffer.getvalue(),
+            "content/articles/first.md": "---\ntitle: T\nauthors: ana-ruiz\ndate: 2024-03-01\n"
+            "image:\n  src: /images/logo.png\n  alt: Logo\n  credit: Us\n---\nB.\n",
+        },
+    )
+    assert run(tiny_site, "build").exit_code == 0
+    img = html(tiny_site / "public/2024/03/01/first/index.html").cssselect("figure.hero img")[0]
+    fallback = srcset_entries(img.get("srcset"))
+    assert all(url.endswith(".png") for url, _ in fallback)
+    with PILImage.open(tiny_site / "public" / fallback[0][0].lstrip("/")) as out:
+        assert out.mode == "RGBA"
+
+
+def test_front_matter_and_credit_text_cannot_break_out_of_markup(photo_site: Path):
+    evil = '"><script>alert(1)</script>'
+    text = (
+        HERO_ARTICLE.replace("alt: A red and blue test card", f"alt: '{evil}'")
+        .replace("credit: Ana Ruiz/Tiny Times", f"credit: '{evil}'")
+        .replace('{credit="Tiny Times graphics"}', '{credit="<b>bold</b>"}')
+    )
+    write_site(photo_site, {"content/articles/photo.md": text})
+    assert run(photo_site, "build").exit_code == 0
+    out = photo_site / "public"
+    for page in (out / "2024/03/04/photo/index.html", out / "index.html"):
+        doc = html(page)
+        assert not doc.cssselect("script") and not doc.cssselect(".credit b")
+    page = html(out / "2024/03/04/photo/index.html")
+    assert page.cssselect("figure.hero img")[0].get("alt") == evil
+    assert page.cssselect("figure.hero .credit")[0].text_content() == evil
+    assert page.cssselect(".story-body .credit")[1].text_content() == "<b>bold</b>"
+
+
+def test_only_the_top_story_photo_on_the_home_page_loads_eagerly(photo_site: Path):
+    assert run(photo_site, "build").exit_code == 0
+    home = html(photo_site / "public/index.html")
+    lead = home.cssselect(".lead picture img")[0]
+    assert lead.get("loading") is None and lead.get("fetchpriority") == "high"
+    assert "42rem" in lead.get("sizes")
+    # the same photo on a listing further down (the author page) is lazy
+    author = html(photo_site / "public/authors/ana-ruiz/index.html")
+    assert author.cssselect("picture img")[0].get("loading") == "lazy"
+
+
+def test_unreferenced_photo_with_gps_that_cannot_be_cleaned_is_not_published(photo_site: Path):
+    broken = make_photo(400, 300, gps=True)
+    write_site(photo_site, {"assets/images/unused.jpg": broken[: len(broken) // 2]})
+    result = run(photo_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "warning: assets/images/unused.jpg was not published" in result.output
+    assert not (photo_site / "public/images/unused.jpg").exists()
