@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import html, run, write_site
-
 from ssg.assets import AssetSettings, fingerprinted_name, publish
+
+from conftest import html, run, write_site
 
 NAME = re.compile(r"^/css/style\.([0-9a-f]{8})\.css$")
 

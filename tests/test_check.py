@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from conftest import TINY_SITE, run, write_site
 from photofix import make_photo
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from photofix import BOTTOM, TOP, close, make_photo
 from PIL import Image as PILImage
 
 from ssg import images
 from ssg.fields import FieldReader
 from ssg.images import ImageError, ImageSettings
+
+from photofix import BOTTOM, TOP, close, make_photo
 
 
 def open_bytes(data: bytes) -> PILImage.Image:

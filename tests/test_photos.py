@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TINY_SITE, html, run, write_site
-from photofix import BOTTOM, TOP, close, make_photo
 from PIL import Image as PILImage
 
 from ssg import images
+
+from conftest import TINY_SITE, html, run, write_site
+from photofix import BOTTOM, TOP, close, make_photo
 
 HERO_ARTICLE = """\
     ---
