@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ssg.errors import Problem, error
 from ssg.fields import FieldReader, describe
 from ssg.frontmatter import field_line, load_yaml
+from ssg.sections import Section, read_sections
 
 DEFAULT_PERMALINK = "/{year}/{month}/{day}/{slug}/"
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
@@ -28,6 +29,7 @@ KNOWN_KEYS = (
     "menu",
     "output",
     "copyright",
+    "sections",
 )
 
 
@@ -61,6 +63,7 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     output: str = "public"
     copyright: str = ""
+    sections: tuple[Section, ...] = ()  # empty: an article's section is free text
 
     @property
     def tz(self) -> ZoneInfo:
@@ -145,6 +148,7 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         menu=_menu(reader),
         output=reader.text("output", "public") or "public",
         copyright=reader.text("copyright", "") or "",
+        sections=read_sections(reader),
     )
     return config, reader.problems
 
