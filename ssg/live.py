@@ -193,7 +193,7 @@ def read_live(
             continue
         rendered = markdown.render(raw.text, source.path, base_path)
         updates[anchor] = LiveUpdate(
-            when, anchor, rendered.html, raw.title, raw.authors, rendered.links
+            when, anchor, rendered.html, raw.title, raw.authors, rendered.links, raw.line
         )
     ordered = tuple(sorted(updates.values(), key=lambda u: u.time, reverse=True))
     coverage_end = reader.datetime("coverage_end", tz)
@@ -236,7 +236,7 @@ def link_updates(
                         f"unknown author '{slug}' in the update at {update.time.isoformat()} "
                         f"(known: {known})",
                         article.path,
-                        locate(article.path, "updates"),
+                        update.line or locate(article.path, "updates"),
                         hint=f"create content/authors/{slug}.md, or fix the slug",
                     )
                 )

@@ -80,6 +80,7 @@ class LiveUpdate:
     title: str = ""
     author_slugs: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    line: int | None = None  # where the update is written in its source file
     authors: tuple[Author, ...] = ()  # filled in by the site model
 
 

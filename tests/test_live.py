@@ -187,7 +187,8 @@ def test_ordinary_articles_have_no_live_markup(live_site: Path):
         ),
         (
             ("{author=li-wei}", "{author=jdoe}"),
-            "error: unknown author 'jdoe' in the update at 2024-03-10T20:30:00+07:00",
+            "content/articles/live.md:14: error: unknown author 'jdoe' in the update at "
+            "2024-03-10T20:30:00+07:00",
         ),
         (
             ("## 23:45", "## 2024-03-09T10:00"),
