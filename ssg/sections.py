@@ -115,7 +115,9 @@ def check_articles(
                 )
             )
             checked.append(article)
-        else:
+        elif article.section == section.title:
+            checked.append(article)
+        else:  # 'world' or 'money' written for World or Business: show the title
             checked.append(replace(article, section=section.title))
     return checked, problems
 
