@@ -83,6 +83,12 @@ def find_section(sections: Sequence[Section], value: str) -> Section | None:
     return None
 
 
+def section_slug(sections: Sequence[Section], value: str) -> str:
+    """The URL slug for an article's section: the declared one, else the value slugified."""
+    section = find_section(sections, value)
+    return section.slug if section else slugify(value)
+
+
 def check_articles(
     config: SiteConfig,
     articles: Iterable[Article],

@@ -71,7 +71,9 @@ def article_url(config: SiteConfig, article: Article) -> str:
         month=f"{local.month:02d}",
         day=f"{local.day:02d}",
         slug=article.slug,
-        section=slugify(article.section) if article.section else "news",
+        section=sections.section_slug(config.sections, article.section)
+        if article.section
+        else "news",
     )
 
 

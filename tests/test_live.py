@@ -207,3 +207,13 @@ def test_bad_live_updates_are_located_errors(tiny_site: Path, change, expected: 
     result = run_at(tiny_site, NOW, "build")
     assert result.exit_code == 1
     assert expected in result.output
+
+
+def test_unquoted_yaml_times_are_read_as_clock_times(tiny_site: Path):
+    # YAML 1.1 reads 21:10 as the number 1270 (base 60); it still means ten past nine
+    write_site(
+        tiny_site, {"content/articles/live.md": LIVE.replace('time: "21:10"', "time: 21:10")}
+    )
+    assert run_at(tiny_site, NOW, "build").exit_code == 0
+    ids = [u.get("id") for u in live_page(tiny_site).cssselect(".live-update")]
+    assert "update-2024-03-10-2110" in ids

@@ -169,3 +169,16 @@ def test_section_front_cannot_collide_with_a_page(sectioned: Path):
     assert "content/pages/world.md:2: error: field 'slug': output URL /world/ is also" in (
         result.output
     )
+
+
+def test_section_placeholder_in_permalinks_uses_the_declared_slug(sectioned: Path):
+    config = (sectioned / "site.yml").read_text() + "permalink: /{section}/{slug}/\n"
+    write_site(sectioned, {"site.yml": config})
+    result = run_at(sectioned, None, "build")
+    assert result.exit_code == 0, result.output
+    out = sectioned / "public"
+    assert (out / "money/b1/index.html").is_file()
+    assert (out / "world/w2/index.html").is_file()
+    assert (out / "news/n1/index.html").is_file()
+    current = html(out / "money/b1/index.html").cssselect('.section-nav a[aria-current="page"]')
+    assert [a.get("href") for a in current] == ["/money/"]
