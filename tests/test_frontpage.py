@@ -186,3 +186,13 @@ def test_bad_build_time_is_a_clear_error(newsroom: Path):
     result = run_at(newsroom, "next tuesday", "build")
     assert result.exit_code == 1
     assert "SSG_BUILD_TIME is not an ISO 8601 date-time: 'next tuesday'" in result.output
+
+
+def test_unknown_home_setting_warns_with_a_suggestion(newsroom: Path):
+    write_site(newsroom, {"content/home.yml": "leed: s01\n"})
+    result = run_at(newsroom, NOW, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/home.yml:1: warning: field 'leed': unknown home page setting, ignored "
+        "(hint: did you mean 'lead'?)"
+    ) in result.output
