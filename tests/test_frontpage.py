@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from buildtime import article_md, run_at
+
 from conftest import html, write_site
 
 NOW = "2024-04-01T12:00:00+07:00"

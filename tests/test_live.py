@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from buildtime import run_at
-from conftest import html, write_site
 
 from ssg.frontmatter import Source
 from ssg.live import resolve_time, split_body
+
+from conftest import html, write_site
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 START = dt.datetime(2024, 3, 10, 20, 0, tzinfo=TZ)

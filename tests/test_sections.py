@@ -7,9 +7,10 @@ from pathlib import Path
 import lxml.etree
 import pytest
 from buildtime import article_md, run_at
-from conftest import html, write_site
 
 from ssg.config import parse_config
+
+from conftest import html, write_site
 
 SECTIONS_YML = """\
 sections:

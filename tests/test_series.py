@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from buildtime import article_md, run_at
+
 from conftest import html, write_site
 
 
