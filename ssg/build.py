@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from ssg import content
+from ssg import content, frontpage
 from ssg.assets import publish
 from ssg.config import SiteConfig, load_config
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
@@ -102,7 +102,10 @@ def parse_content(root: Path, config: SiteConfig) -> tuple[Parsed, list[Problem]
             fronts[name] = split(name, text)[0].front
             if value is not None:
                 results[kind].append(value)
+    home, home_problems = frontpage.load_home(content_dir / "home.yml", config.tz)
+    problems += home_problems
     parsed = Parsed(
+        home=home,
         articles=tuple(results["articles"]),
         authors=tuple(results["authors"]),
         topics=tuple(results["topics"]),

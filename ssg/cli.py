@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
-from ssg import __version__, scaffold
+from ssg import __version__, clock, scaffold
 from ssg.build import build
 from ssg.check import run_check
 from ssg.config import load_config
@@ -72,10 +73,15 @@ def build_command(config, output, base_url, drafts, future, debug) -> None:
     """Build the site into the output folder.
 
     The new site replaces the old one only when the build succeeds: on any error
-    the previous output is left untouched.
+    the previous output is left untouched. Set SSG_BUILD_TIME (ISO 8601) to build
+    as if it were that moment (scheduled articles, expiry, breaking banners).
     """
     root, config_path = site_root(config)
-    options = BuildOptions(drafts=drafts, future=future)
+    now, clock_problem = clock.build_time(os.environ.get(clock.BUILD_TIME_VARIABLE))
+    if clock_problem:
+        print_problems([clock_problem])
+        sys.exit(EXIT_CONTENT_ERROR)
+    options = BuildOptions(drafts=drafts, future=future, **({"now": now} if now else {}))
     try:
         result = build(root, config_path, Path(output) if output else None, base_url, options)
     except BuildFailed as failed:

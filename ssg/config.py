@@ -14,6 +14,7 @@ from ssg.fields import FieldReader, describe
 from ssg.frontmatter import field_line, load_yaml
 from ssg.images import ImageSettings, parse_image_settings
 from ssg.rules import CheckSettings, parse_check_settings
+from ssg.sections import Section, read_sections
 
 DEFAULT_PERMALINK = "/{year}/{month}/{day}/{slug}/"
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "section")
@@ -34,6 +35,7 @@ KNOWN_KEYS = (
     "images",
     "assets",
     "check",
+    "sections",
 )
 
 
@@ -70,6 +72,7 @@ class SiteConfig:
     images: ImageSettings = field(default_factory=ImageSettings)
     assets: AssetSettings = field(default_factory=AssetSettings)
     check: CheckSettings = field(default_factory=CheckSettings)
+    sections: tuple[Section, ...] = ()  # empty: an article's section is free text
 
     @property
     def tz(self) -> ZoneInfo:
@@ -157,6 +160,7 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         images=parse_image_settings(reader),
         assets=parse_asset_settings(reader),
         check=parse_check_settings(reader),
+        sections=read_sections(reader),
     )
     return config, reader.problems
 

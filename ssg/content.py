@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ssg import markdown
+from ssg import live, markdown, series
 from ssg.errors import Problem, error
 from ssg.fields import FieldReader, describe
 from ssg.frontmatter import Source, field_line, load_yaml, split
@@ -34,6 +34,8 @@ ARTICLE_FIELDS = (
     "corrections",
     "aliases",
     "summary",
+    *live.LIVE_FIELDS,
+    *series.SERIES_FIELDS,
 )
 IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus")
 AUTHOR_FIELDS = ("name", "role", "photo", "twitter", "x", "email", "links")
@@ -155,7 +157,10 @@ def parse_article(
         )
         slug = slugify(slug)
     image = _image(reader, "image", data.get("image"), base_path)
-    rendered = markdown.render(source.body, path, base_path)
+    live_fields = live.read_live(reader, source, date, tz, base_path)
+    body = live_fields.intro if live_fields else source.body
+    rendered = markdown.render(body, path, base_path)
+    extra = live.article_fields(live_fields, updated) | series.article_fields(reader)
     if reader.problems and any(p.is_error for p in reader.problems):
         return None, problems + reader.problems
     assert title is not None and date is not None
@@ -167,7 +172,6 @@ def parse_article(
         author_slugs=tuple(authors),
         topic_names=tuple(dict.fromkeys(reader.text_list("topics"))),
         dek=reader.text("dek", "") or "",
-        updated=updated,
         dateline=reader.text("dateline", "") or "",
         section=reader.text("section", "") or "",
         kind=reader.text("kind", "News") or "News",
@@ -179,6 +183,7 @@ def parse_article(
         summary=reader.text("summary", "") or rendered.first_paragraph,
         body_html=rendered.html,
         links=rendered.links,
+        **extra,
     )
     return article, problems + reader.problems
 

@@ -84,6 +84,20 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveUpdate:
+    """One timestamped entry of a live-coverage article (see `ssg.live`)."""
+
+    time: dt.datetime
+    anchor: str  # permanent fragment id, derived from the time
+    html: str
+    title: str = ""
+    author_slugs: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    line: int | None = None  # where the update is written in its source file
+    authors: tuple[Author, ...] = ()  # filled in by the site model
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     path: str
     slug: str
@@ -104,6 +118,11 @@ class Article:
     summary: str = ""
     body_html: str = ""
     links: tuple[str, ...] = ()
+    live: bool | None = None  # None: not live coverage; True: ongoing; False: closed
+    updates: tuple[LiveUpdate, ...] = ()  # newest first
+    coverage_end: dt.datetime | None = None
+    series: str = ""
+    series_part: int | None = None
     # filled in by the site model
     url: str = ""
     authors: tuple[Author, ...] = ()

@@ -68,18 +68,21 @@ def paginate(items: Sequence[Article], per_page: int, first_url: str) -> list[Pa
 
 def plan(site: Site) -> list[Output]:
     """Every page of the site, in a stable order."""
+    from ssg import fronts  # imported here: fronts builds on this module's Output
+
     per_page = site.config.per_page
-    outputs: list[Output] = []
-    for pager in paginate(site.articles, per_page, "/"):
-        outputs.append(
-            Output(pager.url_for(pager.number), "home.html", {"paginator": pager, "kind": "home"})
-        )
+    outputs: list[Output] = fronts.home_outputs(site)
+    extras = fronts.article_extras(site)
     for article in site.articles:
         outputs.append(
             Output(
                 article.url,
                 "article.html",
-                {"article": article, "related": site.related.get(article.path, ())},
+                {
+                    "article": article,
+                    "related": site.related.get(article.path, ()),
+                    **extras[article.path],
+                },
             )
         )
     topics = sorted(site.topics.values(), key=lambda t: t.name.casefold())
@@ -119,5 +122,6 @@ def plan(site: Site) -> list[Output]:
             )
     for page in site.pages:
         outputs.append(Output(page.url, "page.html", {"page": page}))
+    outputs += fronts.outputs(site)
     outputs.append(Output("/404.html", "404.html", {}))
     return outputs

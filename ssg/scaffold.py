@@ -30,6 +30,8 @@ def article_template(title: str, authors: list[str], topics: list[str], now: dt.
         "# dateline: HANOI, Vietnam",
         "# kind: News  # label above the headline: News, Analysis, Opinion, Review...",
         "# section: World",
+        "# series: Rivers of Sand  # a multi-part package; series_part: 1 sets the order",
+        "# live: true  # live coverage: add '## HH:MM Title' updates below (see README)",
         f"{'' if topic_line else '# '}topics: {topic_line or '[Topic One, Topic Two]'}",
         "# image:",
         "#   src: /images/photos/example.jpg  # path under assets/",

@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
+from ssg import newsroom, sections
 from ssg.config import SiteConfig
 from ssg.errors import Problem, error
 from ssg.frontmatter import field_line
+from ssg.frontpage import Home, HomeSpec
 from ssg.markdown import LINK_MARKER
 from ssg.model import Article, Author, Image, Page, Topic
 from ssg.slugs import slugify
@@ -42,6 +44,7 @@ class Parsed:
     topics: tuple[Topic, ...] = ()
     pages: tuple[Page, ...] = ()
     fronts: dict[str, str] = field(default_factory=dict)  # path -> front matter text
+    home: HomeSpec | None = None  # content/home.yml, when there is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class Site:
     by_topic: dict[str, tuple[Article, ...]]
     related: dict[str, tuple[Article, ...]]  # article path -> related articles
     url_of: dict[str, str]  # source path -> site URL
+    home: Home | None = None  # the curated home page (None: newest first)
 
 
 def article_url(config: SiteConfig, article: Article) -> str:
@@ -67,7 +71,9 @@ def article_url(config: SiteConfig, article: Article) -> str:
         month=f"{local.month:02d}",
         day=f"{local.day:02d}",
         slug=article.slug,
-        section=slugify(article.section) if article.section else "news",
+        section=sections.section_slug(config.sections, article.section)
+        if article.section
+        else "news",
     )
 
 
@@ -117,8 +123,10 @@ def build_site(
             authors[author.slug] = replace(author, photo=photo)
     topics = {t.slug: replace(t, url=topic_url(t.slug)) for t in parsed.topics}
 
+    checked, section_problems = sections.check_articles(config, parsed.articles, locate)
+    problems += section_problems
     articles = []
-    for article in parsed.articles:
+    for article in checked:
         missing = [slug for slug in article.author_slugs if slug not in authors]
         for slug in missing:
             known = ", ".join(sorted(authors)) or "none: add content/authors/<slug>.md"
@@ -163,6 +171,11 @@ def build_site(
 
     published = [_resolve_links(a, url_of, unpublished, config, problems) for a in published]
     pages = tuple(_resolve_links(p, url_of, unpublished, config, problems) for p in pages)
+    front = newsroom.link(
+        config, published, articles, pages, authors, url_of, parsed.home, options.now, locate
+    )
+    published = front.articles
+    problems += front.problems
 
     by_author: dict[str, list[Article]] = defaultdict(list)
     by_topic: dict[str, list[Article]] = defaultdict(list)
@@ -183,6 +196,7 @@ def build_site(
         by_topic={slug: tuple(items) for slug, items in by_topic.items()},
         related=related_articles(published, by_topic, config.related_count),
         url_of=url_of,
+        home=front.home,
     )
     return site, problems
 

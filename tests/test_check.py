@@ -102,7 +102,7 @@ CASES = [
         "error",
         None,
         None,
-        "/about/: no such page or file (on 13 pages, e.g. /)",
+        "/about/: no such page or file (on ",
     ),
     (
         "link to a draft",

@@ -1,0 +1,29 @@
+"""The build's clock: `SSG_BUILD_TIME` fixes "now" for scheduling, expiry and banners.
+
+Setting it makes a build reproducible (tests, previews of a future front page);
+without it the build uses the wall clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ssg.errors import Problem, error
+
+BUILD_TIME_VARIABLE = "SSG_BUILD_TIME"
+
+
+def build_time(value: str | None) -> tuple[dt.datetime | None, Problem | None]:
+    """Parse an ISO 8601 date-time; None when unset. A time without offset is UTC."""
+    if value is None or not value.strip():
+        return None, None
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None, error(
+            f"{BUILD_TIME_VARIABLE} is not an ISO 8601 date-time: {value!r}",
+            hint="for example SSG_BUILD_TIME=2026-11-29T18:00:00+07:00",
+        )
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when, None
