@@ -18,10 +18,12 @@ import jinja2
 
 from ssg import content
 from ssg.config import SiteConfig, load_config
+from ssg.distribution import plan_distribution
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.frontmatter import split
 from ssg.plan import Output, output_path, plan
 from ssg.site import BuildOptions, Parsed, Site, build_site
+from ssg.structured import headline_warnings
 from ssg.templates import make_environment, theme_dir
 
 
@@ -191,6 +193,7 @@ def build(
     assets = walk_assets(roots)
     site, link_problems = build_site(config, parsed, options, assets)
     problems += link_problems
+    problems += headline_warnings(site.articles, parsed.fronts)
     timer.lap("link")
     try:
         env = make_environment(config, root / "layouts")
@@ -200,6 +203,7 @@ def build(
     if has_errors(problems):
         raise BuildFailed(unique(problems))
     outputs = plan(site)
+    outputs += plan_distribution(site, outputs, options.now)
     timer.lap("plan")
     out_dir = (output or root / config.output).resolve()
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))

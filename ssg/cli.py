@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -25,6 +26,24 @@ def print_problems(problems: list[Problem]) -> None:
     for problem in ordered:
         color = "red" if problem.is_error else "yellow"
         click.secho(problem.format(), fg=color, err=True)
+
+
+def build_time() -> dt.datetime:
+    """The build's clock: $SSG_BUILD_TIME (ISO 8601; UTC when no offset is given), else now."""
+    value = os.environ.get("SSG_BUILD_TIME", "").strip()
+    if not value:
+        return dt.datetime.now(dt.UTC)
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        click.secho(
+            f"error: SSG_BUILD_TIME: expected an ISO 8601 date and time, got {value!r} "
+            "(hint: for example 2026-11-21T08:00:00+07:00)",
+            fg="red",
+            err=True,
+        )
+        sys.exit(EXIT_CONTENT_ERROR)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def site_root(config: str | None) -> tuple[Path, Path]:
@@ -69,11 +88,14 @@ def cli() -> None:
 def build_command(config, output, base_url, drafts, future, debug) -> None:
     """Build the site into the output folder.
 
+    Set SSG_BUILD_TIME (ISO 8601) to build as of another moment: it decides which
+    articles are scheduled and which go into the Google News sitemap.
+
     The new site replaces the old one only when the build succeeds: on any error
     the previous output is left untouched.
     """
     root, config_path = site_root(config)
-    options = BuildOptions(drafts=drafts, future=future)
+    options = BuildOptions(drafts=drafts, future=future, now=build_time())
     try:
         result = build(root, config_path, Path(output) if output else None, base_url, options)
     except BuildFailed as failed:

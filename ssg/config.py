@@ -28,6 +28,9 @@ KNOWN_KEYS = (
     "menu",
     "output",
     "copyright",
+    "feed_entries",
+    "feed_full_content",
+    "rss",
 )
 
 
@@ -61,6 +64,9 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     output: str = "public"
     copyright: str = ""
+    feed_entries: int = 20  # newest N articles in each Atom/RSS feed
+    feed_full_content: bool = True  # full article HTML in feeds, not only the summary
+    rss: bool = False  # also write /rss.xml, an RSS 2.0 twin of /feed.xml
 
     @property
     def tz(self) -> ZoneInfo:
@@ -145,6 +151,9 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         menu=_menu(reader),
         output=reader.text("output", "public") or "public",
         copyright=reader.text("copyright", "") or "",
+        feed_entries=reader.integer("feed_entries", 20),
+        feed_full_content=reader.boolean("feed_full_content", True),
+        rss=reader.boolean("rss", False),
     )
     return config, reader.problems
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ssg import feeds, structured
 from ssg.config import SiteConfig
 
 THEME_DIR_CANDIDATES = (
@@ -117,4 +118,6 @@ def make_environment(config: SiteConfig, site_layouts: Path | None) -> jinja2.En
         join_names=join_names,
         html=Markup,  # trusted HTML rendered from Markdown by us
     )
+    structured.install(env, config, urls.abs_url)
+    feeds.install(env, config)
     return env
