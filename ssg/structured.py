@@ -8,7 +8,9 @@ search engines will cut short.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -34,6 +36,14 @@ def to_jsonld(data: Mapping[str, Any]) -> Markup:
     """JSON text for a `<script>` block: `<`, `>`, `&`, U+2028 and U+2029 become \\u escapes."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.translate(_UNSAFE_TABLE))
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(markup: str) -> str:
+    """Text of a rendered inline HTML snippet (caption, correction), as a reader sees it."""
+    return " ".join(html.unescape(_TAG.sub("", markup)).split())
 
 
 def organization(config: SiteConfig, abs_url: AbsUrl) -> JsonDict:
@@ -81,7 +91,7 @@ def image_object(image: Image, abs_url: AbsUrl) -> JsonDict:
         data["width"] = image.width
         data["height"] = image.height
     if image.caption:
-        data["caption"] = image.caption
+        data["caption"] = plain_text(image.caption_html) if image.caption_html else image.caption
     if image.credit:
         data["creditText"] = image.credit
         data["copyrightHolder"] = copyright_holder(image.credit)
@@ -117,7 +127,7 @@ def news_article(config: SiteConfig, article: Article, abs_url: AbsUrl) -> JsonD
         data["correction"] = [
             {
                 "@type": "CorrectionComment",
-                "text": correction.text,
+                "text": plain_text(correction.text_html),
                 "datePublished": correction.date.astimezone(tz).isoformat(),
             }
             for correction in article.corrections
