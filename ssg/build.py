@@ -148,7 +148,9 @@ def template_problem(exc: Exception, output: Output | None = None) -> Problem:
     if isinstance(exc, jinja2.TemplateNotFound):
         return error(f"template not found: {exc.name}{where}", hint="add it to layouts/")
     frames = [
-        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.endswith((".html", ".xml", ".txt"))
     ]
     path, line = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
     hint = "a variable or attribute used in the template does not exist"
