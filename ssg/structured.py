@@ -28,14 +28,22 @@ AbsUrl = Callable[[str], str]
 JsonDict = dict[str, Any]
 
 # Characters that could end a <script> element or an HTML comment, or break old JS parsers
-_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_UNSAFE_TABLE = str.maketrans(_UNSAFE)
+_UNSAFE = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def to_jsonld(data: Mapping[str, Any]) -> Markup:
     """JSON text for a `<script>` block: `<`, `>`, `&`, U+2028 and U+2029 become \\u escapes."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.translate(_UNSAFE_TABLE))
+    for char, escaped in _UNSAFE:  # str.replace per character beats str.translate here
+        if char in text:
+            text = text.replace(char, escaped)
+    return Markup(text)
 
 
 _TAG = re.compile(r"<[^>]*>")
