@@ -19,11 +19,13 @@ import jinja2
 from ssg import content, frontpage
 from ssg.assets import publish
 from ssg.config import SiteConfig, load_config
+from ssg.distribution import plan_distribution
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.frontmatter import split
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path, plan
 from ssg.site import BuildOptions, Parsed, Site, build_site
+from ssg.structured import headline_warnings
 from ssg.templates import make_environment, theme_dir
 
 
@@ -151,13 +153,21 @@ def template_problem(exc: Exception, output: Output | None = None) -> Problem:
     if isinstance(exc, jinja2.TemplateNotFound):
         return error(f"template not found: {exc.name}{where}", hint="add it to layouts/")
     frames = [
-        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.endswith((".html", ".xml", ".txt"))
     ]
     path, line = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
     hint = "a variable or attribute used in the template does not exist"
     if not isinstance(exc, jinja2.UndefinedError):
         hint = f"{type(exc).__name__} raised in the template"
     return error(f"template error: {exc}{where}", path, line, hint=hint)
+
+
+def plan_all(site: Site, options: BuildOptions) -> list[Output]:
+    """Every output of a build: pages, then feeds, sitemaps and redirects."""
+    outputs = plan(site)
+    return outputs + plan_distribution(site, outputs, options.now)
 
 
 def render_outputs(
@@ -199,6 +209,7 @@ def build(
     timer.lap("images")
     site, link_problems = build_site(config, parsed, options, assets)
     problems += link_problems
+    problems += headline_warnings(site.articles, parsed.fronts)
     timer.lap("link")
     published = publish(assets, config.assets)
     try:
@@ -208,7 +219,7 @@ def build(
         raise BuildFailed(unique(problems)) from exc
     if has_errors(problems):
         raise BuildFailed(unique(problems))
-    outputs = plan(site)
+    outputs = plan_all(site, options)
     timer.lap("plan")
     out_dir = (output or root / config.output).resolve()
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))

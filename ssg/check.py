@@ -16,14 +16,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ssg.assets import publish
-from ssg.build import asset_roots, parse_content, render_outputs, walk_assets
+from ssg.build import asset_roots, parse_content, plan_all, render_outputs, walk_assets
 from ssg.config import SiteConfig, load_config
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
 from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article
 from ssg.photos import asset_of, process_photos
-from ssg.plan import plan
 from ssg.rules import classify
 from ssg.site import BuildOptions, Parsed, article_url, build_site
 from ssg.slugs import slugify
@@ -157,7 +156,7 @@ def run_check(
     except FileNotFoundError as exc:
         findings.append(Finding(error(str(exc)), "content"))
     else:
-        for output, rendered in render_outputs(env, plan(site)):
+        for output, rendered in render_outputs(env, plan_all(site, options)):
             if isinstance(rendered, Problem):
                 findings.append(Finding(rendered, "content"))
                 continue

@@ -74,7 +74,8 @@ def build_command(config, output, base_url, drafts, future, debug) -> None:
 
     The new site replaces the old one only when the build succeeds: on any error
     the previous output is left untouched. Set SSG_BUILD_TIME (ISO 8601) to build
-    as if it were that moment (scheduled articles, expiry, breaking banners).
+    as if it were that moment (scheduled articles, expiry, breaking banners, the
+    Google News sitemap's two-day window).
     """
     root, config_path = site_root(config)
     now, clock_problem = clock.build_time(os.environ.get(clock.BUILD_TIME_VARIABLE))

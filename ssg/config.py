@@ -36,6 +36,9 @@ KNOWN_KEYS = (
     "assets",
     "check",
     "sections",
+    "feed_entries",
+    "feed_full_content",
+    "rss",
 )
 
 
@@ -73,6 +76,9 @@ class SiteConfig:
     assets: AssetSettings = field(default_factory=AssetSettings)
     check: CheckSettings = field(default_factory=CheckSettings)
     sections: tuple[Section, ...] = ()  # empty: an article's section is free text
+    feed_entries: int = 20  # newest N articles in each Atom/RSS feed
+    feed_full_content: bool = True  # full article HTML in feeds, not only the summary
+    rss: bool = False  # also write /rss.xml, an RSS 2.0 twin of /feed.xml
 
     @property
     def tz(self) -> ZoneInfo:
@@ -161,6 +167,9 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         assets=parse_asset_settings(reader),
         check=parse_check_settings(reader),
         sections=read_sections(reader),
+        feed_entries=reader.integer("feed_entries", 20),
+        feed_full_content=reader.boolean("feed_full_content", True),
+        rss=reader.boolean("rss", False),
     )
     return config, reader.problems
 

@@ -84,6 +84,12 @@ class Home:
     rest: tuple[Article, ...]
     breaking: Breaking | None
 
+    @property
+    def placed(self) -> tuple[Article, ...]:
+        """Every story an editor placed: the lead, the top stories and the blocks."""
+        lead = (self.lead,) if self.lead else ()
+        return lead + self.top + tuple(a for block in self.blocks for a in block.articles)
+
 
 def load_home(path: Path, tz: ZoneInfo) -> tuple[HomeSpec | None, list[Problem]]:
     """Read `content/home.yml` when it exists (no file: no curation, no problems)."""

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ssg import archives, live, series
+from ssg import archives, series
 from ssg.plan import Output, paginate
 from ssg.sections import group_by_section
 from ssg.site import Site
-from ssg.templates import Urls
-
-FEED_ENTRIES = 20
 
 
 def home_outputs(site: Site) -> list[Output]:
@@ -32,28 +29,20 @@ def home_outputs(site: Site) -> list[Output]:
 
 
 def article_extras(site: Site) -> dict[str, dict[str, Any]]:
-    """Per article path: `series`, `archive_url` and `live_json_ld` for article.html."""
+    """Per article path: `series` and `archive_url` for article.html."""
     config = site.config
-    urls = Urls(config)
     by_path = {a.path: s for s in series.collect(site.articles).values() for a in s.articles}
     extras = {}
     for article in site.articles:
-        data = None
-        if article.live is not None:
-            posting = live.live_blog_posting(
-                article, urls.abs_url, config.publisher.name or config.title, config.tz
-            )
-            data = live.json_ld(posting)
         extras[article.path] = {
             "series": by_path.get(article.path),
             "archive_url": archives.article_month_url(article, config.tz),
-            "live_json_ld": data,
         }
     return extras
 
 
 def outputs(site: Site) -> list[Output]:
-    """Section fronts and feeds, date archives and series pages, in a stable order."""
+    """Section fronts, date archives and series pages, in a stable order (feeds: ssg.feeds)."""
     config = site.config
     per_page = config.per_page
     result: list[Output] = []
@@ -63,8 +52,6 @@ def outputs(site: Site) -> list[Output]:
         for pager in paginate(items, per_page, section.url):
             context = {"section": section, "paginator": pager}
             result.append(Output(pager.url_for(pager.number), "section.html", context))
-        feed = {"section": section, "entries": items[:FEED_ENTRIES], "feed_url": section.feed_url}
-        result.append(Output(section.feed_url, "section_feed.xml", feed))
     years = archives.collect(site.articles, config.tz)
     result.append(Output(archives.ARCHIVE_URL, "archive_index.html", {"years": years}))
     for year in years:

@@ -10,7 +10,6 @@ derived from its time, so links to it survive later updates.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -272,36 +271,18 @@ def coverage_end(article: Article) -> dt.datetime | None:
     return article.coverage_end or (article.updates[0].time if article.updates else article.date)
 
 
-def _person(author: Author, abs_url: Callable[[str], str]) -> dict[str, Any]:
-    return {"@type": "Person", "name": author.name, "url": abs_url(author.url)}
-
-
-def live_blog_posting(
-    article: Article,
-    abs_url: Callable[[str], str],
-    publisher_name: str,
-    tz: ZoneInfo,
+def live_blog_fields(
+    article: Article, abs_url: Callable[[str], str], tz: ZoneInfo, person: Callable[[Author], Any]
 ) -> dict[str, Any]:
-    """schema.org LiveBlogPosting for a live article, each update a BlogPosting."""
+    """What makes a NewsArticle a schema.org LiveBlogPosting: coverage times and updates."""
     page = abs_url(article.url)
     data: dict[str, Any] = {
-        "@context": "https://schema.org",
         "@type": "LiveBlogPosting",
-        "headline": article.title,
-        "description": article.dek or article.summary,
-        "url": page,
-        "mainEntityOfPage": page,
-        "datePublished": article.date.astimezone(tz).isoformat(),
-        "dateModified": article.modified.astimezone(tz).isoformat(),
         "coverageStartTime": article.date.astimezone(tz).isoformat(),
-        "author": [_person(a, abs_url) for a in article.authors],
-        "publisher": {"@type": "Organization", "name": publisher_name},
     }
     end = coverage_end(article)
     if end is not None:
         data["coverageEndTime"] = end.astimezone(tz).isoformat()
-    if article.image:
-        data["image"] = abs_url(article.image.url)
     data["liveBlogUpdate"] = [
         {
             "@type": "BlogPosting",
@@ -309,22 +290,8 @@ def live_blog_posting(
             "datePublished": update.time.astimezone(tz).isoformat(),
             "url": f"{page}#{update.anchor}",
             "articleBody": " ".join(Markup(update.html).striptags().split()),
-            "author": [_person(a, abs_url) for a in update.authors or article.authors],
+            "author": [person(a) for a in update.authors or article.authors],
         }
         for update in article.updates
     ]
     return data
-
-
-def json_ld(data: Mapping[str, Any]) -> Markup:
-    """JSON for a <script type="application/ld+json"> block that no value can break out of."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (
-        ("&", "\\u0026"),
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escaped)
-    return Markup(text)

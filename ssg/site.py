@@ -12,7 +12,7 @@ import datetime as dt
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
@@ -21,6 +21,7 @@ from ssg.config import SiteConfig
 from ssg.errors import Problem, error
 from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
+from ssg.imageinfo import image_size
 from ssg.markdown import LINK_MARKER
 from ssg.model import Article, Author, Image, Page, Topic
 from ssg.slugs import slugify
@@ -113,13 +114,16 @@ def build_site(
 ) -> tuple[Site, list[Problem]]:
     """Link parsed sources into a Site and report every cross-reference problem."""
     assets = set(asset_files)
+    asset_paths = asset_files if isinstance(asset_files, Mapping) else {}
     problems: list[Problem] = []
     locate = _locator(parsed.fronts)
 
     authors = {a.slug: replace(a, url=author_url(a.slug)) for a in parsed.authors}
     for author in authors.values():
         if author.photo:
-            photo = _check_image(author.photo, author.path, "photo", assets, locate, problems)
+            photo = _check_image(
+                author.photo, author.path, "photo", assets, locate, problems, asset_paths
+            )
             authors[author.slug] = replace(author, photo=photo)
     topics = {t.slug: replace(t, url=topic_url(t.slug)) for t in parsed.topics}
 
@@ -141,7 +145,9 @@ def build_site(
             )
         image = article.image
         if image:
-            image = _check_image(image, article.path, "image", assets, locate, problems)
+            image = _check_image(
+                image, article.path, "image", assets, locate, problems, asset_paths
+            )
         article_topics = []
         for name in article.topic_names:
             slug = slugify(name)
@@ -210,7 +216,13 @@ def _locator(fronts: dict[str, str]):
 
 
 def _check_image(
-    image: Image, path: str, key: str, assets: set[str], locate, problems: list[Problem]
+    image: Image,
+    path: str,
+    key: str,
+    assets: set[str],
+    locate,
+    problems: list[Problem],
+    asset_paths: Mapping | None = None,
 ) -> Image:
     if image.is_remote:
         return replace(image, url=image.src)
@@ -225,7 +237,9 @@ def _check_image(
                 hint="image paths are relative to the assets/ folder, e.g. /images/photo.jpg",
             )
         )
-    return replace(image, url=asset_url(relative))
+    size = image_size((asset_paths or {}).get(relative))
+    width, height = size if size else (None, None)
+    return replace(image, url=asset_url(relative), width=width, height=height)
 
 
 def _check_duplicate_urls(articles, pages, authors, topics, locate) -> list[Problem]:

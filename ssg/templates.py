@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ssg import feeds, structured
 from ssg.assets import asset_helper
 from ssg.config import SiteConfig
 from ssg.picture import picture_html
@@ -125,4 +126,6 @@ def make_environment(
         join_names=join_names,
         html=Markup,  # trusted HTML rendered from Markdown by us
     )
+    structured.install(env, config, urls.abs_url)
+    feeds.install(env, config)
     return env

@@ -1,0 +1,145 @@
+"""Feeds: Atom 1.0 (and an optional RSS 2.0 twin) for the site, every topic and every author.
+
+`plan_feeds` returns planned outputs rendered by `layouts/feeds/atom.xml` and
+`layouts/feeds/rss.xml`; `install` adds the filters those templates need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import jinja2
+
+from ssg.config import SiteConfig
+from ssg.model import Article
+from ssg.plan import Output
+from ssg.sections import group_by_section
+from ssg.site import Site
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed: where it lives, the HTML page it belongs to, and its newest entries."""
+
+    url: str  # site path of the feed file, e.g. /topics/rice/feed.xml
+    page_url: str  # site path of the HTML page it mirrors
+    title: str
+    subtitle: str
+    articles: tuple[Article, ...]
+    updated: dt.datetime  # the newest change among its entries
+
+    @property
+    def rss_url(self) -> str:
+        return self.url.rsplit("/", 1)[0] + "/rss.xml"
+
+
+def entry_id(config: SiteConfig, article: Article) -> str:
+    """A tag: URI that stays the same across rebuilds (RFC 4151): host, publication day, slug.
+
+    It does not depend on the permalink pattern or the base path, so moving a site
+    does not make feed readers show every article again as new.
+    """
+    host = urlsplit(config.base_url).hostname or "localhost"
+    day = article.date.astimezone(config.tz).date().isoformat()
+    return f"tag:{host},{day}:{article.slug}"
+
+
+def make_feed(
+    url: str,
+    page_url: str,
+    title: str,
+    subtitle: str,
+    articles: Sequence[Article],
+    limit: int,
+    fallback: dt.datetime,
+) -> Feed:
+    """A feed of the newest `limit` articles (they arrive newest first)."""
+    newest = tuple(articles[:limit])
+    updated = max((a.modified for a in newest), default=fallback)
+    return Feed(url, page_url, title, subtitle, newest, updated)
+
+
+def site_feeds(site: Site, now: dt.datetime) -> list[Feed]:
+    """The site feed, then one per section, topic and author, in a stable order."""
+    config = site.config
+    limit = config.feed_entries
+    feeds = [
+        make_feed("/feed.xml", "/", config.title, config.description, site.articles, limit, now)
+    ]
+    groups = group_by_section(config.sections, site.articles)
+    for section in config.sections:
+        feeds.append(
+            make_feed(
+                section.feed_url,
+                section.url,
+                f"{config.title}: {section.title}",
+                section.description or f"The latest {section.title} coverage from {config.title}.",
+                groups[section.slug],
+                limit,
+                now,
+            )
+        )
+    for slug in sorted(site.topics):
+        topic = site.topics[slug]
+        feeds.append(
+            make_feed(
+                topic.url + "feed.xml",
+                topic.url,
+                f"{topic.name} | {config.title}",
+                topic.description_text or f"Coverage of {topic.name} from {config.title}.",
+                site.by_topic.get(slug, ()),
+                limit,
+                now,
+            )
+        )
+    for slug in sorted(site.authors):
+        author = site.authors[slug]
+        feeds.append(
+            make_feed(
+                author.url + "feed.xml",
+                author.url,
+                f"{author.name} | {config.title}",
+                f"Articles by {author.name}" + (f", {author.role}" if author.role else ""),
+                site.by_author.get(slug, ()),
+                limit,
+                now,
+            )
+        )
+    return feeds
+
+
+def plan_feeds(site: Site, now: dt.datetime) -> list[Output]:
+    """Planned outputs for every Atom feed, plus `/rss.xml` when `rss: true`."""
+    outputs = []
+    for feed in site_feeds(site, now):
+        outputs.append(Output(feed.url, "feeds/atom.xml", {"feed": feed}))
+        if site.config.rss and feed.url == "/feed.xml":
+            outputs.append(Output(feed.rss_url, "feeds/rss.xml", {"feed": feed}))
+    return outputs
+
+
+_ROOT_RELATIVE = re.compile(r"""(\s(?:href|src)=)(["'])/(?!/)""")
+
+
+def absolute_links(html: str, origin: str) -> str:
+    """Make root-relative `href`/`src` attributes absolute, for HTML read outside the site."""
+    return _ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{m.group(2)}{origin}/", html)
+
+
+def rfc822(value: dt.datetime) -> str:
+    """A date as RSS 2.0 wants it: 'Fri, 20 Nov 2026 02:30:00 +0000'."""
+    return email.utils.format_datetime(value.astimezone(dt.UTC))
+
+
+def install(env: jinja2.Environment, config: SiteConfig) -> None:
+    """Add the filters and helpers the feed templates use."""
+    env.filters.update(
+        absolute_links=lambda html: absolute_links(str(html), config.origin),
+        rfc822=rfc822,
+    )
+    env.globals["entry_id"] = lambda article: entry_id(config, article)

@@ -1,0 +1,118 @@
+"""Small pieces of the distribution modules, and edge cases of a build: empty site, build time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from ssg.config import SiteConfig
+from ssg.distribution import alias_path
+from ssg.feeds import absolute_links, entry_id, rfc822
+from ssg.model import Article
+from ssg.structured import copyright_holder, plain_text
+
+from conftest import html, run, write_site
+
+
+@pytest.mark.parametrize(
+    ("credit", "holder"),
+    [
+        ("Linh Tran/The Delta Ledger", {"@type": "Organization", "name": "The Delta Ledger"}),
+        ("Reuters/Jane Doe/AFP", {"@type": "Organization", "name": "AFP"}),
+        ("Jane Doe", {"@type": "Person", "name": "Jane Doe"}),
+    ],
+)
+def test_copyright_holder_from_credit(credit: str, holder: dict):
+    assert copyright_holder(credit) == holder
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('<a href="/news/a/">x</a>', '<a href="https://e.org/news/a/">x</a>'),
+        ("<img src='/i.jpg' alt=''>", "<img src='https://e.org/i.jpg' alt=''>"),
+        ('<a href="//cdn.example/x">', '<a href="//cdn.example/x">'),
+        ('<a href="https://other.example/">', '<a href="https://other.example/">'),
+        ('<a href="#fn1">', '<a href="#fn1">'),
+        ("<p>src=/not-an-attribute</p>", "<p>src=/not-an-attribute</p>"),
+    ],
+)
+def test_absolute_links(before: str, after: str):
+    assert absolute_links(before, "https://e.org") == after
+
+
+def test_entry_id_uses_host_publication_day_and_slug():
+    config = SiteConfig("T", "https://news.example:8443/prefix/", timezone="Asia/Ho_Chi_Minh")
+    story = Article("a.md", "story", "T", dt.datetime(2026, 1, 1, 20, tzinfo=dt.UTC), ())
+    assert entry_id(config, story) == "tag:news.example,2026-01-02:story"  # Jan 2 in Vietnam
+
+
+def test_rss_dates_are_rfc_822_in_utc():
+    when = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert rfc822(when) == "Fri, 20 Nov 2026 02:30:00 +0000"
+
+
+@pytest.mark.parametrize(
+    ("alias", "path"), [("/old", "/old/"), ("/old/", "/old/"), ("/old.html", "/old.html")]
+)
+def test_alias_paths_are_pretty(alias: str, path: str):
+    assert alias_path(alias) == path
+
+
+def test_plain_text_of_rendered_markdown():
+    assert (
+        plain_text("It&#8217;s <em>very</em>\n  <a href='/x'>big</a> &amp; wet")
+        == "It’s very big & wet"
+    )
+
+
+def test_site_without_articles_still_has_valid_feeds_and_sitemaps(tmp_path: Path):
+    root = write_site(
+        tmp_path / "empty", {"site.yml": "title: Empty\nbase_url: https://empty.example/\n"}
+    )
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((root / "public/feed.xml").read_bytes())
+    assert feed.bozo == 0 and feed.entries == []
+    assert (root / "public/sitemap.xml").is_file() and (root / "public/news-sitemap.xml").is_file()
+    assert (root / "public/_redirects").read_text().startswith("#")
+
+
+def test_build_time_decides_what_is_published(tiny_site: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(
+        "SSG_BUILD_TIME", "2024-03-02T12:00:00"
+    )  # UTC: the third story is not out yet
+    assert run(tiny_site, "build").exit_code == 0
+    feed = feedparser.parse((tiny_site / "public/feed.xml").read_bytes())
+    assert [e.title for e in feed.entries] == ["Second story", "First story"]
+
+
+def test_bad_build_time_is_a_clear_error(tiny_site: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SSG_BUILD_TIME", "next tuesday")
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "error: SSG_BUILD_TIME is not an ISO 8601 date-time: 'next tuesday'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_broken_text_template_is_located(tiny_site: Path):
+    write_site(tiny_site, {"layouts/robots.txt": "User-agent: *\n{{ missing.value }}\n"})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert (
+        "robots.txt:2: error: template error: 'missing' is undefined while rendering /robots.txt"
+        in result.output
+    )
+
+
+def test_website_data_only_on_the_first_home_page(tiny_site: Path):
+    assert run(tiny_site, "build").exit_code == 0
+    first = html(tiny_site / "public/index.html").xpath('//script[@type="application/ld+json"]')
+    second = html(tiny_site / "public/page/2/index.html").xpath(
+        '//script[@type="application/ld+json"]'
+    )
+    assert len(first) == 1 and '"WebSite"' in first[0].text
+    assert second == []

@@ -1,0 +1,168 @@
+"""Atom and RSS feeds, checked with feedparser against the pages they point to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import feedparser
+import lxml.html
+import pytest
+
+from ssg.plan import output_path
+
+from conftest import html, run, write_site
+
+SAMPLE_BASE = "https://deltaledger.example/"
+
+
+def local_file(out: Path, url: str, base: str = SAMPLE_BASE) -> Path:
+    """The output file an absolute site URL is served from."""
+    assert url.startswith(base), url
+    return out / output_path("/" + url[len(base) :])
+
+
+def parse_feed(path: Path) -> feedparser.FeedParserDict:
+    feed = feedparser.parse(path.read_bytes())
+    assert feed.bozo == 0, f"{path}: {feed.get('bozo_exception')}"
+    return feed
+
+
+def listed_articles(out: Path, first: str) -> list[str]:
+    """Article links of a paginated listing, following its rel=next links."""
+    links, page = [], first
+    while page:
+        doc = html(out / output_path(page))
+        links += [a.get("href") for a in doc.cssselect(".card-title a")]
+        following = doc.cssselect('a[rel="next"]')
+        page = following[0].get("href") if following else None
+    return links
+
+
+def newest_first(out: Path) -> list[str]:
+    """URLs of every article page in the output, newest publication first."""
+    dated = []
+    for page in out.rglob("index.html"):
+        doc = html(page)
+        stamp = doc.cssselect("article.story .published time")
+        if stamp:
+            url = "/" + page.parent.relative_to(out).as_posix() + "/"
+            dated.append((dt.datetime.fromisoformat(stamp[0].get("datetime")), url))
+    return [url for _, url in sorted(dated, reverse=True)]
+
+
+def test_site_feed_lists_the_newest_articles_with_all_fields(sample_build: Path):
+    feed = parse_feed(sample_build / "feed.xml")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "The Delta Ledger"
+    assert feed.feed.link == SAMPLE_BASE
+    articles = newest_first(sample_build)
+    assert len(articles) >= 10
+    assert ["/" + e.link[len(SAMPLE_BASE) :] for e in feed.entries] == articles[:20]
+    published = [e.published_parsed for e in feed.entries]
+    assert published == sorted(published, reverse=True)
+    for entry in feed.entries:
+        page = html(local_file(sample_build, entry.link))
+        assert entry.title == page.cssselect("h1.headline")[0].text_content()
+        assert entry.id.startswith("tag:deltaledger.example,2026-")
+        when = page.cssselect(".published time")[0].get("datetime")
+        assert dt.datetime.fromisoformat(entry.published) == dt.datetime.fromisoformat(when)
+        assert dt.datetime.fromisoformat(entry.updated) >= dt.datetime.fromisoformat(when)
+        byline = [a.text_content() for a in page.cssselect(".story-header .byline a")]
+        assert [a.name for a in entry.authors] == byline
+        topics = [a.text_content() for a in page.cssselect(".story-topics a")]
+        assert [t.label for t in entry.tags] == topics
+        assert entry.summary
+        assert entry.content[0].type == "text/html"
+        assert "<p>" in entry.content[0].value
+
+
+def test_updated_article_carries_its_update_time(sample_build: Path):
+    feed = parse_feed(sample_build / "feed.xml")
+    entry = next(e for e in feed.entries if "salinity-crisis" in e.link)
+    assert entry.published == "2026-11-20T09:30:00+07:00"
+    assert entry.updated == "2026-11-21T14:05:00+07:00"
+    assert [a.name for a in entry.authors] == ["Linh Tran", "Marcus Hale"]
+    newest = max(dt.datetime.fromisoformat(e.updated) for e in feed.entries)
+    assert dt.datetime.fromisoformat(feed.feed.updated) == newest
+
+
+def test_feed_content_links_are_absolute(sample_build: Path):
+    feed = parse_feed(sample_build / "feed.xml")
+    entry = next(e for e in feed.entries if "salinity-crisis" in e.link)
+    body = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
+    for element in body.iter("a", "img"):
+        target = element.get("href") or element.get("src")
+        assert not target.startswith("/"), target
+    srcs = [img.get("src") for img in body.iter("img")]
+    assert any(src.startswith(f"{SAMPLE_BASE}images/photos/salt-gauge.") for src in srcs), srcs
+    for src in srcs:
+        assert local_file(sample_build, src).is_file(), src
+
+
+@pytest.mark.parametrize("kind", ["topics", "authors"])
+def test_every_topic_and_author_has_a_feed_matching_its_page(sample_build: Path, kind: str):
+    index = html(sample_build / kind / "index.html")
+    links = [a.get("href") for a in index.cssselect(f".{kind[:-1]}-index a")]
+    assert links
+    for link in links:
+        page = html(sample_build / output_path(link))
+        feeds = page.cssselect('head link[rel="alternate"][type="application/atom+xml"]')
+        hrefs = [f.get("href") for f in feeds]
+        assert hrefs[0] == f"{SAMPLE_BASE}feed.xml"
+        assert hrefs[1] == f"{SAMPLE_BASE}{link.lstrip('/')}feed.xml"
+        feed = parse_feed(local_file(sample_build, hrefs[1]))
+        listed = listed_articles(sample_build, link)
+        assert ["/" + e.link[len(SAMPLE_BASE) :] for e in feed.entries] == listed[:20]
+        assert feed.feed.links[0].href == hrefs[1]  # rel=self
+
+
+def test_article_and_home_pages_advertise_the_site_feed(sample_build: Path):
+    for name in ["index.html", "2026/11/20/salinity-crisis/index.html"]:
+        page = html(sample_build / name)
+        feeds = page.cssselect('link[rel="alternate"][type="application/atom+xml"]')
+        assert [f.get("href") for f in feeds] == [f"{SAMPLE_BASE}feed.xml"]
+        assert feeds[0].get("title") == "The Delta Ledger"
+
+
+FEED_SITE_EXTRA = "feed_entries: 2\nfeed_full_content: false\nrss: true\n"
+
+
+def test_feed_options_limit_entries_drop_content_and_add_rss(tiny_site: Path):
+    config = (tiny_site / "site.yml").read_text() + FEED_SITE_EXTRA
+    write_site(tiny_site, {"site.yml": config})
+    assert run(tiny_site, "build").exit_code == 0
+    out = tiny_site / "public"
+    atom = parse_feed(out / "feed.xml")
+    assert [e.title for e in atom.entries] == ["Third story", "Second story"]
+    assert all("content" not in e for e in atom.entries)
+    rss = parse_feed(out / "rss.xml")
+    assert rss.version == "rss20"
+    assert [e.title for e in rss.entries] == ["Third story", "Second story"]
+    assert [e.id for e in rss.entries] == [e.id for e in atom.entries]
+    assert rss.entries[1].published_parsed[:6] == (2024, 3, 1, 17, 0, 0)  # 00:00 +07:00 in UTC
+    assert [t.term for t in rss.entries[1].tags] == ["Courts", "Zürich"]
+    home = html(out / "index.html")
+    types = [link.get("type") for link in home.cssselect('link[rel="alternate"]')]
+    assert types == ["application/atom+xml", "application/rss+xml"]
+
+
+def test_entry_ids_survive_a_move_to_another_path_and_permalink(tiny_site: Path):
+    assert run(tiny_site, "build").exit_code == 0
+    before = parse_feed(tiny_site / "public/feed.xml")
+    config = (tiny_site / "site.yml").read_text() + "permalink: /stories/{slug}/\n"
+    write_site(tiny_site, {"site.yml": config})
+    assert run(tiny_site, "build", "--base-url", "https://tiny.example/news/").exit_code == 0
+    after = parse_feed(tiny_site / "public/feed.xml")
+    assert [e.link for e in after.entries] != [e.link for e in before.entries]
+    assert [e.id for e in after.entries] == [e.id for e in before.entries]
+    assert after.entries[0].link == "https://tiny.example/news/stories/third/"
+
+
+def test_bad_feed_settings_are_located_errors(tiny_site: Path):
+    config = (tiny_site / "site.yml").read_text() + "feed_entries: lots\nrss: maybe\n"
+    write_site(tiny_site, {"site.yml": config})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "site.yml:6: error: field 'feed_entries': expected a whole number" in result.output
+    assert "site.yml:7: error: field 'rss': expected true or false" in result.output
