@@ -21,6 +21,7 @@ from ssg.config import SiteConfig, load_config
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.frontmatter import split
 from ssg.plan import Output, output_path, plan
+from ssg.search import SearchReport, index_site, keep_previous_index
 from ssg.site import BuildOptions, Parsed, Site, build_site
 from ssg.templates import make_environment, theme_dir
 
@@ -35,6 +36,7 @@ class BuildResult:
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
     site: Site | None = None
+    search: SearchReport | None = None
 
 
 class Timer:
@@ -219,15 +221,22 @@ def build(
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
         timer.lap("assets")
+        search_report = None
+        if config.search and options.search_index:
+            # index the staging folder before the swap: a failure keeps the old site
+            search_report = index_site(staging, config)
+            problems += search_report.warnings
+            timer.lap("search")
+        elif config.search:
+            keep_previous_index(out_dir, staging)
         swap_in(staging, out_dir)
         timer.lap("write")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     warnings = [p for p in unique(problems) if not p.is_error]
-    return BuildResult(
-        out_dir, len(outputs), len(outputs) + len(assets), warnings, timer.timings, site
-    )
+    files = len(outputs) + len(assets)
+    return BuildResult(out_dir, len(outputs), files, warnings, timer.timings, site, search_report)
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:

@@ -28,6 +28,7 @@ KNOWN_KEYS = (
     "menu",
     "output",
     "copyright",
+    "search",
 )
 
 
@@ -61,6 +62,7 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     output: str = "public"
     copyright: str = ""
+    search: bool = True  # Pagefind index + /search/ page (ssg.search)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -145,6 +147,7 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         menu=_menu(reader),
         output=reader.text("output", "public") or "public",
         copyright=reader.text("copyright", "") or "",
+        search=reader.boolean("search", True),
     )
     return config, reader.problems
 
