@@ -216,7 +216,12 @@ class BackgroundIndexer:
 
     `request()` returns at once; the index is rebuilt `delay` seconds after the last
     request, never twice at the same time, and once more if requests arrived while it
-    ran. `on_done` receives each SearchReport, or the BuildFailed that stopped it.
+    ran. `on_done` receives each SearchReport, or the BuildFailed that stopped it (a
+    failure is not reported when a newer request will run again anyway, as when a
+    rebuild swapped the output folder under a running index).
+
+    In `ssg serve`: build with `BuildOptions(search_index=False)` (the new output keeps
+    the previous index), reload the browser, then call `request()`.
     """
 
     def __init__(
@@ -263,7 +268,11 @@ class BackgroundIndexer:
                 outcome: SearchReport | BuildFailed = self._index(self.output_dir, self.config)
             except BuildFailed as failed:
                 outcome = failed
-            if self.on_done is not None:
+            except OSError as exc:  # the folder was swapped by a rebuild mid-run
+                outcome = BuildFailed([error(f"search: indexing interrupted: {exc}")])
+            with self._lock:
+                superseded = self._again and isinstance(outcome, BuildFailed)
+            if self.on_done is not None and not superseded:
                 self.on_done(outcome)
         finally:
             with self._lock:

@@ -292,3 +292,32 @@ def test_kept_index_is_hard_linked(tiny_site: Path):
     entry = staging / "pagefind/pagefind-entry.json"
     assert entry.stat().st_ino == (public / "pagefind/pagefind-entry.json").stat().st_ino
     assert not search.keep_previous_index(public, staging)  # never overwrites
+
+
+def test_background_indexer_hides_failures_a_newer_run_replaces(tmp_path: Path):
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+    done: list = []
+    finished = threading.Event()
+
+    def flaky(output_dir: Path, config: SiteConfig) -> search.SearchReport:
+        calls.append(1)
+        if len(calls) == 1:
+            started.set()
+            assert release.wait(10)
+            raise FileNotFoundError("output folder swapped")
+        return search.SearchReport(7, 0, 0, 0, 0.0)
+
+    def on_done(outcome) -> None:
+        done.append(outcome)
+        finished.set()
+
+    indexer = search.BackgroundIndexer(tmp_path, tiny_config(), 0.01, on_done, index=flaky)
+    indexer.request()
+    assert started.wait(10)
+    indexer.request()  # a rebuild finished while the first run was indexing
+    release.set()
+    assert finished.wait(10)
+    indexer.close()
+    assert len(calls) == 2
+    assert [type(o) for o in done] == [search.SearchReport]
