@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
-from conftest import REPO, html, run, write_site
+from conftest import REPO, TINY_SITE, html, run, write_site
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM_ARGS = [
@@ -306,4 +306,31 @@ def test_article_text_never_becomes_markup_in_results(browser: Browser, tiny_sit
         assert excerpt.locator("img, b, script").count() == 0
         assert excerpt.locator("mark").count() >= 1
         assert page.evaluate("window.pwned") is None
+        page.close()
+
+
+def test_equally_relevant_articles_come_newest_first(browser: Browser, tiny_site: Path):
+    # Same words, same length: Pagefind scores them alike, so the date must decide. One
+    # group's URLs sort with the dates, the other's against them, so no fixed index order
+    # can pass both.
+    twins = {"site.yml": TINY_SITE["site.yml"] + "permalink: /{slug}/\n"}
+    groups = {"marmalade": ("a1", "a2", "a3"), "quincejam": ("b3", "b2", "b1")}
+    for word, slugs in groups.items():
+        for day, slug in enumerate(slugs, start=1):
+            twins[f"content/articles/{slug}.md"] = f"""\
+                ---
+                title: Twin report
+                authors: li-wei
+                date: 2025-01-0{day}
+                ---
+                {word.capitalize()} harvest figures arrived late.
+                """
+    write_site(tiny_site, twins)
+    assert run(tiny_site, "build").exit_code == 0
+    with serve(tiny_site / "public") as origin:
+        page = browser.new_page()
+        for word, slugs in groups.items():
+            assert search_for(page, origin, word) == f"3 results for “{word}”"
+            hrefs = [href for href, _ in result_links(page)]
+            assert hrefs == [f"/{slug}/" for slug in reversed(slugs)], word
         page.close()
