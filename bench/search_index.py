@@ -5,7 +5,8 @@
 
 For each size it generates the shared synthetic corpus (../shared/bench/gen_corpus.py,
 `ssg` layout), builds the site once without indexing, then times `ssg.search.index_site`
-on the built output several times and prints the median, with the index size (what
+on the built output several times and prints the median wall time and the indexer's
+CPU time (user + system; steadier than wall time on a busy machine), the index size (what
 readers download while searching) and the whole bundle (plus Pagefind's scripts and
 WebAssembly). It also times one full `ssg build` with indexing, for the share of the build.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -72,10 +74,13 @@ def measure(n: int, work: Path, runs: int) -> dict[str, float]:
     start = time.perf_counter()
     build(site, output=out, options=BuildOptions(search_index=False))
     build_seconds = time.perf_counter() - start
-    times, report = [], None
+    times, cpu, report = [], [], None
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         report = index_site(out, config)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         times.append(report.seconds)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     assert report is not None
     start = time.perf_counter()
     full = build(site, output=out)
@@ -85,6 +90,7 @@ def measure(n: int, work: Path, runs: int) -> dict[str, float]:
         "pages": report.pages,
         "index_s": statistics.median(times),
         "index_min_s": min(times),
+        "index_cpu_s": statistics.median(cpu),
         "index_bytes": report.index_bytes,
         "bundle_bytes": report.bundle_bytes,
         "files": report.files,
@@ -103,7 +109,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"Pagefind index benchmark ({os.cpu_count()} CPUs, {args.runs} runs, median)")
     header = (
-        f"{'articles':>8}  {'indexed':>7}  {'index time':>10}  {'index size':>10}  "
+        f"{'articles':>8}  {'indexed':>7}  {'index time':>10}  {'index CPU':>9}  {'index size':>10}  "
         f"{'bundle':>9}  {'files':>6}  {'build w/o':>9}  {'build with':>10}"
     )
     print(header)
@@ -111,6 +117,7 @@ def main() -> None:
         row = measure(n, args.work, args.runs)
         print(
             f"{row['articles']:>8}  {row['pages']:>7}  {row['index_s']:>9.2f}s  "
+            f"{row['index_cpu_s']:>8.2f}s  "
             f"{format_size(int(row['index_bytes'])):>10}  {format_size(int(row['bundle_bytes'])):>9}  "
             f"{row['files']:>6}  {row['build_no_index_s']:>8.2f}s  {row['build_with_index_s']:>9.2f}s",
             flush=True,

@@ -8,13 +8,13 @@ import stat
 import threading
 from pathlib import Path
 
-from conftest import html, run, snapshot, write_site
-
 from ssg import search
 from ssg.build import build
 from ssg.config import SiteConfig
 from ssg.errors import BuildFailed
 from ssg.site import BuildOptions
+
+from conftest import html, run, snapshot, write_site
 
 ARTICLES = {
     "/2024/03/01/first/": "First story",

@@ -18,8 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
-from conftest import REPO, TINY_SITE, html, run, write_site
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import REPO, TINY_SITE, html, run, write_site
 
 CHROMIUM_ARGS = [
     "--headless=new",
