@@ -224,7 +224,7 @@ def build(
         search_report = None
         if config.search and options.search_index:
             # index the staging folder before the swap: a failure keeps the old site
-            search_report = index_site(staging, config)
+            search_report = index_site(staging, config, len(site.articles))
             problems += search_report.warnings
             timer.lap("search")
         elif config.search:

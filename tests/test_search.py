@@ -8,6 +8,8 @@ import stat
 import threading
 from pathlib import Path
 
+import pytest
+
 from ssg import search
 from ssg.build import build
 from ssg.config import SiteConfig
@@ -321,3 +323,48 @@ def test_background_indexer_hides_failures_a_newer_run_replaces(tmp_path: Path):
     indexer.close()
     assert len(calls) == 2
     assert [type(o) for o in done] == [search.SearchReport]
+
+
+@pytest.mark.parametrize(
+    ("permalink", "glob"),
+    [
+        (
+            "/{year}/{month}/{day}/{slug}/",
+            "[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html",
+        ),
+        ("/{section}/{slug}.html", "*/*.html"),
+        ("/news/{year}/{slug}/", "news/[0-9][0-9][0-9][0-9]/*/index.html"),
+        ("/{slug}/", "*/index.html"),
+        ("/[draft]/{slug}/", None),
+    ],
+)
+def test_article_glob(permalink: str, glob: str | None):
+    assert search.article_glob(permalink) == glob
+
+
+@pytest.mark.parametrize("permalink", ["/{slug}/", "/{section}/{year}/{slug}.html"])
+def test_every_article_is_indexed_whatever_the_permalink(tiny_site: Path, permalink: str):
+    with (tiny_site / "site.yml").open("a") as config:
+        config.write(f"permalink: {permalink}\n")
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "Search index: 3 pages" in result.output
+    assert len(fragments(tiny_site / "public")) == 3
+
+
+def test_index_reads_the_whole_site_when_the_glob_misses(tiny_site: Path, monkeypatch):
+    monkeypatch.setattr(search, "article_glob", lambda permalink: "nowhere/*.html")
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert {r["url"] for r in fragments(tiny_site / "public")} == set(ARTICLES)
+
+
+def test_site_without_articles_has_nothing_to_index(tiny_site: Path):
+    for name in ("first", "second", "third"):
+        (tiny_site / f"content/articles/{name}.md").unlink()
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "Search index: 0 pages" in result.output
+    assert "warning" not in result.output
+    assert not (tiny_site / "public/pagefind").exists()
+    assert (tiny_site / "public/search/index.html").is_file()
