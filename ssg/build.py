@@ -24,6 +24,7 @@ from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.frontmatter import split
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path, plan
+from ssg.search import SearchReport, index_site, keep_previous_index
 from ssg.site import BuildOptions, Parsed, Site, build_site
 from ssg.structured import headline_warnings
 from ssg.templates import make_environment, theme_dir
@@ -39,6 +40,7 @@ class BuildResult:
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
     site: Site | None = None
+    search: SearchReport | None = None
 
 
 class Timer:
@@ -243,6 +245,14 @@ def build(
             elif source is not None:
                 shutil.copy2(source, target)
         timer.lap("assets")
+        search_report = None
+        if config.search and options.search_index:
+            # index the staging folder before the swap: a failure keeps the old site
+            search_report = index_site(staging, config, len(site.articles))
+            problems += search_report.warnings
+            timer.lap("search")
+        elif config.search:
+            keep_previous_index(out_dir, staging)
         swap_in(staging, out_dir)
         timer.lap("write")
     except BaseException:
@@ -250,7 +260,13 @@ def build(
         raise
     warnings = [p for p in unique(problems) if not p.is_error]
     return BuildResult(
-        out_dir, len(outputs), len(outputs) + len(files), warnings, timer.timings, site
+        out_dir,
+        len(outputs),
+        len(outputs) + len(files),
+        warnings,
+        timer.timings,
+        site,
+        search_report,
     )
 
 

@@ -108,6 +108,8 @@ def build_command(config, output, base_url, drafts, future, debug) -> None:
     click.echo(
         f"Built {result.pages} pages ({result.files} files) into {shown}/ in {total:.2f} s ({phases})"
     )
+    if result.search is not None:
+        click.echo(result.search.summary())
 
 
 @cli.command("check")

@@ -39,6 +39,7 @@ KNOWN_KEYS = (
     "feed_entries",
     "feed_full_content",
     "rss",
+    "search",
 )
 
 
@@ -79,6 +80,7 @@ class SiteConfig:
     feed_entries: int = 20  # newest N articles in each Atom/RSS feed
     feed_full_content: bool = True  # full article HTML in feeds, not only the summary
     rss: bool = False  # also write /rss.xml, an RSS 2.0 twin of /feed.xml
+    search: bool = True  # Pagefind index + /search/ page (ssg.search)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -170,6 +172,7 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         feed_entries=reader.integer("feed_entries", 20),
         feed_full_content=reader.boolean("feed_full_content", True),
         rss=reader.boolean("rss", False),
+        search=reader.boolean("search", True),
     )
     return config, reader.problems
 

@@ -123,5 +123,7 @@ def plan(site: Site) -> list[Output]:
     for page in site.pages:
         outputs.append(Output(page.url, "page.html", {"page": page}))
     outputs += fronts.outputs(site)
+    if site.config.search:
+        outputs.append(Output("/search/", "search.html", {}))
     outputs.append(Output("/404.html", "404.html", {}))
     return outputs

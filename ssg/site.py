@@ -33,6 +33,7 @@ class BuildOptions:
 
     drafts: bool = False
     future: bool = False
+    search_index: bool = True  # False: reuse the last search index (ssg serve re-indexes later)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 

@@ -1,0 +1,373 @@
+"""Search without a browser: what gets indexed, the /search/ page, the switch, failures, serve hooks."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from ssg import search
+from ssg.build import build
+from ssg.config import SiteConfig
+from ssg.errors import BuildFailed
+from ssg.site import BuildOptions
+
+from conftest import html, run, snapshot, write_site
+
+ARTICLES = {
+    "/2024/03/01/first/": "First story",
+    "/2024/03/02/second/": "Second story",
+    "/2024/03/03/third/": "Third story",
+}
+
+
+def fragments(public: Path) -> list[dict]:
+    """Every page record in the Pagefind index (gzip'd JSON after a signature)."""
+    records = []
+    for path in sorted((public / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        records.append(json.loads(data[len(b"pagefind_dcd") :]))
+    return records
+
+
+def test_build_indexes_article_text_only(tiny_site: Path):
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "Search index: 3 pages" in result.output
+    records = {r["url"]: r for r in fragments(tiny_site / "public")}
+    assert set(records) == set(ARTICLES)
+    first = records["/2024/03/01/first/"]
+    assert first["content"].startswith("First story.")
+    assert "The first paragraph of the first story." in first["content"]
+    for record in records.values():
+        # site title, footer links, byline, topic links and author boxes stay out
+        for chrome in ("Tiny Times", "Our journalists", "Topics", "By Ana", "Courts"):
+            assert chrome not in record["content"], (chrome, record["url"])
+    assert first["meta"]["title"] == "First story"
+    assert first["meta"]["date"] == "March 1, 2024"
+    assert first["filters"] == {"topic": ["Courts", "Kim Jong Un"], "author": ["Ana Ruiz"]}
+    second = records["/2024/03/02/second/"]
+    assert second["filters"]["author"] == ["Ana Ruiz", "Li Wei"]
+
+
+def test_search_page_and_header_form(tiny_site: Path):
+    run(tiny_site, "build")
+    public = tiny_site / "public"
+    page = html(public / "search/index.html")
+    form = page.cssselect("form.search-form")[0]
+    assert form.get("action") == "/search/" and form.get("method") == "get"
+    assert form.cssselect("input")[0].get("name") == "q"
+    app = page.cssselect("[data-search]")[0]
+    assert app.get("data-bundle") == "/pagefind/"
+    script = page.cssselect("script[type=module]")[0].get("src")
+    assert (public / script.lstrip("/")).is_file()
+    assert (public / "pagefind/pagefind.js").is_file()
+    for name in ("index.html", "2024/03/01/first/index.html", "topics/index.html", "404.html"):
+        header = html(public / name).cssselect("header.masthead form[role=search]")
+        assert header, name
+        assert header[0].get("action") == "/search/"
+        assert header[0].cssselect("input[name=q]")
+
+
+def test_base_path_prefix(tiny_site: Path):
+    result = run(tiny_site, "build", "--base-url", "https://tiny.example/news/")
+    assert result.exit_code == 0, result.output
+    public = tiny_site / "public"
+    page = html(public / "search/index.html")
+    assert page.cssselect("[data-search]")[0].get("data-bundle") == "/news/pagefind/"
+    assert page.cssselect("[data-search]")[0].get("data-base") == "/news/"
+    script = page.cssselect("script[type=module]")[0].get("src")
+    assert re.fullmatch(r"/news/js/search\.[0-9a-f]{8}\.js", script), script
+    assert (public / script.removeprefix("/news/")).is_file()
+    header = html(public / "index.html").cssselect("form[role=search]")[0]
+    assert header.get("action") == "/news/search/"
+
+
+def test_search_can_be_turned_off(tiny_site: Path):
+    with (tiny_site / "site.yml").open("a") as config:
+        config.write("search: false\n")
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    public = tiny_site / "public"
+    assert "Search index" not in result.output
+    assert not (public / "pagefind").exists()
+    assert not (public / "search").exists()
+    assert not html(public / "index.html").cssselect("form[role=search]")
+    assert not html(public / "2024/03/01/first/index.html").cssselect("[data-pagefind-filter]")
+
+
+def test_search_switch_must_be_a_boolean(tiny_site: Path):
+    with (tiny_site / "site.yml").open("a") as config:
+        config.write("search: sometimes\n")
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "site.yml:6: error: field 'search': expected true or false, got 'sometimes'" in (
+        result.output
+    )
+
+
+def fake_pagefind(folder: Path, script: str) -> Path:
+    path = folder / "fake-pagefind"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def test_failed_index_keeps_previous_output(tiny_site: Path, monkeypatch, tmp_path: Path):
+    assert run(tiny_site, "build").exit_code == 0
+    before = snapshot(tiny_site / "public")
+    write_site(tiny_site, {"content/articles/fourth.md": ARTICLE_FOUR})
+    broken = fake_pagefind(tmp_path, "echo 'Error: disk on fire' >&2\nexit 3\n")
+    monkeypatch.setattr(search, "pagefind_executable", lambda: broken)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "error: search: Pagefind failed with exit code 3: Error: disk on fire" in result.output
+    assert "previous output was left untouched" in result.output
+    assert snapshot(tiny_site / "public") == before
+    assert sorted(p.name for p in tiny_site.iterdir()) == ["content", "public", "site.yml"]
+
+
+def test_missing_indexer_is_a_clear_error(tiny_site: Path, monkeypatch):
+    monkeypatch.setattr(search, "pagefind_executable", lambda: None)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "error: search: the Pagefind indexer is not installed" in result.output
+    assert "pip install 'pagefind[bin]'" in result.output
+    assert "search: false" in result.output
+    assert not (tiny_site / "public").exists()
+
+
+def test_layout_without_body_markers_warns(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "layouts/article.html": """\
+                {% extends "base.html" %}
+                {% block content %}<h1>{{ article.title }}</h1>{{ article.body_html|html }}{% endblock %}
+                """
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "layouts/article.html: warning: search: no page marks its text" in result.output
+
+
+ARTICLE_FOUR = """\
+    ---
+    title: Fourth story
+    authors: li-wei
+    date: 2024-03-04
+    ---
+    Fourth.
+    """
+
+
+def test_build_without_indexing_keeps_the_last_index(tiny_site: Path):
+    assert run(tiny_site, "build").exit_code == 0
+    public = tiny_site / "public"
+    old_index = snapshot(public / "pagefind")
+    write_site(tiny_site, {"content/articles/fourth.md": ARTICLE_FOUR})
+    result = build(tiny_site, options=BuildOptions(search_index=False))
+    assert result.search is None
+    assert (public / "2024/03/04/fourth/index.html").is_file()
+    assert snapshot(public / "pagefind") == old_index
+    report = search.index_site(public, tiny_config())
+    assert report.pages == 4
+    assert {r["url"] for r in fragments(public)} == {*ARTICLES, "/2024/03/04/fourth/"}
+    leftovers = [p.name for p in public.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def tiny_config() -> SiteConfig:
+    return SiteConfig(title="The Tiny Times", base_url="https://tiny.example/")
+
+
+def test_index_report_measures_the_bundle(tiny_site: Path):
+    run(tiny_site, "build")
+    public = tiny_site / "public"
+    report = search.index_site(public, tiny_config())
+    files = [p for p in (public / "pagefind").rglob("*") if p.is_file()]
+    assert report.files == len(files)
+    assert report.bundle_bytes == sum(p.stat().st_size for p in files)
+    index_files = [p for p in files if p.relative_to(public / "pagefind").parts[0] == "fragment"]
+    assert 0 < sum(p.stat().st_size for p in index_files) < report.index_bytes < report.bundle_bytes
+    assert report.summary().startswith("Search index: 3 pages, ")
+
+
+def test_front_matter_cannot_break_out_of_the_index_markup(tiny_site: Path):
+    nasty = 'Evil </span><script>alert(1)</script> "quoted"'
+    write_site(
+        tiny_site,
+        {
+            "content/articles/evil.md": f"""\
+                ---
+                title: '{nasty}'
+                dek: '{nasty}'
+                authors: li-wei
+                date: 2024-03-05
+                topics: ['{nasty}']
+                section: '{nasty}'
+                ---
+                Body.
+                """
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    page = html(tiny_site / "public/2024/03/05/evil/index.html")
+    assert not page.cssselect(".search-meta script, h1 script, .dek script")
+    meta = page.cssselect(".search-meta")[0]
+    assert meta.cssselect("[data-pagefind-filter=section]")[0].text_content() == nasty
+    record = next(r for r in fragments(tiny_site / "public") if r["url"].endswith("/evil/"))
+    assert record["filters"]["section"] == [nasty]
+    assert record["filters"]["topic"] == [nasty]
+    assert record["meta"]["title"] == nasty
+
+
+class FakeIndex:
+    """Stands in for index_site: counts runs; each run waits until released."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.started = threading.Semaphore(0)
+        self.release = threading.Event()
+
+    def __call__(self, output_dir: Path, config: SiteConfig) -> search.SearchReport:
+        self.calls += 1
+        self.started.release()
+        assert self.release.wait(10)
+        return search.SearchReport(self.calls, 0, 0, 0, 0.0)
+
+
+def test_background_indexer_collapses_bursts(tmp_path: Path):
+    fake = FakeIndex()
+    done: list = []
+    finished = threading.Semaphore(0)
+
+    def on_done(outcome) -> None:
+        done.append(outcome)
+        finished.release()
+
+    indexer = search.BackgroundIndexer(tmp_path, tiny_config(), 0.05, on_done, index=fake)
+    for _ in range(5):
+        indexer.request()  # returns at once: the edited page can reload meanwhile
+    assert fake.started.acquire(timeout=10)
+    indexer.request()  # arrives while indexing: one more run afterwards
+    indexer.request()
+    fake.release.set()
+    assert finished.acquire(timeout=10)
+    assert finished.acquire(timeout=10)
+    indexer.close()
+    assert not finished.acquire(timeout=0.3)
+    assert fake.calls == 2
+    assert [r.pages for r in done] == [1, 2]
+
+
+def test_background_indexer_reports_failures(tmp_path: Path):
+    failures: list = []
+    finished = threading.Event()
+
+    def broken(output_dir: Path, config: SiteConfig) -> search.SearchReport:
+        raise BuildFailed([search.failure_problem(2, "boom")])
+
+    def on_done(outcome) -> None:
+        failures.append(outcome)
+        finished.set()
+
+    indexer = search.BackgroundIndexer(tmp_path, tiny_config(), 0.01, on_done, index=broken)
+    indexer.request()
+    assert finished.wait(10)
+    indexer.close()
+    assert isinstance(failures[0], BuildFailed)
+    assert "exit code 2: boom" in failures[0].problems[0].message
+
+
+def test_kept_index_is_hard_linked(tiny_site: Path):
+    run(tiny_site, "build")
+    public = tiny_site / "public"
+    staging = tiny_site / "staging"
+    staging.mkdir()
+    assert search.keep_previous_index(public, staging)
+    entry = staging / "pagefind/pagefind-entry.json"
+    assert entry.stat().st_ino == (public / "pagefind/pagefind-entry.json").stat().st_ino
+    assert not search.keep_previous_index(public, staging)  # never overwrites
+
+
+def test_background_indexer_hides_failures_a_newer_run_replaces(tmp_path: Path):
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+    done: list = []
+    finished = threading.Event()
+
+    def flaky(output_dir: Path, config: SiteConfig) -> search.SearchReport:
+        calls.append(1)
+        if len(calls) == 1:
+            started.set()
+            assert release.wait(10)
+            raise FileNotFoundError("output folder swapped")
+        return search.SearchReport(7, 0, 0, 0, 0.0)
+
+    def on_done(outcome) -> None:
+        done.append(outcome)
+        finished.set()
+
+    indexer = search.BackgroundIndexer(tmp_path, tiny_config(), 0.01, on_done, index=flaky)
+    indexer.request()
+    assert started.wait(10)
+    indexer.request()  # a rebuild finished while the first run was indexing
+    release.set()
+    assert finished.wait(10)
+    indexer.close()
+    assert len(calls) == 2
+    assert [type(o) for o in done] == [search.SearchReport]
+
+
+@pytest.mark.parametrize(
+    ("permalink", "glob"),
+    [
+        (
+            "/{year}/{month}/{day}/{slug}/",
+            "[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html",
+        ),
+        ("/{section}/{slug}.html", "*/*.html"),
+        ("/news/{year}/{slug}/", "news/[0-9][0-9][0-9][0-9]/*/index.html"),
+        ("/{slug}/", "*/index.html"),
+        ("/[draft]/{slug}/", None),
+    ],
+)
+def test_article_glob(permalink: str, glob: str | None):
+    assert search.article_glob(permalink) == glob
+
+
+@pytest.mark.parametrize("permalink", ["/{slug}/", "/{section}/{year}/{slug}.html"])
+def test_every_article_is_indexed_whatever_the_permalink(tiny_site: Path, permalink: str):
+    with (tiny_site / "site.yml").open("a") as config:
+        config.write(f"permalink: {permalink}\n")
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "Search index: 3 pages" in result.output
+    assert len(fragments(tiny_site / "public")) == 3
+
+
+def test_index_reads_the_whole_site_when_the_glob_misses(tiny_site: Path, monkeypatch):
+    monkeypatch.setattr(search, "article_glob", lambda permalink: "nowhere/*.html")
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert {r["url"] for r in fragments(tiny_site / "public")} == set(ARTICLES)
+
+
+def test_site_without_articles_has_nothing_to_index(tiny_site: Path):
+    for name in ("first", "second", "third"):
+        (tiny_site / f"content/articles/{name}.md").unlink()
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "Search index: 0 pages" in result.output
+    assert "warning" not in result.output
+    assert not (tiny_site / "public/pagefind").exists()
+    assert (tiny_site / "public/search/index.html").is_file()
