@@ -46,6 +46,14 @@ def fail_unexpected(exc: BaseException, debug: bool) -> None:
     sys.exit(EXIT_CONTENT_ERROR)
 
 
+config_option = click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="Site config file (default: ./site.yml).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ssg")
 def cli() -> None:
@@ -53,12 +61,7 @@ def cli() -> None:
 
 
 @cli.command("build")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Site config file (default: ./site.yml).",
-)
+@config_option
 @click.option(
     "--output",
     "output",
@@ -113,12 +116,7 @@ def build_command(config, output, base_url, drafts, future, debug) -> None:
 
 
 @cli.command("check")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Site config file (default: ./site.yml).",
-)
+@config_option
 @click.option(
     "--format",
     "fmt",
@@ -159,12 +157,7 @@ def new() -> None:
 @click.argument("title")
 @click.option("--author", "authors", multiple=True, help="Author slug (repeatable).")
 @click.option("--topic", "topics", multiple=True, help="Topic name (repeatable).")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Site config file (default: ./site.yml).",
-)
+@config_option
 def new_article(title: str, authors: tuple[str, ...], topics: tuple[str, ...], config) -> None:
     """Scaffold content/articles/<year>/<slug>.md with every field explained."""
     root, config_path = site_root(config)
@@ -182,12 +175,7 @@ def new_article(title: str, authors: tuple[str, ...], topics: tuple[str, ...], c
 
 @new.command("author")
 @click.argument("name")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Site config file (default: ./site.yml).",
-)
+@config_option
 def new_author(name: str, config) -> None:
     """Scaffold content/authors/<slug>.md for a new author."""
     root, _ = site_root(config)

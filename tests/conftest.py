@@ -110,16 +110,22 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory) -> Iterator[Path]:
-    """The sample newsroom from the repository, built once into a temporary folder."""
-    root = tmp_path_factory.mktemp("sample")
+def copy_sample(root: Path) -> Path:
+    """Copy the repository's sample newsroom (content, layouts, assets, site.yml) into `root`."""
+    root.mkdir(parents=True, exist_ok=True)
     for name in ("content", "layouts", "assets", "site.yml"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, root / name)
         else:
             shutil.copy2(source, root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Iterator[Path]:
+    """The sample newsroom from the repository, built once into a temporary folder."""
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
     result = run(root, "build")
     assert result.exit_code == 0, result.output
     yield root / "public"

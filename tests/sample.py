@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from conftest import REPO, run
-
-SAMPLE_PARTS = ("content", "layouts", "assets", "site.yml")
-
-
-def copy_sample(root: Path) -> Path:
-    """Copy the repository's sample newsroom into `root`."""
-    root.mkdir(parents=True, exist_ok=True)
-    for name in SAMPLE_PARTS:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy2(source, root / name)
-    return root
+from conftest import copy_sample, run
 
 
 def build_sample(root: Path, *args: str, curated_home: bool = True) -> Path:

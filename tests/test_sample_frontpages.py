@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,21 +12,11 @@ import pytest
 import yaml
 from buildtime import run_at
 
-from conftest import REPO, html
+from conftest import copy_sample, html
 
 BEFORE_EXPIRY = "2026-11-29T12:00:00+07:00"
 AFTER_EXPIRY = "2026-12-02T12:00:00+07:00"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def copy_sample(root: Path) -> Path:
-    for name in ("content", "layouts", "assets", "site.yml"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy2(source, root / name)
-    return root
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +19,7 @@ import lxml.html
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import REPO, TINY_SITE, html, run, write_site
+from conftest import TINY_SITE, copy_sample, html, run, write_site
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -248,13 +247,7 @@ def test_navigation_and_footer_words_find_nothing(browser: Browser, tiny_site: P
 
 
 def test_search_under_a_base_path(browser: Browser, tmp_path: Path):
-    root = tmp_path / "site"
-    for name in ("content", "layouts", "assets", "site.yml"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy2(source, root / name)
+    root = copy_sample(tmp_path / "site")
     www = tmp_path / "www"
     www.mkdir()
     base = "https://deltaledger.example/news/"
