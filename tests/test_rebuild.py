@@ -1,0 +1,111 @@
+"""The full-rebuild fallback: what changed, whether only CSS changed, and failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import TINY_SITE, snapshot, write_site
+
+from ssg.rebuild import FullRebuilder, compare, report_for, url_of_file
+
+
+def rebuilder(root: Path) -> FullRebuilder:
+    return FullRebuilder(root, root / "site.yml", root / ".ssg-cache/serve")
+
+
+def test_url_of_file():
+    assert url_of_file("index.html") == "/"
+    assert url_of_file("a/b/index.html") == "/a/b/"
+    assert url_of_file("404.html") == "/404.html"
+    assert url_of_file("css/style.css") == "/css/style.css"
+
+
+def test_compare_and_report():
+    old = {"a.html": b"1", "b.html": b"2", "gone.html": b"3", "s.css": b"4"}
+    new = {"a.html": b"1", "b.html": b"X", "s.css": b"4", "new/index.html": b"5"}
+    assert compare(old, new) == ["b.html", "gone.html", "new/index.html"]
+    report = report_for(["css/a.css", "css/b.css"], [], 10)
+    assert report.css_only and report.pages_written == 0
+    assert not report_for([], [], 10).css_only
+    assert not report_for(["css/a.css", "index.html"], [], 10).css_only
+
+
+def test_edit_one_article_reports_its_page_and_listings(tmp_path: Path):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    path = root / "content/articles/third.md"
+    path.write_text(path.read_text() + "\nA closing paragraph.\n")
+    builder = rebuilder(root)
+    first = builder.rebuild(frozenset())
+    assert not first.failed and first.pages_written == first.pages_rendered > 10
+    path.write_text(path.read_text().replace("A closing", "A last"))
+    report = builder.rebuild(frozenset({path}))
+    assert set(report.changed_urls) == {"/2024/03/03/third/"}
+    assert report.pages_written == 1 and not report.css_only
+    path.write_text(path.read_text().replace("title: Third story", "title: Third tale"))
+    report = builder.rebuild(frozenset({path}))
+    urls = set(report.changed_urls)
+    # the article, the home page and topic/author pages listing it, and related cards
+    assert {"/2024/03/03/third/", "/", "/topics/zurich/", "/authors/li-wei/"} <= urls
+    assert "/topics/kim-jong-un/" not in urls  # does not list the third story
+
+
+def test_css_only_change(tmp_path: Path):
+    root = write_site(tmp_path / "site", {**TINY_SITE, "assets/css/style.css": "h1{color:red}"})
+    builder = rebuilder(root)
+    builder.rebuild(frozenset())
+    css = root / "assets/css/style.css"
+    css.write_text("h1{color:blue}")
+    report = builder.rebuild(frozenset({css}))
+    assert report.css_only and report.changed_urls == ("/css/style.css",)
+    assert report.pages_written == 0
+    assert (builder.output_dir / "css/style.css").read_text() == "h1{color:blue}"
+
+
+def test_failure_keeps_the_last_good_output(tmp_path: Path):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    builder = rebuilder(root)
+    builder.rebuild(frozenset())
+    before = snapshot(builder.output_dir)
+    bad = root / "content/articles/bad.md"
+    bad.write_text("---\ntitle: [oops\n---\nBody\n")
+    report = builder.rebuild(frozenset({bad}))
+    assert report.failed and report.changed_urls == ()
+    assert any(p.path == "content/articles/bad.md" and p.line for p in report.problems)
+    assert snapshot(builder.output_dir) == before
+    bad.unlink()
+    report = builder.rebuild(frozenset({bad}))
+    assert not report.failed and report.changed_urls == ()  # back to the same site
+
+
+def test_drafts_and_scheduled_get_banners_only_when_included(tmp_path: Path):
+    root = write_site(
+        tmp_path / "site",
+        {
+            **TINY_SITE,
+            "content/articles/draft.md": "---\ntitle: Secret draft\nauthors: li-wei\n"
+            "date: 2024-03-04\ndraft: true\n---\nDraft body.\n",
+            "content/articles/later.md": "---\ntitle: Future piece\nauthors: li-wei\n"
+            "date: 2999-01-01\n---\nLater.\n",
+        },
+    )
+    builder = rebuilder(root)
+    assert not builder.rebuild(frozenset()).failed
+    out = builder.output_dir
+    import lxml.html
+
+    draft = lxml.html.fromstring((out / "2024/03/04/draft/index.html").read_bytes())
+    assert draft.cssselect(".status-banner.status-draft")[0].text_content().startswith("Draft")
+    later = lxml.html.fromstring((out / "2999/01/01/later/index.html").read_bytes())
+    assert "Scheduled" in later.cssselect(".status-banner.status-scheduled")[0].text_content()
+    home = lxml.html.fromstring((out / "index.html").read_bytes())
+    labels = [p.text_content() for p in home.cssselect(".status-label")]
+    assert labels == ["Scheduled", "Draft"]
+    third = lxml.html.fromstring((out / "2024/03/03/third/index.html").read_bytes())
+    assert not third.cssselect(".status-banner")
+
+    no_drafts = FullRebuilder(root, root / "site.yml", tmp_path / "plain", drafts=False)
+    assert not no_drafts.rebuild(frozenset()).failed
+    assert not (tmp_path / "plain/2024/03/04/draft").exists()
+    for page in (tmp_path / "plain").rglob("*.html"):
+        assert b"status-banner" not in page.read_bytes()
+        assert b"status-label" not in page.read_bytes()
