@@ -125,6 +125,7 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
     """
     from ssg import serve
 
+    serve.stop_on_sigterm()
     root, config_path = site_root(config)
     if not serve.is_loopback(host):
         click.secho(
@@ -144,7 +145,7 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
         debug=debug,
     )
     try:
-        preview.start()
+        preview.bind()
     except OSError as exc:
         click.secho(
             f"error: cannot listen on {host}:{port}: {exc.strerror or exc} "
@@ -153,18 +154,18 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
             err=True,
         )
         sys.exit(EXIT_CONTENT_ERROR)
-    except KeyboardInterrupt:
-        preview.stop()
-        click.echo("Stopped.")
-        return
-    included = "included" if drafts else "left out"
-    click.echo(f"Serving {preview.url} (drafts and scheduled articles {included})")
-    click.echo("Watching content/, layouts/, assets/ and site.yml; press Ctrl-C to stop.")
-    if open_browser:
-        import webbrowser
+    try:
+        preview.start()
+        included = "included" if drafts else "left out"
+        click.echo(f"Serving {preview.url} (drafts and scheduled articles {included})")
+        click.echo("Watching content/, layouts/, assets/ and site.yml; press Ctrl-C to stop.")
+        if open_browser:
+            import webbrowser
 
-        webbrowser.open(preview.url)
-    serve.wait_for_interrupt()
+            webbrowser.open(preview.url)
+        serve.wait_for_interrupt()
+    except KeyboardInterrupt:
+        pass
     click.echo("Stopping…")
     preview.stop()
     click.echo("Stopped.")

@@ -112,6 +112,7 @@ class Preview:
         self._watcher = Watcher(root, config_path, self._on_paths)
         self._debouncer = Debouncer(self._on_batch)
         self._shown_warnings: set[Problem] = set()
+        self._stopped = False
         self.rebuilds = 0  # completed rebuilds, for tests and benchmarks
         self._rebuilt = threading.Condition()
 
@@ -130,25 +131,38 @@ class Preview:
     def _base_url(self, base_path: str) -> str:
         return f"http://{url_host(self.host)}:{self.port}{base_path}"
 
-    def start(self) -> RebuildReport:
-        """Bind the port, build once, then start serving and watching.
+    def bind(self) -> None:
+        """Open the listening socket (raises OSError when the address is in use)."""
+        if self._httpd is None:
+            self._httpd = PreviewServer((self.host, self.port), self)
+            self.port = self._httpd.server_address[1]
 
-        Raises OSError when the port cannot be bound. The first build may fail: the
-        server still starts and shows the problems until they are fixed.
+    def start(self) -> RebuildReport:
+        """Bind the port if needed, build once, then start serving and watching.
+
+        The first build may fail: the server still starts and shows the problems
+        until they are fixed. On any exception everything started so far is stopped.
         """
-        self._httpd = PreviewServer((self.host, self.port), self)
-        self.port = self._httpd.server_address[1]
-        self._watcher.start()  # saves made during the first build trigger a rebuild after it
-        report = self._rebuild(frozenset())
-        self._http_thread = threading.Thread(
-            target=self._httpd.serve_forever, name="ssg-http", daemon=True
-        )
-        self._http_thread.start()
-        self._debouncer.start()
+        self.bind()
+        assert self._httpd is not None
+        try:
+            self._watcher.start()  # saves made during the first build trigger a rebuild after it
+            report = self._rebuild(frozenset())
+            self._http_thread = threading.Thread(
+                target=self._httpd.serve_forever, args=(0.1,), name="ssg-http", daemon=True
+            )
+            self._http_thread.start()
+            self._debouncer.start()
+        except BaseException:
+            self.stop()
+            raise
         return report
 
     def stop(self) -> None:
         """Stop watching, end the event streams, and shut the server down; joins every thread."""
+        if self._stopped:
+            return
+        self._stopped = True
         self._watcher.stop()
         self._debouncer.stop()
         self.broker.close()
@@ -206,14 +220,12 @@ class Preview:
             self.broker.fixed()
 
 
+def stop_on_sigterm() -> None:
+    """Make SIGTERM stop the preview the same clean way as Ctrl-C."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 def wait_for_interrupt() -> None:
-    """Block until Ctrl-C (SIGINT) or SIGTERM, without a traceback."""
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    """Block until Ctrl-C (SIGINT) or SIGTERM raises KeyboardInterrupt."""
+    while True:
+        time.sleep(3600)
