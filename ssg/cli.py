@@ -136,7 +136,7 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
         )
     preview = serve.Preview(
         root,
-        config_path.resolve(),
+        config_path,
         host=host,
         port=port,
         drafts=drafts,

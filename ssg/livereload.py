@@ -64,7 +64,7 @@ def problem_payload(problems: Iterable[Problem], root: Path) -> list[dict]:
         item = problem.as_dict()
         if problem.path:
             path = Path(problem.path)
-            full = path if path.is_absolute() else root / path
+            full = path if path.is_absolute() or not (root / path).exists() else root / path
             try:
                 item["path"] = full.resolve().relative_to(root.resolve()).as_posix()
             except ValueError:

@@ -109,7 +109,7 @@ class Preview:
         )
         self._httpd: PreviewServer | None = None
         self._http_thread: threading.Thread | None = None
-        self._watcher = Watcher(root, config_path, self._on_paths)
+        self._watcher = Watcher(root, config_path.resolve(), self._on_paths)
         self._debouncer = Debouncer(self._on_batch)
         self._shown_warnings: set[Problem] = set()
         self._stopped = False
@@ -196,8 +196,9 @@ class Preview:
                 report = RebuildReport(
                     problems=(error(message, hint="run with --debug for details"),)
                 )
-        ms = (time.perf_counter() - start) * 1000
-        self._announce(paths, report, ms)
+            ms = (time.perf_counter() - start) * 1000
+            # inside the gate: a page served after this rebuild carries its new generation
+            self._announce(paths, report, ms)
         with self._rebuilt:
             self.rebuilds += 1
             self._rebuilt.notify_all()

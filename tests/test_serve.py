@@ -232,3 +232,22 @@ def test_drafts_can_be_left_out(site: Path):
         assert live.page("/").cssselect(".status-label")[0].text_content() == "Draft"
     with running(site, drafts=False) as live:
         assert "Hidden draft" not in card_titles(live, "/")
+
+
+def test_site_yml_changes_and_errors(site: Path):
+    config = (site / "site.yml").read_text()
+    with running(site) as live:
+        events = EventReader(live.port)
+        try:
+            events.wait_for("hello")
+            live.save_and_wait(
+                site, {"site.yml": config.replace("The Tiny Times", "The Big Times")}
+            )
+            events.wait_for("reload")
+            assert live.page("/").cssselect("title")[0].text_content() == "The Big Times"
+            live.save_and_wait(site, {"site.yml": config + "per_page: [\n"})
+            problem = json.loads(events.wait_for("problems"))["problems"][0]
+            assert problem["path"] == "site.yml" and problem["line"]
+            assert live.page("/").cssselect("title")[0].text_content() == "The Big Times"
+        finally:
+            events.close()
