@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import mimetypes
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -177,6 +178,8 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], site: Site):
         self.site = site
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
 
 

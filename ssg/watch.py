@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -106,7 +107,10 @@ class Debouncer:
 
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
-            self.on_batch(batch)
+            try:
+                self.on_batch(batch)
+            except Exception:  # keep watching: the next save may fix it
+                traceback.print_exc()
 
 
 class _Forward(FileSystemEventHandler):
