@@ -125,7 +125,7 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
     """
     from ssg import serve
 
-    serve.stop_on_sigterm()
+    serve.stop_on_signals()
     root, config_path = site_root(config)
     if not serve.is_loopback(host):
         click.secho(

@@ -221,8 +221,10 @@ class Preview:
             self.broker.fixed()
 
 
-def stop_on_sigterm() -> None:
-    """Make SIGTERM stop the preview the same clean way as Ctrl-C."""
+def stop_on_signals() -> None:
+    """Make Ctrl-C and SIGTERM stop the preview cleanly, even when started in the background
+    (where shells ignore SIGINT)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 

@@ -33,8 +33,8 @@ def is_temporary(name: str) -> bool:
     )
 
 
-def is_relevant(path: Path, root: Path, config_path: Path) -> bool:
-    """True when a change to `path` can change the site."""
+def is_relevant(path: Path, root: Path, config_path: Path, is_directory: bool = False) -> bool:
+    """True when a change to `path` (a file, or a folder) can change the site."""
     if path == config_path:
         return True
     try:
@@ -43,6 +43,8 @@ def is_relevant(path: Path, root: Path, config_path: Path) -> bool:
         return False
     if not parts or parts[0] not in WATCHED_FOLDERS:
         return False
+    if parts[0] == "content" and not is_directory and path.suffix != ".md":
+        return False  # only Markdown files are content (skips `sed -i` temp files and the like)
     return not any(is_temporary(part) for part in parts[1:])
 
 
@@ -128,7 +130,9 @@ class _Forward(FileSystemEventHandler):
             return
         raw = [event.src_path, getattr(event, "dest_path", "")]
         paths = [Path(p if isinstance(p, str) else p.decode()) for p in raw if p]
-        relevant = [p for p in paths if is_relevant(p, self.root, self.config_path)]
+        relevant = [
+            p for p in paths if is_relevant(p, self.root, self.config_path, event.is_directory)
+        ]
         if relevant:
             self.sink(relevant)
 

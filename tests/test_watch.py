@@ -20,7 +20,9 @@ CONFIG = ROOT / "site.yml"
     [
         ("/site/site.yml", True),
         ("/site/content/articles/a.md", True),
-        ("/site/content/articles", True),
+        ("/site/content/articles/sedEZ56sO", False),
+        ("/site/content/articles/notes.txt", False),
+        ("/site/layouts/feed.xml", True),
         ("/site/layouts/base.html", True),
         ("/site/assets/css/style.css", True),
         ("/site/public/index.html", False),
@@ -35,6 +37,11 @@ CONFIG = ROOT / "site.yml"
 )
 def test_is_relevant(path: str, relevant: bool):
     assert is_relevant(Path(path), ROOT, CONFIG) is relevant
+
+
+def test_folders_under_content_are_relevant():
+    assert is_relevant(Path("/site/content/articles/2024"), ROOT, CONFIG, is_directory=True)
+    assert not is_relevant(Path("/site/content/articles/2024"), ROOT, CONFIG)
 
 
 class Recorder:
