@@ -122,9 +122,13 @@ class FullRebuilder:
         self.base_url_for = base_url_for  # base path -> base URL for the preview
         self.base_path = "/"
         self._checksums: dict[str, bytes] = {}
+        self._last_ok = False  # the last rebuild succeeded, so the output is complete
 
     def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
-        """Build everything; report the output files whose bytes changed."""
+        """Build everything (or only copy edited stylesheets); report the files that changed."""
+        if self._last_ok and stylesheets_only(changed, self.root):
+            return self._copy_stylesheets(changed)
+        self._last_ok = False
         config, problems = load_config(self.config_path)
         if config is None or has_errors(problems):
             return RebuildReport(problems=tuple(problems))
@@ -139,4 +143,31 @@ class FullRebuilder:
         changed_files = compare(self._checksums, new)
         self._checksums = new
         self.base_path = config.base_path
+        self._last_ok = True
         return report_for(changed_files, result.warnings, result.pages)
+
+    def _copy_stylesheets(self, changed: frozenset[Path]) -> RebuildReport:
+        """Copy edited stylesheets into the output: no page can depend on their bytes."""
+        written = []
+        for source in sorted(changed):
+            relative = source.relative_to(self.root / "assets").as_posix()
+            data = source.read_bytes()
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            if self._checksums.get(relative) == digest:
+                continue
+            target = self.output_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.partial")
+            partial.write_bytes(data)
+            os.replace(partial, target)
+            self._checksums[relative] = digest
+            written.append(relative)
+        return report_for(written, (), 0)
+
+
+def stylesheets_only(changed: frozenset[Path], root: Path) -> bool:
+    """True when every changed path is an existing stylesheet under the site's `assets/`."""
+    assets = root / "assets"
+    return bool(changed) and all(
+        path.suffix == ".css" and path.is_file() and path.is_relative_to(assets) for path in changed
+    )

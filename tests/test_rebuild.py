@@ -57,8 +57,25 @@ def test_css_only_change(tmp_path: Path):
     css.write_text("h1{color:blue}")
     report = builder.rebuild(frozenset({css}))
     assert report.css_only and report.changed_urls == ("/css/style.css",)
-    assert report.pages_written == 0
+    assert report.pages_written == 0 and report.pages_rendered == 0  # copied, nothing rendered
     assert (builder.output_dir / "css/style.css").read_text() == "h1{color:blue}"
+    # the copy is what a full build would have written
+    assert builder.rebuild(frozenset()).changed_urls == ()
+
+
+def test_css_change_while_broken_does_a_full_build(tmp_path: Path):
+    root = write_site(tmp_path / "site", {**TINY_SITE, "assets/css/style.css": "h1{color:red}"})
+    builder = rebuilder(root)
+    builder.rebuild(frozenset())
+    bad = root / "content/articles/bad.md"
+    bad.write_text("---\ntitle: [oops\n---\nBody\n")
+    assert builder.rebuild(frozenset({bad})).failed
+    css = root / "assets/css/style.css"
+    css.write_text("h1{color:blue}")
+    assert builder.rebuild(frozenset({css})).failed  # still broken: the error is not hidden
+    bad.unlink()
+    report = builder.rebuild(frozenset({bad}))
+    assert not report.failed and report.changed_urls == ("/css/style.css",)
 
 
 def test_failure_keeps_the_last_good_output(tmp_path: Path):
