@@ -8,12 +8,15 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from conftest import TINY_SITE, write_site
 from servekit import EventReader, request, running
 
+from ssg.rebuild import RebuildReport
 from ssg.serve import describe_changes, is_loopback
 
 THIRD = Path("content/articles/third.md")
@@ -251,3 +254,34 @@ def test_site_yml_changes_and_errors(site: Path):
             assert live.page("/").cssselect("title")[0].text_content() == "The Big Times"
         finally:
             events.close()
+
+
+class SlowRebuilder:
+    """A stand-in Rebuilder: writes one page, slowly, to show requests wait for rebuilds."""
+
+    def __init__(self, output_dir: Path):
+        self.output_dir = output_dir
+        self.base_path = "/"
+        self.started = threading.Event()
+        self.version = 0
+
+    def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
+        self.version += 1
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        if changed:
+            self.started.set()
+            (self.output_dir / "index.html").write_text("<html><body>half")
+            time.sleep(0.5)
+        (self.output_dir / "index.html").write_text(f"<html><body>v{self.version}</body></html>")
+        return RebuildReport(pages_written=1, changed_urls=("/",))
+
+
+def test_requests_wait_while_a_rebuild_runs(site: Path, tmp_path: Path):
+    rebuilder = SlowRebuilder(tmp_path / "out")
+    with running(site, rebuilder=rebuilder) as live:
+        assert b"v1" in live.get("/")[2]
+        (site / THIRD).write_text((site / THIRD).read_text() + "\nMore.\n")
+        assert rebuilder.started.wait(10)
+        status, _, body = live.get("/")  # sent while the rebuild is half done
+        assert status == 200 and b"v2" in body and b"half" not in body
+        assert "1 page written" in live.lines[-1]
