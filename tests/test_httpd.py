@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import TINY_SITE, write_site
 from servekit import raw_request, running
 
 from ssg.httpd import content_type, lookup
+
+from conftest import TINY_SITE, write_site
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-OUTPUT"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import TINY_SITE, snapshot, write_site
-
 from ssg.rebuild import FullRebuilder, compare, report_for, url_of_file
+
+from conftest import TINY_SITE, snapshot, write_site
 
 
 def rebuilder(root: Path) -> FullRebuilder:

@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TINY_SITE, write_site
 from servekit import EventReader, request, running
 
 from ssg.rebuild import RebuildReport
 from ssg.serve import describe_changes, is_loopback
+
+from conftest import TINY_SITE, write_site
 
 THIRD = Path("content/articles/third.md")
 

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TINY_SITE, write_site
 from playwright.sync_api import Browser, Page, sync_playwright
 from servekit import running
+
+from conftest import TINY_SITE, write_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
