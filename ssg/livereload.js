@@ -20,19 +20,33 @@
     location.reload();
   }
 
-  function swapStylesheets() {
-    var stamp = String(Date.now());
-    var links = document.querySelectorAll('link[rel~="stylesheet"]');
-    Array.prototype.forEach.call(links, function (old) {
-      var url = new URL(old.href, location.href);
-      if (url.origin !== location.origin) return;
-      url.searchParams.set("ssg-reload", stamp);
-      var fresh = old.cloneNode();
-      fresh.href = url.href;
-      fresh.addEventListener("load", function () { old.remove(); });
-      fresh.addEventListener("error", function () { old.remove(); });
-      old.after(fresh);
+  function stylesheets(doc) {
+    return Array.prototype.filter.call(doc.querySelectorAll('link[rel~="stylesheet"]'), function (link) {
+      return new URL(link.getAttribute("href"), location.href).origin === location.origin;
     });
+  }
+
+  // Swap each stylesheet for the one the rebuilt page links (its name may carry a new
+  // fingerprint), loading the new one before removing the old, so nothing flashes.
+  function swapStylesheets() {
+    fetch(location.href, { cache: "no-store" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = stylesheets(new DOMParser().parseFromString(html, "text/html"));
+        var current = stylesheets(document);
+        if (fresh.length !== current.length) { reload(); return; }
+        var stamp = String(Date.now());
+        current.forEach(function (old, index) {
+          var url = new URL(fresh[index].getAttribute("href"), location.href);
+          url.searchParams.set("ssg-reload", stamp);
+          var link = old.cloneNode();
+          link.href = url.href;
+          link.addEventListener("load", function () { old.remove(); });
+          link.addEventListener("error", function () { old.remove(); });
+          old.after(link);
+        });
+      })
+      .catch(reload);
   }
 
   function element(tag, style, text) {

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ssg.rebuild import FullRebuilder, compare, report_for, url_of_file
+from ssg.rebuild import (
+    FullRebuilder,
+    compare,
+    digest,
+    only_styles_changed,
+    report_for,
+    stylesheet_links,
+    url_of_file,
+)
 
-from conftest import TINY_SITE, snapshot, write_site
+from conftest import REPO, TINY_SITE, snapshot, write_site
 
 
 def rebuilder(root: Path) -> FullRebuilder:
@@ -126,3 +134,47 @@ def test_drafts_and_scheduled_get_banners_only_when_included(tmp_path: Path):
     for page in (tmp_path / "plain").rglob("*.html"):
         assert b"status-banner" not in page.read_bytes()
         assert b"status-label" not in page.read_bytes()
+
+
+def page(css: str, text: str) -> bytes:
+    return f'<html><head><link rel="stylesheet" href="/news/{css}"></head><body>{text}</body></html>'.encode()
+
+
+def test_pages_differing_only_in_stylesheet_urls_count_as_a_css_change():
+    old = {
+        "css/style.aaa.css": digest("css/style.aaa.css", b"h1{}"),
+        "index.html": digest("index.html", page("css/style.aaa.css", "Home")),
+        "a/index.html": digest("a/index.html", page("css/style.aaa.css", "A")),
+    }
+    new = {
+        "css/style.bbb.css": digest("css/style.bbb.css", b"h1{color:red}"),
+        "index.html": digest("index.html", page("css/style.bbb.css", "Home")),
+        "a/index.html": digest("a/index.html", page("css/style.bbb.css", "A")),
+    }
+    changed = compare(old, new)
+    assert changed == ["a/index.html", "css/style.aaa.css", "css/style.bbb.css", "index.html"]
+    assert only_styles_changed(old, new, changed)
+    new["a/index.html"] = digest("a/index.html", page("css/style.bbb.css", "A, edited"))
+    assert not only_styles_changed(old, new, changed)
+    assert not only_styles_changed(old, old, [])
+
+
+def test_stylesheet_links(tmp_path: Path):
+    (tmp_path / "404.html").write_bytes(page("css/style.css", "x"))
+    assert stylesheet_links(tmp_path / "404.html", "/news/") == {"css/style.css"}
+    assert stylesheet_links(tmp_path / "missing.html", "/") == set()
+
+
+def test_stylesheet_no_page_links_by_name_needs_a_build(tmp_path: Path):
+    layout = (REPO / "layouts/base.html").read_text().replace("css/style.css", "css/style.css?v=1")
+    root = write_site(
+        tmp_path / "site",
+        {**TINY_SITE, "assets/css/extra.css": "p{}", "layouts/base.html": layout},
+    )
+    builder = rebuilder(root)
+    builder.rebuild(frozenset())
+    extra = root / "assets/css/extra.css"
+    extra.write_text("p{color:red}")
+    report = builder.rebuild(frozenset({extra}))
+    assert report.pages_rendered > 0  # not linked by name from pages: a full build
+    assert report.css_only and report.changed_urls == ("/css/extra.css",)

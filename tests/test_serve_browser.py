@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from servekit import running
+
+from ssg.rebuild import RebuildReport, checksums, compare, only_styles_changed, report_for
 
 from conftest import TINY_SITE, write_site
 
@@ -115,3 +118,48 @@ def test_tab_opened_while_broken_shows_overlay(site: Path, page: Page):
         text = page.inner_text("#ssg-error-overlay")
         assert f"{ARTICLE}:" in text and "unknown author 'nobody-here'" in text
         assert "hint:" in text
+
+
+class FingerprintingRebuilder:
+    """A stand-in Rebuilder publishing the stylesheet under a new name on every change,
+    as fingerprinting does, so every page's HTML changes along with the CSS."""
+
+    def __init__(self, output_dir: Path):
+        self.output_dir = output_dir
+        self.base_path = "/"
+        self.version = 0
+        self.previous: dict = {}
+
+    def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
+        self.version += 1
+        shutil.rmtree(self.output_dir, ignore_errors=True)
+        css = f"css/style.{self.version}.css"
+        write_site(
+            self.output_dir,
+            {
+                css: f"h1 {{ color: rgb({self.version}, 0, 0); }}",
+                "index.html": f'<html><head><link rel="stylesheet" href="/{css}"></head>'
+                "<body><h1>Home</h1></body></html>",
+            },
+        )
+        new = checksums(self.output_dir)
+        files = compare(self.previous, new)
+        css_only = only_styles_changed(self.previous, new, files)
+        self.previous = new
+        return report_for(files, (), 1, css_only)
+
+
+def test_fingerprinted_stylesheet_is_swapped_without_navigation(site: Path, page: Page, tmp_path):
+    with running(site, rebuilder=FingerprintingRebuilder(tmp_path / "out")) as live:
+        page.goto(f"http://127.0.0.1:{live.port}/")
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('h1')).color") == "rgb(1, 0, 0)"
+        )
+        page.evaluate("window.__sameDocument = true")
+        (site / "assets/css/style.css").write_text("anything")
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('h1')).color === 'rgb(2, 0, 0)'"
+        )
+        assert page.evaluate("window.__sameDocument") is True
+        href = page.get_attribute('link[rel="stylesheet"]', "href")
+        assert href is not None and "/css/style.2.css" in href
