@@ -70,6 +70,12 @@ class Lookup:
 
 
 NOT_FOUND = Lookup()
+# When there is no 404.html yet (say the first build failed), a page that still gets the
+# live-reload script, so the tab shows the problems and reloads once they are fixed.
+FALLBACK_404 = (
+    b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
+    b"</head><body><h1>Not found</h1><p>Nothing is built at this address (yet).</p></body></html>"
+)
 
 
 def request_path(target: str) -> str | None:
@@ -220,8 +226,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 status = HTTPStatus.NOT_FOUND
                 page = folder / "404.html"
                 file = page if page.is_file() else None
-            body = file.read_bytes() if file else b"Not found\n"
-        kind = content_type(file.name) if file else "text/plain; charset=utf-8"
+            body = file.read_bytes() if file else FALLBACK_404
+        kind = content_type(file.name) if file else CONTENT_TYPES[".html"]
         if kind.startswith("text/html"):
             body = inject(body, generation)
         self.send_response(status)

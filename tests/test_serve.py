@@ -286,3 +286,21 @@ def test_requests_wait_while_a_rebuild_runs(site: Path, tmp_path: Path):
         status, _, body = live.get("/")  # sent while the rebuild is half done
         assert status == 200 and b"v2" in body and b"half" not in body
         assert "1 page written" in live.lines[-1]
+
+
+def test_first_build_failing_still_serves_a_page_that_follows_the_fix(site: Path):
+    good = (site / "site.yml").read_text()
+    (site / "site.yml").write_text(good + "per_page: [\n")
+    with running(site) as live:
+        status, headers, body = live.get("/")
+        assert status == 404 and headers["Content-Type"].startswith("text/html")
+        assert b"/__ssg__/events" in body  # the tab can show the overlay and follow the fix
+        events = EventReader(live.port)
+        try:
+            hello = json.loads(events.wait_for("hello"))
+            assert hello["problems"][0]["path"] == "site.yml"
+            live.save_and_wait(site, {"site.yml": good})
+            events.wait_for("reload")
+            assert b"Third story" in live.get("/")[2]
+        finally:
+            events.close()
