@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import os
 import socket
 import threading
 import time
@@ -36,7 +37,7 @@ class Running:
         return lxml.html.fromstring(body)
 
     def save_and_wait(self, root: Path, files: dict[str, str | None], timeout: float = 20) -> None:
-        """Write or delete files, then wait for the rebuild they trigger."""
+        """Write (atomically, as many editors do) or delete files, then wait for the rebuild."""
         done = self.preview.rebuilds
         for name, text in files.items():
             path = root / name
@@ -44,7 +45,9 @@ class Running:
                 path.unlink()
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+                partial = path.with_name(f".{path.name}.tmp")
+                partial.write_text(text, encoding="utf-8")
+                os.replace(partial, path)
         assert self.preview.wait_for_rebuilds(done + 1, timeout), "no rebuild after the save"
 
 

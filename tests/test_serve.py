@@ -141,7 +141,7 @@ def test_one_terminal_line_per_rebuild(site: Path):
         assert len(live.lines) == 1 and "initial build" in live.lines[0]
         text = (site / THIRD).read_text()
         live.save_and_wait(site, {str(THIRD): text + "\nMore.\n"})
-        assert len(live.lines) == 2
+        assert len(live.lines) == live.preview.rebuilds == 2
         line = live.lines[1]
         assert re.fullmatch(
             r"\d\d:\d\d:\d\d content/articles/third\.md: \d+ pages? written, \d+ rendered in \d+ ms",

@@ -60,14 +60,14 @@ class Recorder:
 
 def test_a_burst_becomes_one_batch():
     seen = Recorder()
-    debouncer = Debouncer(seen, quiet=0.1, max_wait=5)
+    debouncer = Debouncer(seen, quiet=0.4, max_wait=5)
     debouncer.start()
     try:
         for i in range(20):
             debouncer.add([Path(f"/site/content/{i % 5}.md")])
             time.sleep(0.005)
         assert wait_until(lambda: seen.batches, timeout=5)
-        time.sleep(0.3)
+        time.sleep(0.6)
         assert len(seen.batches) == 1
         assert seen.batches[0] == {Path(f"/site/content/{i}.md") for i in range(5)}
     finally:
