@@ -1,9 +1,10 @@
 """The rebuild seam used by `ssg serve`: rebuild after a change and say what changed.
 
 `ssg serve` only talks to a `Rebuilder`. The one here, `FullRebuilder`, runs the whole
-`build()` into the preview folder and compares every output file's checksum with the
-previous build to learn which pages really changed. An incremental engine can replace
-it later by implementing the same two members.
+`build()` into the preview folder (or just copies an edited stylesheet) and compares
+every output file's checksum with the previous build to learn which pages really
+changed. An incremental engine can replace it by implementing the same protocol:
+`output_dir`, `base_path` and `rebuild(changed) -> RebuildReport`.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ class RebuildReport:
 
     `changed_urls` are site-relative URLs (without the base path) of output files that
     were added, changed or removed; `pages_written` counts the HTML pages among them.
-    `css_only` is true when stylesheets are the only changed files, so an open tab can
-    swap them in without reloading. `problems` holds errors (the build failed and the
+    `css_only` is true when only stylesheets changed (pages whose only difference is a
+    stylesheet's fingerprinted name count too), so an open tab can swap them in place. `problems` holds errors (the build failed and the
     previous output is still in place) or warnings.
     """
 
