@@ -11,7 +11,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -213,7 +213,8 @@ def build(
     problems += link_problems
     problems += headline_warnings(site.articles, parsed.fronts)
     timer.lap("link")
-    published = publish(assets, config.assets)
+    settings = config.assets if options.fingerprint else replace(config.assets, fingerprint=False)
+    published = publish(assets, settings)
     try:
         env = make_environment(config, root / "layouts", published.manifest)
     except FileNotFoundError as exc:

@@ -148,6 +148,76 @@ def check_command(config, fmt, strict, debug) -> None:
     sys.exit(report.exit_code)
 
 
+@cli.command("serve")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--drafts/--no-drafts",
+    default=True,
+    show_default=True,
+    help="Include drafts and scheduled articles (shown with a banner).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="Site config file (default: ./site.yml).",
+)
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for unexpected failures.")
+def serve_command(port, host, drafts, open_browser, config, debug) -> None:
+    """Preview the site: build, serve it, and rebuild and reload the browser on every save.
+
+    Pages are built into .ssg-cache/serve/, never into the build output.
+    """
+    from ssg import serve
+
+    serve.stop_on_signals()
+    root, config_path = site_root(config)
+    if not serve.is_loopback(host):
+        click.secho(
+            f"warning: --host {host} makes the preview reachable from other machines; "
+            "it is a development server, not for production",
+            fg="yellow",
+            err=True,
+        )
+    preview = serve.Preview(
+        root,
+        config_path,
+        host=host,
+        port=port,
+        drafts=drafts,
+        echo=click.echo,
+        report_problems=print_problems,
+        debug=debug,
+    )
+    try:
+        preview.bind()
+    except OSError as exc:
+        click.secho(
+            f"error: cannot listen on {host}:{port}: {exc.strerror or exc} "
+            f"(hint: is another server using it? try --port {port + 1 if port else 8001})",
+            fg="red",
+            err=True,
+        )
+        sys.exit(EXIT_CONTENT_ERROR)
+    try:
+        preview.start()
+        included = "included" if drafts else "left out"
+        click.echo(f"Serving {preview.url} (drafts and scheduled articles {included})")
+        click.echo("Watching content/, layouts/, assets/ and site.yml; press Ctrl-C to stop.")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(preview.url)
+        serve.wait_for_interrupt()
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopping…")
+    preview.stop()
+    click.echo("Stopped.")
+
+
 @cli.group("new")
 def new() -> None:
     """Create a starter file for an article or an author."""

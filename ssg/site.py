@@ -34,6 +34,7 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     search_index: bool = True  # False: reuse the last search index (ssg serve re-indexes later)
+    fingerprint: bool = True  # False: CSS/JS keep plain names (ssg serve copies edited CSS)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 

@@ -1,0 +1,254 @@
+"""The preview's HTTP side: safe path lookup, content types, and the request handler.
+
+Only files inside the preview output folder are ever served: `..` segments (raw or
+percent-encoded), absolute request targets and symlinks that lead outside the folder
+all get the site's 404 page. HTML responses get the live-reload script added on the
+way out; requests wait while a rebuild is swapping files, so a tab never sees a
+half-built site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from ssg.livereload import EVENTS_PATH, Broker, inject
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".pdf": "application/pdf",
+    ".wasm": "application/wasm",
+}
+
+
+def content_type(name: str) -> str:
+    """The Content-Type for a file name (explicit table first, then the system's guess)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in CONTENT_TYPES:
+        return CONTENT_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(name)
+    return guessed or "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """Where a request leads: a file to send, a redirect, or nothing (404)."""
+
+    file: Path | None = None
+    redirect: str | None = None
+
+
+NOT_FOUND = Lookup()
+# When there is no 404.html yet (say the first build failed), a page that still gets the
+# live-reload script, so the tab shows the problems and reloads once they are fixed.
+FALLBACK_404 = (
+    b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
+    b"</head><body><h1>Not found</h1><p>Nothing is built at this address (yet).</p></body></html>"
+)
+
+
+def request_path(target: str) -> str | None:
+    """The decoded path of a request target, or None when it is not a plain path."""
+    if target.startswith(("http://", "https://")):  # absolute-form: keep only its path
+        target = urlsplit(target).path or "/"
+    target = target.split("#", 1)[0].split("?", 1)[0]
+    if not target.startswith("/"):
+        return None
+    path = unquote(target, errors="strict") if "%" in target else target
+    if "\x00" in path or "\\" in path:
+        return None
+    return path
+
+
+def lookup(folder: Path, base_path: str, target: str) -> Lookup:
+    """Map a request target to a file inside `folder` (the output, served at `base_path`)."""
+    try:
+        path = request_path(target)
+    except UnicodeDecodeError:
+        return NOT_FOUND
+    if path is None:
+        return NOT_FOUND
+    if base_path != "/":
+        if path in ("/", base_path.rstrip("/")):
+            return Lookup(redirect=base_path)
+        if not path.startswith(base_path):
+            return NOT_FOUND
+        path = "/" + path[len(base_path) :]
+    segments = [s for s in path.split("/") if s]
+    if any(s in (".", "..") for s in segments):
+        return NOT_FOUND
+    root = folder.resolve()
+    candidate = root.joinpath(*segments)
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return NOT_FOUND
+    if real != root and not real.is_relative_to(root):
+        return NOT_FOUND  # a symlink leading out of the output
+    if real.is_dir():
+        if not path.endswith("/"):
+            query = target.split("?", 1)[1] if "?" in target else ""
+            location = base_path.rstrip("/") + path + "/" + (f"?{query}" if query else "")
+            return Lookup(redirect=location)
+        index = real / "index.html"
+        if index.is_file() and index.resolve().is_relative_to(root):
+            return Lookup(file=index.resolve())
+        return NOT_FOUND
+    return Lookup(file=real) if real.is_file() else NOT_FOUND
+
+
+class BuildGate:
+    """Lets many requests read at once, but none while a rebuild is changing the files."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing)
+            self._writing = True
+            self._cond.wait_for(lambda: self._readers == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class Site(Protocol):
+    """What the handler needs from the running preview."""
+
+    gate: BuildGate
+    broker: Broker
+
+    @property
+    def output_dir(self) -> Path: ...
+
+    @property
+    def base_path(self) -> str: ...
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A threaded HTTP server that joins its request threads when closed."""
+
+    daemon_threads = False
+    block_on_close = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], site: Site):
+        self.site = site
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, PreviewHandler)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    """GET and HEAD for the preview: site files, the 404 page, and the event stream."""
+
+    server: PreviewServer
+    server_version = "ssg-serve"
+    timeout = 60  # seconds a silent connection may stay open
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # the terminal shows rebuilds, not every request
+
+    def do_HEAD(self) -> None:
+        self.respond(head=True)
+
+    def do_GET(self) -> None:
+        if self.path.split("?", 1)[0] == EVENTS_PATH:
+            self.stream_events()
+            return
+        self.respond(head=False)
+
+    def respond(self, head: bool) -> None:
+        site = self.server.site
+        with site.gate.reading():
+            generation = site.broker.generation
+            folder = site.output_dir
+            found = lookup(folder, site.base_path, self.path)
+            if found.redirect:
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", found.redirect)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            status = HTTPStatus.OK
+            file = found.file
+            if file is None:
+                status = HTTPStatus.NOT_FOUND
+                page = folder / "404.html"
+                file = page if page.is_file() else None
+            body = file.read_bytes() if file else FALLBACK_404
+        kind = content_type(file.name) if file else CONTENT_TYPES[".html"]
+        if kind.startswith("text/html"):
+            body = inject(body, generation)
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def stream_events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        events = self.server.site.broker.subscribe()
+        try:
+            for event in events:
+                self.wfile.write(event)
+                self.wfile.flush()
+        except OSError:
+            pass  # the tab went away
+        finally:
+            events.close()

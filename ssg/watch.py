@@ -1,0 +1,168 @@
+"""Watching the site's sources: filesystem events in, one debounced batch of paths out.
+
+`Watcher` listens (with watchdog) to `content/`, `layouts/`, `assets/` and `site.yml`;
+`Debouncer` gathers bursts of events (double saves, write-then-rename, a git checkout)
+into one batch and hands each batch to a callback on its own thread, one at a time,
+so rebuilds never overlap.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+WATCHED_FOLDERS = ("content", "layouts", "assets")
+EVENT_TYPES = frozenset({"created", "deleted", "modified", "moved", "closed"})
+QUIET_SECONDS = 0.05  # a batch is handed over after this long without new events
+MAX_WAIT_SECONDS = 1.0  # ...or after this long, even if events keep coming
+EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
+
+
+def is_temporary(name: str) -> bool:
+    """True for editor backups, swap files and hidden files that are not site sources."""
+    return (
+        name.startswith((".", "#"))
+        or name.endswith(EDITOR_TEMP_SUFFIXES)
+        or name == "4913"  # vim's write-permission probe
+    )
+
+
+def is_relevant(path: Path, root: Path, config_path: Path, is_directory: bool = False) -> bool:
+    """True when a change to `path` (a file, or a folder) can change the site."""
+    if path == config_path:
+        return True
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if not parts or parts[0] not in WATCHED_FOLDERS:
+        return False
+    if parts[0] == "content" and not is_directory and path.suffix != ".md":
+        return False  # only Markdown files are content (skips `sed -i` temp files and the like)
+    return not any(is_temporary(part) for part in parts[1:])
+
+
+class Debouncer:
+    """Collects paths and calls `on_batch(paths)` once things have been quiet for a moment."""
+
+    def __init__(
+        self,
+        on_batch: Callable[[frozenset[Path]], None],
+        quiet: float = QUIET_SECONDS,
+        max_wait: float = MAX_WAIT_SECONDS,
+    ):
+        self.on_batch = on_batch
+        self.quiet = quiet
+        self.max_wait = max_wait
+        self._pending: set[Path] = set()
+        self._first = 0.0
+        self._last = 0.0
+        self._stopping = False
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="ssg-rebuild", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def add(self, paths: Iterable[Path]) -> None:
+        """Record changed paths; the batch is handed over after the quiet period."""
+        paths = set(paths)
+        if not paths:
+            return
+        with self._cond:
+            now = time.monotonic()
+            if not self._pending:
+                self._first = now
+            self._pending |= paths
+            self._last = now
+            self._cond.notify()
+
+    def stop(self) -> None:
+        """Stop the worker thread (after the batch it is handling, if any)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _next_batch(self) -> frozenset[Path] | None:
+        with self._cond:
+            while True:
+                if self._stopping:
+                    return None
+                if not self._pending:
+                    self._cond.wait()
+                    continue
+                now = time.monotonic()
+                due = min(self._last + self.quiet, self._first + self.max_wait)
+                if now >= due:
+                    batch = frozenset(self._pending)
+                    self._pending.clear()
+                    return batch
+                self._cond.wait(due - now)
+
+    def _run(self) -> None:
+        while (batch := self._next_batch()) is not None:
+            try:
+                self.on_batch(batch)
+            except Exception:  # keep watching: the next save may fix it
+                traceback.print_exc()
+
+
+class _Forward(FileSystemEventHandler):
+    """Turns watchdog events into relevant paths for the debouncer."""
+
+    def __init__(self, root: Path, config_path: Path, sink: Callable[[list[Path]], None]):
+        self.root = root
+        self.config_path = config_path
+        self.sink = sink
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in EVENT_TYPES:
+            return
+        if event.is_directory and event.event_type in ("modified", "closed"):
+            return
+        raw = [event.src_path, getattr(event, "dest_path", "")]
+        paths = [Path(p if isinstance(p, str) else p.decode()) for p in raw if p]
+        relevant = [
+            p for p in paths if is_relevant(p, self.root, self.config_path, event.is_directory)
+        ]
+        if relevant:
+            self.sink(relevant)
+
+
+class Watcher:
+    """Watches the site's source folders and `site.yml`, feeding changed paths to `sink`."""
+
+    def __init__(self, root: Path, config_path: Path, sink: Callable[[list[Path]], None]):
+        self.root = root
+        self.config_path = config_path
+        self._handler = _Forward(root, config_path, sink)
+        self._observer = Observer()
+        self._watched: set[Path] = set()
+
+    def start(self) -> None:
+        self._observer.schedule(self._handler, str(self.config_path.parent), recursive=False)
+        if self.config_path.parent != self.root:
+            self._observer.schedule(self._handler, str(self.root), recursive=False)
+        self.refresh()
+        self._observer.start()
+
+    def refresh(self) -> None:
+        """Start watching source folders created since the last call."""
+        for name in WATCHED_FOLDERS:
+            folder = self.root / name
+            if folder not in self._watched and folder.is_dir():
+                self._observer.schedule(self._handler, str(folder), recursive=True)
+                self._watched.add(folder)
+
+    def stop(self) -> None:
+        if self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join()

@@ -1,0 +1,193 @@
+"""The preview's HTTP side: path safety, content types, index pages, 404s, base path, injection."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from servekit import raw_request, running
+
+from ssg.httpd import content_type, lookup
+
+from conftest import TINY_SITE, write_site
+
+SECRET = "TOP-SECRET-OUTSIDE-THE-OUTPUT"
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "site" / "out"
+    write_site(
+        folder,
+        {
+            "index.html": "<html><body>home</body></html>",
+            "a/index.html": "<html><body>a</body></html>",
+            "css/style.css": "h1{}",
+            "404.html": "<html><body>missing</body></html>",
+        },
+    )
+    (tmp_path / "secret.txt").write_text(SECRET)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/", "index.html"),
+        ("/a/", "a/index.html"),
+        ("/a/index.html", "a/index.html"),
+        ("/css/style.css?v=3", "css/style.css"),
+        ("/css/%73tyle.css", "css/style.css"),
+        ("http://127.0.0.1:8000/a/", "a/index.html"),
+    ],
+)
+def test_lookup_finds_files_inside_the_output(out: Path, target: str, expected: str):
+    assert lookup(out, "/", target).file == (out / expected).resolve()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/a/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "//etc/passwd",
+        "/%00",
+        "/%ff",
+        "etc/passwd",
+        "/missing/",
+    ],
+)
+def test_lookup_refuses_everything_else(out: Path, target: str):
+    found = lookup(out, "/", target)
+    assert found.file is None and found.redirect is None
+
+
+def test_lookup_refuses_symlinks_leading_out(out: Path, tmp_path: Path):
+    (out / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (out / "linkdir").symlink_to(tmp_path, target_is_directory=True)
+    assert lookup(out, "/", "/link.txt").file is None
+    assert lookup(out, "/", "/linkdir/secret.txt").file is None
+
+
+def test_lookup_redirects_folders_to_their_slash(out: Path):
+    assert lookup(out, "/", "/a").redirect == "/a/"
+    assert lookup(out, "/news/", "/news/a?x=1").redirect == "/news/a/?x=1"
+
+
+def test_lookup_with_a_base_path(out: Path):
+    assert lookup(out, "/news/", "/news/a/").file == (out / "a/index.html").resolve()
+    assert lookup(out, "/news/", "/").redirect == "/news/"
+    assert lookup(out, "/news/", "/news").redirect == "/news/"
+    assert lookup(out, "/news/", "/a/").file is None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("index.html", "text/html; charset=utf-8"),
+        ("style.css", "text/css; charset=utf-8"),
+        ("feed.xml", "application/xml; charset=utf-8"),
+        ("photo.jpg", "image/jpeg"),
+        ("logo.PNG", "image/png"),
+        ("icon.svg", "image/svg+xml"),
+        ("font.woff2", "font/woff2"),
+        ("data.json", "application/json"),
+        ("unknown.zzz-nothing", "application/octet-stream"),
+    ],
+)
+def test_content_types(name: str, expected: str):
+    assert content_type(name) == expected
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = write_site(tmp_path / "site", TINY_SITE)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    write_site(root, {"assets/fonts/x.woff2": b"wOF2fake", "assets/feed.xml": "<feed/>"})
+    return root
+
+
+TRAVERSALS = [
+    "/../secret.txt",
+    "/../../secret.txt",
+    "/../../../../../../../../etc/passwd",
+    "/%2e%2e/secret.txt",
+    "/%2e%2e/%2e%2e/secret.txt",
+    "/.%2e/.%2e/secret.txt",
+    "/%2e%2e%2fsecret.txt",
+    "/..%2f..%2fsecret.txt",
+    "/css/..%2f..%2f..%2fsecret.txt",
+    "/..\\..\\secret.txt",
+    "//etc/passwd",
+    "/etc/passwd",
+    "http://127.0.0.1/../../secret.txt",
+    "/%252e%252e/secret.txt",
+]
+
+
+def test_traversal_over_raw_http_gets_the_404_page(site: Path, tmp_path: Path):
+    with running(site) as live:
+        out = live.preview.output_dir
+        (out / "escape.txt").symlink_to(tmp_path / "secret.txt")
+        (out / "escape-dir").symlink_to(tmp_path, target_is_directory=True)
+        for target in [*TRAVERSALS, "/escape.txt", "/escape-dir/secret.txt"]:
+            response = raw_request(live.port, target)
+            head, _, body = response.partition(b"\r\n\r\n")
+            assert head.split(b"\r\n")[0].split()[1] == b"404", (target, head)
+            assert SECRET.encode() not in response, target
+            assert b"root:" not in response, target
+            assert b"Page not found" in body, target
+
+
+def test_files_types_indexes_and_404(site: Path):
+    with running(site) as live:
+        status, headers, body = live.get("/")
+        assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert b"Third story" in body
+        assert live.get("/css/style.css")[1]["Content-Type"] == "text/css; charset=utf-8"
+        assert live.get("/feed.xml")[1]["Content-Type"] == "application/xml; charset=utf-8"
+        status, headers, body = live.get("/fonts/x.woff2")
+        assert (status, headers["Content-Type"], body) == (200, "font/woff2", b"wOF2fake")
+        status, headers, _ = live.get("/topics")
+        assert status == 301 and headers["Location"] == "/topics/"
+        assert live.page("/topics/").cssselect("h1")
+        status, headers, body = live.get("/no/such/page/")
+        assert status == 404 and b"Page not found" in body
+        status, headers, body = live.get("/", method="HEAD")
+        assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_live_reload_script_only_in_served_html(site: Path):
+    with running(site) as live:
+        served = live.get("/")[2]
+        assert served.count(b"/__ssg__/events") == 1
+        assert served.index(b"/__ssg__/events") < served.rindex(b"</body>")
+        assert b"__ssg__" not in live.get("/css/style.css")[2]
+        on_disk = live.preview.output_dir / "index.html"
+        assert b"__ssg__" not in on_disk.read_bytes()
+    for dirpath, _, filenames in os.walk(site):
+        for name in filenames:
+            assert b"__ssg__" not in (Path(dirpath) / name).read_bytes(), name
+
+
+def test_base_url_path_prefix(site: Path):
+    text = (site / "site.yml").read_text().replace("https://tiny.example/", "https://x.org/news/")
+    (site / "site.yml").write_text(text)
+    with running(site) as live:
+        assert live.preview.url.endswith("/news/")
+        status, headers, _ = live.get("/")
+        assert status == 301 and headers["Location"] == "/news/"
+        home = live.page("/news/")
+        links = [a.get("href") for a in home.cssselect(".card-title a")]
+        assert links and all(href.startswith("/news/") for href in links)
+        assert live.page(links[0]).cssselect("h1.headline")
+        assert live.get("/news/css/style.css")[0] == 200
+        assert live.get("/css/style.css")[0] == 404
+        canonical = home.cssselect('link[rel="canonical"]')[0].get("href")
+        assert canonical == f"http://127.0.0.1:{live.port}/news/"

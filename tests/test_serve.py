@@ -1,0 +1,307 @@
+"""`ssg serve` end to end over HTTP: rebuild on save, events for the tabs, clean stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from servekit import EventReader, request, running
+
+from ssg.rebuild import RebuildReport
+from ssg.serve import describe_changes, is_loopback
+
+from conftest import TINY_SITE, write_site
+
+THIRD = Path("content/articles/third.md")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", TINY_SITE)
+
+
+def card_titles(live, path: str) -> list[str]:
+    return [a.text_content() for a in live.page(path).cssselect(".card-title a")]
+
+
+def test_deleting_an_article_removes_it_from_home_and_topics(site: Path):
+    with running(site) as live:
+        assert "Third story" in card_titles(live, "/")
+        assert "Third story" in card_titles(live, "/topics/zurich/")
+        live.save_and_wait(site, {str(THIRD): None})
+        assert "Third story" not in card_titles(live, "/")
+        assert card_titles(live, "/topics/zurich/") == ["Second story"]
+        assert live.get("/2024/03/03/third/")[0] == 404
+        assert "content/articles/third.md (deleted)" in live.lines[-1]
+
+
+def test_renaming_an_article_moves_it(site: Path):
+    with running(site) as live:
+        done = live.preview.rebuilds
+        (site / THIRD).rename(site / "content/articles/third-renamed.md")
+        assert live.preview.wait_for_rebuilds(done + 1, 20)
+        # a rename is one burst of events: one rebuild
+        assert not live.preview.wait_for_rebuilds(done + 2, 0.5)
+        home = live.page("/")
+        links = {a.text_content(): a.get("href") for a in home.cssselect(".card-title a")}
+        assert links["Third story"] == "/2024/03/03/third-renamed/"
+        assert live.get("/2024/03/03/third/")[0] == 404
+        assert live.page("/2024/03/03/third-renamed/").cssselect("h1.headline")
+        topic = live.page("/topics/zurich/")
+        hrefs = [a.get("href") for a in topic.cssselect(".card-title a")]
+        assert "/2024/03/03/third-renamed/" in hrefs
+
+
+def test_creating_an_article_adds_it(site: Path):
+    with running(site) as live:
+        new = "---\ntitle: Breaking news\nauthors: li-wei\ndate: 2024-03-09\ntopics: [Courts]\n---\nNew.\n"
+        live.save_and_wait(site, {"content/articles/breaking.md": new})
+        assert card_titles(live, "/")[0] == "Breaking news"
+        assert card_titles(live, "/topics/courts/")[0] == "Breaking news"
+
+
+def test_events_reload_problems_and_clear(site: Path):
+    with running(site) as live:
+        events = EventReader(live.port)
+        try:
+            assert events.content_type == "text/event-stream"
+            hello = json.loads(events.wait_for("hello"))
+            page = live.get("/2024/03/03/third/")[2].decode()
+            served = int(re.search(r'"generation": (\d+)', page).group(1))
+            assert hello == {"generation": served, "problems": []}
+            text = (site / THIRD).read_text()
+            live.save_and_wait(site, {str(THIRD): text.replace("Third.", "Third, edited.")})
+            reload = json.loads(events.wait_for("reload"))
+            assert reload["generation"] == served + 1 and "/2024/03/03/third/" in reload["urls"]
+            assert b"Third, edited." in live.get("/2024/03/03/third/")[2]
+
+            broken = text.replace("authors: li-wei", "authors: [li-wei")
+            live.save_and_wait(site, {str(THIRD): broken})
+            problems = json.loads(events.wait_for("problems"))["problems"]
+            assert problems[0]["path"] == "content/articles/third.md"
+            assert problems[0]["line"] and "YAML" in problems[0]["message"]
+            assert any(row[2] for row in problems[0]["source"])  # the problem line is marked
+            # the last good pages are still served
+            assert b"Third, edited." in live.get("/2024/03/03/third/")[2]
+            assert "build failed with 1 error(s)" in live.lines[-2]
+            assert "content/articles/third.md" in live.lines[-1]
+            # a tab opened now learns about the problem at once
+            late = EventReader(live.port)
+            assert json.loads(late.wait_for("hello"))["problems"] == problems
+            late.close()
+
+            live.save_and_wait(site, {str(THIRD): text.replace("Third.", "Third, edited.")})
+            events.wait_for("clear")
+            assert "reload" not in events.names()  # nothing changed since the last good build
+        finally:
+            events.close()
+
+
+def test_css_change_sends_css_event_and_renders_no_page(site: Path):
+    write_site(site, {"assets/css/style.css": "h1 { color: red; }"})
+    with running(site) as live:
+        events = EventReader(live.port)
+        try:
+            events.wait_for("hello")
+            live.save_and_wait(site, {"assets/css/style.css": "h1 { color: blue; }"})
+            data = json.loads(events.wait_for("css"))
+            assert data["urls"] == ["/css/style.css"]
+            assert b"blue" in live.get("/css/style.css")[2]
+            assert re.search(
+                r"assets/css/style\.css: 0 pages written, 1 other file", live.lines[-1]
+            )
+        finally:
+            events.close()
+
+
+def test_template_error_is_reported_with_file_and_line(site: Path):
+    with running(site) as live:
+        events = EventReader(live.port)
+        try:
+            events.wait_for("hello")
+            template = "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n"
+            live.save_and_wait(site, {"layouts/404.html": template})
+            problem = json.loads(events.wait_for("problems"))["problems"][0]
+            assert problem["path"] == "layouts/404.html" and problem["line"] == 3
+            assert "template syntax error" in problem["message"]
+        finally:
+            events.close()
+
+
+def test_one_terminal_line_per_rebuild(site: Path):
+    with running(site) as live:
+        assert len(live.lines) == 1 and "initial build" in live.lines[0]
+        text = (site / THIRD).read_text()
+        live.save_and_wait(site, {str(THIRD): text + "\nMore.\n"})
+        assert len(live.lines) == live.preview.rebuilds == 2
+        line = live.lines[1]
+        assert re.fullmatch(
+            r"\d\d:\d\d:\d\d content/articles/third\.md: \d+ pages? written"
+            r"(, \d+ other files?)?, \d+ rendered in \d+ ms",
+            line,
+        ), line
+
+
+def test_describe_changes(tmp_path: Path):
+    (tmp_path / "a.md").write_text("x")
+    paths = frozenset(tmp_path / n for n in ("a.md", "b.md"))
+    assert describe_changes(paths, tmp_path) == "a.md, b.md (deleted)"
+    many = frozenset(tmp_path / f"{n}.md" for n in range(6))
+    assert describe_changes(many, tmp_path).endswith("and 4 more")
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
+
+
+def start_cli(site: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ssg", "serve", "--port", "0", *args],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("Serving "):
+            return proc, line.split()[1]
+    proc.kill()
+    raise AssertionError(f"server did not start: {proc.stderr.read() if proc.stderr else ''}")
+
+
+def test_cli_serves_and_stops_cleanly_on_ctrl_c(site: Path):
+    proc, url = start_cli(site)
+    try:
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        assert url == f"http://127.0.0.1:{port}/"
+        status, _, body = request(port, "/")
+        assert status == 200 and b"Third story" in body
+        assert (site / ".ssg-cache/serve/index.html").is_file()
+        assert not (site / "public").exists()  # never the ssg build output
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "Traceback" not in out
+    assert "Stopped." in out
+
+
+def test_cli_warns_about_non_loopback_host(site: Path):
+    proc, url = start_cli(site, "--host", "0.0.0.0")
+    try:
+        assert url.startswith("http://0.0.0.0:")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "warning: --host 0.0.0.0 makes the preview reachable from other machines" in err
+
+
+def test_cli_port_in_use_is_a_clear_error(site: Path):
+    proc, url = start_cli(site)
+    try:
+        port = url.rsplit(":", 1)[1].strip("/")
+        second = subprocess.run(
+            [sys.executable, "-m", "ssg", "serve", "--port", port],
+            cwd=site,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert second.returncode == 1
+        assert f"error: cannot listen on 127.0.0.1:{port}" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+
+
+def test_drafts_can_be_left_out(site: Path):
+    draft = "---\ntitle: Hidden draft\nauthors: li-wei\ndate: 2024-03-05\ndraft: true\n---\nD.\n"
+    write_site(site, {"content/articles/draft.md": draft})
+    with running(site) as live:
+        assert card_titles(live, "/")[0] == "Hidden draft"
+        assert live.page("/").cssselect(".status-label")[0].text_content() == "Draft"
+    with running(site, drafts=False) as live:
+        assert "Hidden draft" not in card_titles(live, "/")
+
+
+def test_site_yml_changes_and_errors(site: Path):
+    config = (site / "site.yml").read_text()
+    with running(site) as live:
+        events = EventReader(live.port)
+        try:
+            events.wait_for("hello")
+            live.save_and_wait(
+                site, {"site.yml": config.replace("The Tiny Times", "The Big Times")}
+            )
+            events.wait_for("reload")
+            assert live.page("/").cssselect("title")[0].text_content() == "The Big Times"
+            live.save_and_wait(site, {"site.yml": config + "per_page: [\n"})
+            problem = json.loads(events.wait_for("problems"))["problems"][0]
+            assert problem["path"] == "site.yml" and problem["line"]
+            assert live.page("/").cssselect("title")[0].text_content() == "The Big Times"
+        finally:
+            events.close()
+
+
+class SlowRebuilder:
+    """A stand-in Rebuilder: writes one page, slowly, to show requests wait for rebuilds."""
+
+    def __init__(self, output_dir: Path):
+        self.output_dir = output_dir
+        self.base_path = "/"
+        self.started = threading.Event()
+        self.version = 0
+
+    def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
+        self.version += 1
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        if changed:
+            self.started.set()
+            (self.output_dir / "index.html").write_text("<html><body>half")
+            time.sleep(0.5)
+        (self.output_dir / "index.html").write_text(f"<html><body>v{self.version}</body></html>")
+        return RebuildReport(pages_written=1, changed_urls=("/",))
+
+
+def test_requests_wait_while_a_rebuild_runs(site: Path, tmp_path: Path):
+    rebuilder = SlowRebuilder(tmp_path / "out")
+    with running(site, rebuilder=rebuilder) as live:
+        assert b"v1" in live.get("/")[2]
+        (site / THIRD).write_text((site / THIRD).read_text() + "\nMore.\n")
+        assert rebuilder.started.wait(10)
+        status, _, body = live.get("/")  # sent while the rebuild is half done
+        assert status == 200 and b"v2" in body and b"half" not in body
+        assert "1 page written" in live.lines[-1]
+
+
+def test_first_build_failing_still_serves_a_page_that_follows_the_fix(site: Path):
+    good = (site / "site.yml").read_text()
+    (site / "site.yml").write_text(good + "per_page: [\n")
+    with running(site) as live:
+        status, headers, body = live.get("/")
+        assert status == 404 and headers["Content-Type"].startswith("text/html")
+        assert b"/__ssg__/events" in body  # the tab can show the overlay and follow the fix
+        events = EventReader(live.port)
+        try:
+            hello = json.loads(events.wait_for("hello"))
+            assert hello["problems"][0]["path"] == "site.yml"
+            live.save_and_wait(site, {"site.yml": good})
+            events.wait_for("reload")
+            assert b"Third story" in live.get("/")[2]
+        finally:
+            events.close()

@@ -1,0 +1,178 @@
+"""Watching and debouncing: which paths count, bursts become one batch, real file events."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from servekit import wait_until
+
+from ssg.watch import Debouncer, Watcher, is_relevant
+
+ROOT = Path("/site")
+CONFIG = ROOT / "site.yml"
+
+
+@pytest.mark.parametrize(
+    ("path", "relevant"),
+    [
+        ("/site/site.yml", True),
+        ("/site/content/articles/a.md", True),
+        ("/site/content/articles/sedEZ56sO", False),
+        ("/site/content/articles/notes.txt", False),
+        ("/site/layouts/feed.xml", True),
+        ("/site/layouts/base.html", True),
+        ("/site/assets/css/style.css", True),
+        ("/site/public/index.html", False),
+        ("/site/.ssg-cache/serve/index.html", False),
+        ("/site/README.md", False),
+        ("/site/content/articles/.a.md.swp", False),
+        ("/site/content/articles/a.md~", False),
+        ("/site/content/articles/4913", False),
+        ("/site/content/.git/index", False),
+        ("/elsewhere/content/a.md", False),
+    ],
+)
+def test_is_relevant(path: str, relevant: bool):
+    assert is_relevant(Path(path), ROOT, CONFIG) is relevant
+
+
+def test_folders_under_content_are_relevant():
+    assert is_relevant(Path("/site/content/articles/2024"), ROOT, CONFIG, is_directory=True)
+    assert not is_relevant(Path("/site/content/articles/2024"), ROOT, CONFIG)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.batches: list[frozenset[Path]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, batch: frozenset[Path]) -> None:
+        with self.lock:
+            self.batches.append(batch)
+
+    def all_paths(self) -> set[Path]:
+        with self.lock:
+            return set().union(*self.batches) if self.batches else set()
+
+
+def test_a_burst_becomes_one_batch():
+    seen = Recorder()
+    debouncer = Debouncer(seen, quiet=0.4, max_wait=5)
+    debouncer.start()
+    try:
+        for i in range(20):
+            debouncer.add([Path(f"/site/content/{i % 5}.md")])
+            time.sleep(0.005)
+        assert wait_until(lambda: seen.batches, timeout=5)
+        time.sleep(0.6)
+        assert len(seen.batches) == 1
+        assert seen.batches[0] == {Path(f"/site/content/{i}.md") for i in range(5)}
+    finally:
+        debouncer.stop()
+
+
+def test_events_during_a_rebuild_make_the_next_batch():
+    started, release = threading.Event(), threading.Event()
+    batches: list[frozenset[Path]] = []
+
+    def slow(batch: frozenset[Path]) -> None:
+        batches.append(batch)
+        started.set()
+        release.wait(5)
+
+    debouncer = Debouncer(slow, quiet=0.02)
+    debouncer.start()
+    try:
+        debouncer.add([Path("/a")])
+        assert started.wait(5)
+        debouncer.add([Path("/b")])
+        debouncer.add([Path("/c")])
+        time.sleep(0.1)
+        assert len(batches) == 1  # never two rebuilds at once
+        release.set()
+        assert wait_until(lambda: len(batches) == 2, timeout=5)
+        assert batches == [frozenset({Path("/a")}), frozenset({Path("/b"), Path("/c")})]
+    finally:
+        release.set()
+        debouncer.stop()
+
+
+def test_a_steady_stream_is_still_handed_over_after_max_wait():
+    seen = Recorder()
+    debouncer = Debouncer(seen, quiet=0.2, max_wait=0.3)
+    debouncer.start()
+    try:
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            debouncer.add([Path("/a")])
+            time.sleep(0.02)
+        assert seen.batches  # did not wait for the stream to end
+    finally:
+        debouncer.stop()
+
+
+@pytest.fixture
+def watched(tmp_path: Path):
+    root = tmp_path / "site"
+    for folder in ("content/articles", "layouts", "assets/css", "public"):
+        (root / folder).mkdir(parents=True)
+    (root / "site.yml").write_text("title: x\n")
+    (root / "content/articles/old.md").write_text("old")
+    received: list[Path] = []
+    lock = threading.Lock()
+
+    def sink(paths: list[Path]) -> None:
+        with lock:
+            received.extend(paths)
+
+    watcher = Watcher(root, root / "site.yml", sink)
+    watcher.start()
+    time.sleep(0.1)
+    yield root, received
+    watcher.stop()
+
+
+def test_watcher_sees_created_deleted_renamed_and_config(watched):
+    root, received = watched
+    articles = root / "content/articles"
+    (articles / "new.md").write_text("new")
+    (articles / "old.md").rename(articles / "moved.md")
+    (root / "assets/css/style.css").write_text("h1{}")
+    (root / "layouts/base.html").write_text("<html></html>")
+    (root / "site.yml").write_text("title: y\n")
+    (root / "public/index.html").write_text("ignored")
+    (articles / ".new.md.swp").write_text("ignored")
+    expected = {
+        articles / "new.md",
+        articles / "old.md",
+        articles / "moved.md",
+        root / "assets/css/style.css",
+        root / "layouts/base.html",
+        root / "site.yml",
+    }
+    assert wait_until(lambda: expected <= set(received), timeout=10), received
+    (articles / "new.md").unlink()
+    assert wait_until(lambda: received.count(articles / "new.md") >= 2, timeout=10)
+    assert root / "public/index.html" not in received
+    assert articles / ".new.md.swp" not in received
+
+
+def test_watcher_picks_up_a_folder_created_later(tmp_path: Path):
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "site.yml").write_text("title: x\n")
+    received: list[Path] = []
+    watcher = Watcher(root, root / "site.yml", received.extend)
+    watcher.start()
+    try:
+        (root / "layouts").mkdir()
+        assert wait_until(lambda: root / "layouts" in received, timeout=10)
+        watcher.refresh()
+        time.sleep(0.1)
+        (root / "layouts/base.html").write_text("x")
+        assert wait_until(lambda: root / "layouts/base.html" in received, timeout=10)
+    finally:
+        watcher.stop()
