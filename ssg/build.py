@@ -17,12 +17,12 @@ from pathlib import Path
 import jinja2
 
 from ssg import content
-from ssg.config import SiteConfig, load_config
-from ssg.errors import BuildFailed, Problem, error, has_errors, unique
+from ssg.config import SiteConfig
+from ssg.errors import BuildFailed, Problem, error
 from ssg.frontmatter import split
-from ssg.plan import Output, output_path, plan
-from ssg.site import BuildOptions, Parsed, Site, build_site
-from ssg.templates import make_environment, theme_dir
+from ssg.plan import Output
+from ssg.site import BuildOptions, Parsed, Site
+from ssg.templates import theme_dir
 
 
 @dataclass(slots=True)
@@ -34,7 +34,10 @@ class BuildResult:
     files: int
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
-    site: Site | None = None
+    site: Site | None = None  # None when nothing changed and the model was not rebuilt
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
 
 
 class Timer:
@@ -177,56 +180,31 @@ def build(
     output: Path | None = None,
     base_url: str | None = None,
     options: BuildOptions | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
-    """Build the site at `root`; raise BuildFailed (previous output untouched) on errors."""
-    options = options or BuildOptions()
-    timer = Timer()
-    config, problems = load_config(config_path or root / "site.yml", base_url)
-    if config is None or has_errors(problems):
-        raise BuildFailed(problems)
-    parsed, parse_problems = parse_content(root, config)
-    problems += parse_problems
-    timer.lap("parse")
-    roots = asset_roots(root)
-    assets = walk_assets(roots)
-    site, link_problems = build_site(config, parsed, options, assets)
-    problems += link_problems
-    timer.lap("link")
-    try:
-        env = make_environment(config, root / "layouts")
-    except FileNotFoundError as exc:
-        problems.append(error(str(exc)))
-        raise BuildFailed(unique(problems)) from exc
-    if has_errors(problems):
-        raise BuildFailed(unique(problems))
-    outputs = plan(site)
-    timer.lap("plan")
-    out_dir = (output or root / config.output).resolve()
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        for planned, rendered in render_outputs(env, outputs):
-            if isinstance(rendered, Problem):
-                problems.append(rendered)
-                continue
-            target = staging / output_path(planned.url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(rendered)
-        if has_errors(problems):
-            raise BuildFailed(unique(problems))
-        timer.lap("render")
-        for relative_path, source in assets.items():
-            target = staging / relative_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-        timer.lap("assets")
-        swap_in(staging, out_dir)
-        timer.lap("write")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    warnings = [p for p in unique(problems) if not p.is_error]
+    """Build the site at `root`; raise BuildFailed (previous output untouched) on errors.
+
+    Runs the incremental engine (`ssg.engine.Builder`) with the persistent cache, so a
+    rebuild renders and writes only what changed.
+    """
+    from ssg.engine import Builder  # the engine uses this module's helpers
+
+    builder = Builder(root, config_path, options, output, base_url, jobs=jobs, progress=progress)
+    report = builder.build()
+    if not report.ok:
+        raise BuildFailed(report.problems)
     return BuildResult(
-        out_dir, len(outputs), len(outputs) + len(assets), warnings, timer.timings, site
+        report.output_dir,
+        report.pages,
+        report.files,
+        report.warnings,
+        report.timings,
+        report.site,
+        written=len(report.written),
+        unchanged=report.unchanged,
+        removed=len(report.removed),
     )
 
 

@@ -28,6 +28,7 @@ KNOWN_KEYS = (
     "menu",
     "output",
     "copyright",
+    "cache_dir",
 )
 
 
@@ -61,6 +62,7 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     output: str = "public"
     copyright: str = ""
+    cache_dir: str = ".ssg-cache"  # the build cache, relative to the site folder
 
     @property
     def tz(self) -> ZoneInfo:
@@ -145,6 +147,7 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         menu=_menu(reader),
         output=reader.text("output", "public") or "public",
         copyright=reader.text("copyright", "") or "",
+        cache_dir=reader.text("cache_dir", ".ssg-cache") or ".ssg-cache",
     )
     return config, reader.problems
 
