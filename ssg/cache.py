@@ -26,7 +26,8 @@ _HEADER = len(MAGIC) + 1 + 32
 
 def encode_blob(value: Any, version: bytes) -> bytes:
     """Pickle `value` behind a magic number, a format byte and a checksum of the rest."""
-    payload = version + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    framed = len(version).to_bytes(2, "little") + version
+    payload = framed + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return MAGIC + bytes([FORMAT]) + hashlib.blake2b(payload).digest()[:32] + payload
 
 
@@ -37,10 +38,11 @@ def decode_blob(data: bytes, version: bytes) -> Any | None:
     checksum, payload = data[len(MAGIC) + 1 : _HEADER], data[_HEADER:]
     if hashlib.blake2b(payload).digest()[:32] != checksum:
         return None
-    if not payload.startswith(version):
+    framed = len(version).to_bytes(2, "little") + version
+    if not payload.startswith(framed):
         return None
     try:
-        return pickle.loads(payload[len(version) :])
+        return pickle.loads(payload[len(framed) :])
     except Exception:  # a checksum collision or an unpicklable class: treat as missing
         return None
 

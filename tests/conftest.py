@@ -103,7 +103,11 @@ def html(path: Path) -> lxml.html.HtmlElement:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file's bytes under a folder, by relative path."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="session")

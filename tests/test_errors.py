@@ -12,7 +12,9 @@ GOOD_HEADER = "---\ntitle: A story\nauthors: ana-ruiz\ndate: 2024-03-05\n"
 
 CASES = {
     "unreadable YAML": (
-        {"content/articles/bad.md": "---\ntitle: A story\nauthors: [ana-ruiz\ndate: 2024-03-05\n---\nBody.\n"},
+        {
+            "content/articles/bad.md": "---\ntitle: A story\nauthors: [ana-ruiz\ndate: 2024-03-05\n---\nBody.\n"
+        },
         "content/articles/bad.md:4: error: invalid YAML",
     ),
     "missing required field": (
@@ -20,7 +22,9 @@ CASES = {
         "content/articles/bad.md:1: error: field 'authors': missing required field",
     ),
     "bad date": (
-        {"content/articles/bad.md": "---\ntitle: A story\nauthors: ana-ruiz\ndate: yesterday\n---\nBody.\n"},
+        {
+            "content/articles/bad.md": "---\ntitle: A story\nauthors: ana-ruiz\ndate: yesterday\n---\nBody.\n"
+        },
         "content/articles/bad.md:4: error: field 'date': expected a date like 2019-02-28 or "
         "2019-02-28T10:00:00+07:00, got 'yesterday'",
     ),
@@ -33,11 +37,16 @@ CASES = {
         "content/articles/bad.md:5: error: field 'topics': expected a list of names, got a mapping",
     ),
     "unknown author": (
-        {"content/articles/bad.md": "---\ntitle: A story\nauthors: [ana-ruiz, jdoe]\ndate: 2024-03-05\n---\nB.\n"},
+        {
+            "content/articles/bad.md": "---\ntitle: A story\nauthors: [ana-ruiz, jdoe]\ndate: 2024-03-05\n---\nB.\n"
+        },
         "content/articles/bad.md:3: error: field 'authors': unknown author 'jdoe' (known: ana-ruiz, li-wei)",
     ),
     "missing image": (
-        {"content/articles/bad.md": GOOD_HEADER + "image:\n  src: /images/nope.jpg\n  alt: A\n---\nB.\n"},
+        {
+            "content/articles/bad.md": GOOD_HEADER
+            + "image:\n  src: /images/nope.jpg\n  alt: A\n---\nB.\n"
+        },
         "content/articles/bad.md:6: error: field 'image.src': image file not found: assets/images/nope.jpg",
     ),
     "updated before date": (
@@ -45,7 +54,9 @@ CASES = {
         "content/articles/bad.md:5: error: field 'updated': is earlier than 'date'",
     ),
     "duplicate output URL": (
-        {"content/articles/again/first.md": "---\ntitle: Copy\nauthors: li-wei\ndate: 2024-03-01\n---\nB.\n"},
+        {
+            "content/articles/again/first.md": "---\ntitle: Copy\nauthors: li-wei\ndate: 2024-03-01\n---\nB.\n"
+        },
         "content/articles/again/first.md:2: error: field 'slug': output URL /2024/03/01/first/ is also "
         "produced by content/articles/first.md",
     ),
@@ -62,11 +73,15 @@ CASES = {
         "site.yml:3: error: field 'timezone': expected an IANA time zone name, got 'Mars/Olympus'",
     ),
     "template syntax error": (
-        {"layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n"},
+        {
+            "layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n"
+        },
         "404.html:3: error: template syntax error",
     ),
     "template undefined variable": (
-        {"layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{{ nonsense.value }}\n{% endblock %}\n"},
+        {
+            "layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{{ nonsense.value }}\n{% endblock %}\n"
+        },
         "404.html:3: error: template error: 'nonsense' is undefined",
     ),
 }
@@ -99,7 +114,9 @@ def test_all_errors_of_a_build_are_shown_together(tiny_site: Path):
     )
     result = run(tiny_site, "build")
     assert result.exit_code == 1
-    assert "content/articles/a.md:3: error: field 'authors': unknown author 'nobody'" in result.output
+    assert (
+        "content/articles/a.md:3: error: field 'authors': unknown author 'nobody'" in result.output
+    )
     assert "content/articles/b.md:4: error: field 'date'" in result.output
     assert "content/articles/c.md:1: error: field 'title': missing required field" in result.output
     assert "3 error(s)" in result.output
