@@ -10,7 +10,8 @@ Hugo's cold build, ssg's cold build, a no-change rebuild, a rebuild after editin
 article, a rebuild after editing one template, and the same one-article edit inside a
 long-lived `Builder` (what the live-preview server does). Every command is a separate
 process; wall time is measured around it and peak memory is the largest total RSS of
-its whole process tree (sampled every 20 ms from /proc). Medians are printed with the
+its whole process tree (PSS, so pages a forked worker shares with its parent count
+once; sampled every 20 ms from /proc). Medians are printed with the
 ratio to Hugo's cold build of the same run.
 """
 
@@ -32,10 +33,21 @@ GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 PHOTO = b"\xff\xd8 placeholder photo for corpora generated without Pillow \xff\xd9"
 
 
+def memory_of(pid: int) -> int:
+    """Proportional set size (bytes): pages shared with forked workers are counted once."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def tree_rss(pid: int) -> int:
-    """Total resident memory (bytes) of a process and all its descendants."""
+    """Total memory (bytes, PSS) of a process and all its descendants."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -43,7 +55,6 @@ def tree_rss(pid: int) -> int:
             with open(f"/proc/{entry}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
             parents[int(entry)] = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
     family, frontier = {pid}, [pid]
@@ -53,7 +64,7 @@ def tree_rss(pid: int) -> int:
             if parent == current and child not in family:
                 family.add(child)
                 frontier.append(child)
-    return sum(rss.get(p, 0) for p in family)
+    return sum(memory_of(p) for p in family)
 
 
 def measure(cmd: list[str], cwd: Path) -> tuple[float, int]:

@@ -83,7 +83,7 @@ class _Source:
     path: Path
     name: str
     key: str = ""
-    text: str | None = None
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +106,26 @@ def _parse(kind: str, name: str, text: str, config: SiteConfig):
     return content.parse_page(name, text, config.base_path)
 
 
-def _parse_job(source: _Source) -> bytes:
-    """Parse one source (in a worker) into an encoded cache entry."""
+def _parse_job(source: _Source) -> tuple[bytes, bool]:
+    """Parse one source (in a worker): an encoded cache entry, and whether it may be cached.
+
+    The worker reads the file itself, so the parent never holds every source's text; a
+    file edited since the scan is parsed as it is now but not cached under the old key.
+    """
     config, version = shared()
-    assert source.text is not None
-    value, problems = _parse(source.kind, source.name, source.text, config)
-    front = split(source.name, source.text)[0].front
-    return encode_blob((source.kind, value, tuple(problems), front), version)
+    data = source.path.read_bytes()
+    cacheable = hashlib.blake2b(data, digest_size=16).hexdigest() == source.digest
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problem = error(
+            f"file is not UTF-8 text ({exc.reason})", source.name, hint="save it as UTF-8"
+        )
+        return encode_blob((source.kind, None, (problem,), ""), version), False
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    value, problems = _parse(source.kind, source.name, text, config)
+    front = split(source.name, text)[0].front
+    return encode_blob((source.kind, value, tuple(problems), front), version), cacheable
 
 
 def _render_job(index: int) -> Staged | Problem:
@@ -430,11 +443,10 @@ class Builder:
                     problems.append(error(f"cannot read file: {exc.strerror}", name))
                     continue
                 stamp = state.sources.get(name)
-                text = None
                 if not stamp_is_trusted(stamp, st):
                     try:
                         data = path.read_bytes()
-                        text = data.decode("utf-8")
+                        data.decode("utf-8")
                     except UnicodeDecodeError as exc:
                         problems.append(
                             error(
@@ -447,7 +459,6 @@ class Builder:
                     except OSError as exc:
                         problems.append(error(f"cannot read file: {exc.strerror}", name))
                         continue
-                    text = text.replace("\r\n", "\n").replace("\r", "\n")
                     stamp = SourceStamp(
                         st.st_size,
                         st.st_mtime_ns,
@@ -459,7 +470,7 @@ class Builder:
                 key = hashlib.blake2b(
                     f"{version}\0{kind}\0{name}\0{stamp.digest}".encode(), digest_size=16
                 ).hexdigest()
-                sources.append(_Source(kind, path, name, key, text))
+                sources.append(_Source(kind, path, name, key, stamp.digest))
         return sources, stamps, problems
 
     def _entries(
@@ -480,22 +491,22 @@ class Builder:
             for key, entry in cache.get_many(missing).items():
                 if isinstance(entry, tuple) and len(entry) == 4:
                     entries[key] = entry
-        todo = [
-            source if source.text is not None else replace(source, text=_read(source.path))
-            for source in sources
-            if source.key not in entries
-        ]
+        todo = [source for source in sources if source.key not in entries]
         version = cache.version if cache else b""
-        fresh: list[tuple[str, bytes]] = []
+        batch: list[tuple[str, bytes]] = []
+        dead = set(state.parse_keys.values()) - {s.key for s in sources}
         jobs = pmap(_parse_job, todo, self.jobs, (config, version))
-        for done, (source, blob) in enumerate(zip(todo, jobs, strict=True), 1):
+        for done, (source, (blob, cacheable)) in enumerate(zip(todo, jobs, strict=True), 1):
             entries[source.key] = decode_blob(blob, version)
-            fresh.append((source.key, blob))
+            if cacheable:
+                batch.append((source.key, blob))
+            if cache is not None and len(batch) >= 500:  # stream to disk: bounded memory
+                cache.put_many(batch, set())
+                batch = []
             if self.progress and done % 200 == 0:
                 self.progress("parse", done, len(todo))
         if cache is not None:
-            live = {s.key for s in sources}
-            cache.put_many(fresh, set(state.parse_keys.values()) - live)
+            cache.put_many(batch, dead)
             cache.close()
         return entries
 
@@ -526,10 +537,6 @@ def _markdown_names(folder: Path, prefix: str, recursive: bool) -> list[str]:
         if os.path.isfile(folder.parent.parent / name):
             names.append(name)
     return names
-
-
-def _read(path: Path) -> str:
-    return path.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _url_of(relative_path: str) -> str:

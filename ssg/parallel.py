@@ -8,6 +8,7 @@ Small batches run in-process: forking costs more than it saves for a handful of 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -59,7 +60,9 @@ def pmap(
             _shared = None
         return
     context = multiprocessing.get_context("fork")
+    gc.freeze()  # the collector in a worker must not touch (and so copy) inherited pages
     pool = context.Pool(min(jobs, max(1, len(items) // MIN_PARALLEL) or 1))
+    gc.unfreeze()
     try:
         size = max(1, min(chunksize, len(items) // (jobs * 8) or 1))
         yield from pool.imap(func, items, chunksize=size)
