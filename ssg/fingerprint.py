@@ -18,6 +18,8 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from ssg.fragments import implicit_references
+
 DIGEST_SIZE = 16
 
 
@@ -34,11 +36,17 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, dt.datetime, dt.date})
+
+
 class Fingerprinter:
     """Digests arbitrary context values; each dataclass object is digested once per build.
 
-    Values it does not understand are digested through `repr`; a `repr` that changes
-    from run to run (an object address) only costs a needless re-render, never a stale page.
+    A value is turned into a tree of plain values (strings, numbers, dates, tuples, and
+    the digests of nested dataclass objects), whose `repr` is unambiguous and computed in
+    C, then hashed. Values it does not understand are digested through `repr`; a `repr`
+    that changes from run to run (an object address) only costs a needless re-render,
+    never a stale page.
     """
 
     def __init__(self) -> None:
@@ -48,9 +56,8 @@ class Fingerprinter:
 
     def digest(self, value: Any) -> bytes:
         """The digest of one value."""
-        h = hashlib.blake2b(digest_size=DIGEST_SIZE)
-        self._feed(h, value)
-        return h.digest()
+        data = repr(self._plain(value)).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
 
     def _object(self, value: Any) -> bytes:
         key = id(value)
@@ -61,44 +68,45 @@ class Fingerprinter:
         names = self._fields.get(cls)
         if names is None:
             names = self._fields[cls] = _field_names(cls)
-        h = hashlib.blake2b(digest_size=DIGEST_SIZE)
-        h.update(f"{cls.__module__}.{cls.__qualname__}".encode())
+        h = hashlib.blake2b(
+            f"{cls.__module__}.{cls.__qualname__}".encode(), digest_size=DIGEST_SIZE
+        )
+        update, plain = h.update, self._plain
         for name in names:
-            self._feed(h, getattr(value, name))
+            item = getattr(value, name)
+            kind = type(item)
+            if kind is str:  # hashed as UTF-8, not repr'd: repr of non-ASCII text is slow
+                data = item.encode("utf-8", "surrogatepass")
+                update(b"S%d:" % len(data))
+            else:
+                data = repr(item if kind in _PLAIN else plain(item)).encode(
+                    "utf-8", "surrogatepass"
+                )
+                update(b"R%d:" % len(data))
+            update(data)
         result = self._memo[key] = h.digest()
         self._keep.append(value)
         return result
 
-    def _feed(self, h, value: Any) -> None:
-        if isinstance(value, str):
-            data = value.encode("utf-8", "surrogatepass")
-            h.update(b"S%d:" % len(data))
-            h.update(data)
-        elif value is None or isinstance(value, bool | int | float):
-            h.update(b"N" + repr(value).encode() + b";")
-        elif isinstance(value, tuple | list):
-            h.update(b"L%d:" % len(value))
-            for item in value:
-                self._feed(h, item)
-        elif isinstance(value, dict):
-            h.update(b"D%d:" % len(value))
-            for key, item in value.items():
-                self._feed(h, key)
-                self._feed(h, item)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            h.update(b"O")
-            h.update(self._object(value))
-        elif isinstance(value, dt.datetime | dt.date):
-            h.update(b"T" + repr(value).encode() + b";")
-        elif isinstance(value, set | frozenset):
-            items = sorted(self.digest(item) for item in value)
-            h.update(b"Z%d:" % len(items))
-            for item in items:
-                h.update(item)
-        else:
-            data = repr(value).encode("utf-8", "surrogatepass")
-            h.update(b"R%d:" % len(data))
-            h.update(data)
+    def _plain(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is tuple or kind is list:
+            return ("L", *(item if type(item) in _PLAIN else self._plain(item) for item in value))
+        if kind is dict:
+            return ("D", *((self._plain(k), self._plain(v)) for k, v in value.items()))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self._object(value)
+        if isinstance(value, str):  # str subclasses such as Markup
+            return ("S", kind.__name__, str(value))
+        if isinstance(value, set | frozenset):
+            return ("Z", *sorted(repr(self._plain(item)) for item in value))
+        if isinstance(value, tuple | list):
+            return ("L", *(self._plain(item) for item in value))
+        if isinstance(value, dict):
+            return ("D", *((self._plain(k), self._plain(v)) for k, v in value.items()))
+        return ("R", kind.__qualname__, repr(value))
 
 
 def code_version() -> bytes:
@@ -144,6 +152,7 @@ class TemplateDigests:
                 found = list(jinja2.meta.find_referenced_templates(ast))
             except jinja2.TemplateSyntaxError:
                 found = []
+            found += implicit_references(self._source(name).decode("utf-8", "surrogatepass"))
             if any(ref is None for ref in found):
                 self._refs[name] = None
             else:

@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from ssg.config import SiteConfig
+from ssg.fragments import CardRenderer
 
 THEME_DIR_CANDIDATES = (
     Path(__file__).parent / "theme",  # installed wheel: layouts and css copied in
@@ -109,6 +110,7 @@ def make_environment(config: SiteConfig, site_layouts: Path | None) -> jinja2.En
         abs_url=urls.abs_url,
         asset=lambda path: urls.url("/" + path.lstrip("/")),
         site=config,
+        card=CardRenderer(env),  # the card partial, rendered once per story and reused
     )
     env.filters.update(
         format_date=lambda value: format_date(value, tz),

@@ -254,3 +254,25 @@ def test_cache_folder_is_configurable_and_safe_to_delete(tiny_site: Path):
     result = run(tiny_site, "build")
     assert result.exit_code == 0 and "0 written" in result.output
     assert mtimes(tiny_site / "public") == before
+
+
+def test_card_partial_change_rerenders_listings_and_related(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    write_site(
+        tiny_site,
+        {"layouts/partials/card.html": '<p class="my-card">{{ item.title }} ({{ level }})</p>\n'},
+    )
+    report = builder.build()
+    assert report.ok, report.problems
+    out = tiny_site / "public"
+    assert {"index.html", "topics/courts/index.html", "authors/li-wei/index.html"} <= set(
+        report.written
+    )
+    cards = [
+        p.text_content() for p in html(out / "authors/li-wei/index.html").cssselect(".my-card")
+    ]
+    assert cards == ["Third story (3)", "Second story (3)"]  # author pages use level 3
+    related = html(out / "2024/03/02/second/index.html").cssselect(".related .my-card")
+    assert sorted(p.text_content() for p in related) == ["First story (3)", "Third story (3)"]
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
