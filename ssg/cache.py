@@ -17,7 +17,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 MAGIC = b"SSGCACHE"
 FORMAT = 1
@@ -148,8 +148,7 @@ class ParseCache:
             self._db = None
 
 
-@dataclass(slots=True)
-class SourceStamp:
+class SourceStamp(NamedTuple):
     """What a source file looked like when its content digest was last computed."""
 
     size: int
@@ -175,8 +174,7 @@ def stamp_is_trusted(stamp: SourceStamp | None, st: os.stat_result) -> bool:
     )
 
 
-@dataclass(slots=True)
-class OutputEntry:
+class OutputEntry(NamedTuple):
     """One written file: the fingerprint of its inputs, the digest of its bytes, its stat."""
 
     fingerprint: bytes

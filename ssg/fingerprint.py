@@ -92,6 +92,9 @@ class Fingerprinter:
         kind = type(value)
         if kind in _PLAIN:
             return value
+        known = self._memo.get(id(value))  # memoised objects stay alive: ids are unique
+        if known is not None:
+            return known
         if kind is tuple or kind is list:
             return ("L", *(item if type(item) in _PLAIN else self._plain(item) for item in value))
         if kind is dict:
