@@ -193,3 +193,5 @@ class BuildState:
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # relative path -> entry
     sources: dict[str, SourceStamp] = field(default_factory=dict)  # source path -> stamp
     parse_keys: dict[str, str] = field(default_factory=dict)  # source path -> parse key
+    pages: int = 0
+    warnings: tuple = ()  # the last build's warnings, shown again when nothing changed

@@ -233,7 +233,6 @@ class Builder:
             and all(matches(out_dir / rel, entry) for rel, entry in state.outputs.items())
         ):
             lap("check")
-            pages = sum(rel.endswith(".html") for rel in state.outputs)
             if stamps != state.sources:
                 state.sources = stamps
                 self._save_state(state_file, state)
@@ -241,15 +240,16 @@ class Builder:
             return BuildReport(
                 True,
                 out_dir,
-                pages=pages,
+                pages=state.pages,
                 files=len(state.outputs),
                 unchanged=len(state.outputs),
-                problems=tuple(unique(problems)),
+                problems=tuple(unique([*problems, *state.warnings])),
                 timings=timings,
             )
 
         # 2. parse what is not cached, in parallel
         entries = self._entries(sources, cache, config, state)
+        self._memo = {s.key: entries[s.key] for s in sources}
         lap("parse")
         parsed_lists: dict[str, list] = {kind: [] for kind, _ in KINDS}
         fronts: dict[str, str] = {}
@@ -368,10 +368,11 @@ class Builder:
             outputs=results,
             sources=stamps,
             parse_keys={s.name: s.key for s in sources},
+            pages=len(outputs),
+            warnings=tuple(p for p in unique(problems) if not p.is_error),
         )
         self._save_state(state_file, new_state)
         self._state = new_state
-        self._memo = {s.key: entries[s.key] for s in sources}
         lap("write")
         all_written = written + asset_written
         return BuildReport(

@@ -276,3 +276,16 @@ def test_card_partial_change_rerenders_listings_and_related(tiny_site: Path):
     related = html(out / "2024/03/02/second/index.html").cssselect(".related .my-card")
     assert sorted(p.text_content() for p in related) == ["First story (3)", "Third story (3)"]
     assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_warnings_are_repeated_when_nothing_changed(tiny_site: Path):
+    path = tiny_site / "content/articles/third.md"
+    path.write_text(path.read_text().replace("topics:", "tpoics: x\ntopics:"), encoding="utf-8")
+    first = run(tiny_site, "build")
+    second = run(tiny_site, "build")
+    assert first.exit_code == second.exit_code == 0
+    assert "0 written" in second.output
+    for result in (first, second):
+        assert (
+            "content/articles/third.md:5: warning: field 'tpoics': unknown field" in result.output
+        )
