@@ -178,8 +178,9 @@ class Builder:
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
         """Bring the output folder up to date with the sources.
 
-        `changed_paths` is a hint from a file watcher; correctness never depends on it,
-        because every source's size and mtime (and, when in doubt, bytes) are checked.
+        `changed_paths` (from a file watcher) is accepted for the live-preview server but
+        not needed: every source's size and mtime (and, when in doubt, its bytes) are
+        checked, so an event the watcher missed cannot leave a page stale.
         """
         timings: dict[str, float] = {}
         clock = [time.perf_counter()]
