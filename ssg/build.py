@@ -1,33 +1,27 @@
-"""The build: read sources, parse, link, plan, render, and swap the new output in atomically.
+"""The build: sources and assets discovered, outputs planned and rendered; `build()` runs the engine.
 
-This is the file-system edge of the pipeline; the stages it calls are pure functions.
+The incremental engine (`ssg.engine`) does the writing; `ssg check` reuses these stages in memory.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from ssg import content, frontpage
-from ssg.assets import publish
-from ssg.config import SiteConfig, load_config
+from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
-from ssg.errors import BuildFailed, Problem, error, has_errors, unique
+from ssg.errors import BuildFailed, Problem, error
 from ssg.frontmatter import split
-from ssg.photos import process_photos
-from ssg.plan import Output, output_path, plan
-from ssg.search import SearchReport, index_site, keep_previous_index
-from ssg.site import BuildOptions, Parsed, Site, build_site
-from ssg.structured import headline_warnings
-from ssg.templates import make_environment, theme_dir
+from ssg.plan import Output, plan
+from ssg.search import SearchReport
+from ssg.site import BuildOptions, Parsed, Site
+from ssg.templates import theme_dir
 
 
 @dataclass(slots=True)
@@ -39,21 +33,11 @@ class BuildResult:
     files: int
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
-    site: Site | None = None
+    site: Site | None = None  # None when nothing changed and the model was not rebuilt
     search: SearchReport | None = None
-
-
-class Timer:
-    """Records how long each named phase takes, in seconds."""
-
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-        self._start = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.timings[name] = now - self._start
-        self._start = now
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
 
 
 def relative(path: Path, root: Path) -> str:
@@ -194,91 +178,30 @@ def build(
     output: Path | None = None,
     base_url: str | None = None,
     options: BuildOptions | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
-    """Build the site at `root`; raise BuildFailed (previous output untouched) on errors."""
-    options = options or BuildOptions()
-    timer = Timer()
-    config, problems = load_config(config_path or root / "site.yml", base_url)
-    if config is None or has_errors(problems):
-        raise BuildFailed(problems)
-    parsed, parse_problems = parse_content(root, config)
-    problems += parse_problems
-    timer.lap("parse")
-    roots = asset_roots(root)
-    assets = walk_assets(roots)
-    photos = process_photos(root, config, parsed, assets)
-    parsed, problems = photos.parsed, problems + photos.problems
-    timer.lap("images")
-    site, link_problems = build_site(config, parsed, options, assets)
-    problems += link_problems
-    problems += headline_warnings(site.articles, parsed.fronts)
-    timer.lap("link")
-    settings = config.assets if options.fingerprint else replace(config.assets, fingerprint=False)
-    published = publish(assets, settings)
-    try:
-        env = make_environment(config, root / "layouts", published.manifest)
-    except FileNotFoundError as exc:
-        problems.append(error(str(exc)))
-        raise BuildFailed(unique(problems)) from exc
-    if has_errors(problems):
-        raise BuildFailed(unique(problems))
-    outputs = plan_all(site, options)
-    timer.lap("plan")
-    out_dir = (output or root / config.output).resolve()
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        for planned, rendered in render_outputs(env, outputs):
-            if isinstance(rendered, Problem):
-                problems.append(rendered)
-                continue
-            target = staging / output_path(planned.url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(rendered)
-        if has_errors(problems):
-            raise BuildFailed(unique(problems))
-        timer.lap("render")
-        files = {**published.files, **photos.files}
-        for relative_path, source in files.items():
-            target = staging / relative_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(source, bytes):
-                target.write_bytes(source)
-            elif source is not None:
-                shutil.copy2(source, target)
-        timer.lap("assets")
-        search_report = None
-        if config.search and options.search_index:
-            # index the staging folder before the swap: a failure keeps the old site
-            search_report = index_site(staging, config, len(site.articles))
-            problems += search_report.warnings
-            timer.lap("search")
-        elif config.search:
-            keep_previous_index(out_dir, staging)
-        swap_in(staging, out_dir)
-        timer.lap("write")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    warnings = [p for p in unique(problems) if not p.is_error]
+    """Build the site at `root`; raise BuildFailed (previous output untouched) on errors.
+
+    Runs the incremental engine (`ssg.engine.Builder`) with the persistent cache, so a
+    rebuild renders and writes only what changed.
+    """
+    from ssg.engine import Builder  # the engine uses this module's helpers
+
+    builder = Builder(root, config_path, options, output, base_url, jobs=jobs, progress=progress)
+    report = builder.build()
+    if not report.ok:
+        raise BuildFailed(report.problems)
     return BuildResult(
-        out_dir,
-        len(outputs),
-        len(outputs) + len(files),
-        warnings,
-        timer.timings,
-        site,
-        search_report,
+        report.output_dir,
+        report.pages,
+        report.files,
+        report.warnings,
+        report.timings,
+        report.site,
+        written=len(report.written),
+        unchanged=report.unchanged,
+        removed=len(report.removed),
+        search=report.search,
     )
-
-
-def swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace `out_dir` with `staging` using renames, so readers never see a half-built site."""
-    staging.chmod(0o755)
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
-        old.rmdir()
-        out_dir.rename(old)
-        staging.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(out_dir)

@@ -16,6 +16,7 @@ from ssg.build import build
 from ssg.check import run_check
 from ssg.config import load_config
 from ssg.errors import BuildFailed, Problem
+from ssg.progress import progress_bar
 from ssg.site import BuildOptions
 from ssg.slugs import slugify
 
@@ -72,7 +73,15 @@ def cli() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for unexpected failures.")
-def build_command(config, output, base_url, drafts, future, debug) -> None:
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for parsing and rendering (default: number of cores).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
+def build_command(config, output, base_url, drafts, future, debug, jobs, quiet) -> None:
     """Build the site into the output folder.
 
     The new site replaces the old one only when the build succeeds: on any error
@@ -86,8 +95,18 @@ def build_command(config, output, base_url, drafts, future, debug) -> None:
         print_problems([clock_problem])
         sys.exit(EXIT_CONTENT_ERROR)
     options = BuildOptions(drafts=drafts, future=future, **({"now": now} if now else {}))
+    bar = progress_bar(quiet)
     try:
-        result = build(root, config_path, Path(output) if output else None, base_url, options)
+        with bar:
+            result = build(
+                root,
+                config_path,
+                Path(output) if output else None,
+                base_url,
+                options,
+                jobs=jobs,
+                progress=bar.update,
+            )
     except BuildFailed as failed:
         print_problems(failed.problems)
         errors = sum(p.is_error for p in failed.problems)
@@ -100,6 +119,8 @@ def build_command(config, output, base_url, drafts, future, debug) -> None:
     except Exception as exc:
         fail_unexpected(exc, debug)
     print_problems(result.warnings)
+    if quiet:
+        return
     total = sum(result.timings.values())
     phases = ", ".join(
         f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.timings.items()
@@ -109,7 +130,9 @@ def build_command(config, output, base_url, drafts, future, debug) -> None:
     except ValueError:
         shown = result.output_dir
     click.echo(
-        f"Built {result.pages} pages ({result.files} files) into {shown}/ in {total:.2f} s ({phases})"
+        f"Built {result.pages} pages ({result.files} files) into {shown}/ in {total:.2f} s: "
+        f"{result.written} written, {result.unchanged} unchanged, {result.removed} removed "
+        f"({phases})"
     )
     if result.search is not None:
         click.echo(result.search.summary())

@@ -40,6 +40,7 @@ KNOWN_KEYS = (
     "feed_full_content",
     "rss",
     "search",
+    "cache_dir",
 )
 
 
@@ -81,6 +82,7 @@ class SiteConfig:
     feed_full_content: bool = True  # full article HTML in feeds, not only the summary
     rss: bool = False  # also write /rss.xml, an RSS 2.0 twin of /feed.xml
     search: bool = True  # Pagefind index + /search/ page (ssg.search)
+    cache_dir: str = ".ssg-cache"  # the build cache, relative to the site folder
 
     @property
     def tz(self) -> ZoneInfo:
@@ -173,6 +175,7 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
         feed_full_content=reader.boolean("feed_full_content", True),
         rss=reader.boolean("rss", False),
         search=reader.boolean("search", True),
+        cache_dir=reader.text("cache_dir", ".ssg-cache") or ".ssg-cache",
     )
     return config, reader.problems
 

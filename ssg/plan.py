@@ -39,6 +39,18 @@ class Paginator:
     def pages(self) -> list[tuple[int, str]]:
         return [(n, self.url_for(n)) for n in range(1, self.total + 1)]
 
+    @property
+    def window(self) -> list[tuple[int, str] | None]:
+        """First, last and nearby page links; None marks a gap. Listing every page
+        would make each page of a 10,000-article archive carry a thousand links."""
+        near = {1, self.total, *range(self.number - 2, self.number + 3)}
+        shown: list[tuple[int, str] | None] = []
+        for n in sorted(n for n in near if 1 <= n <= self.total):
+            if shown and shown[-1] is not None and n > shown[-1][0] + 1:
+                shown.append(None)
+            shown.append((n, self.url_for(n)))
+        return shown
+
 
 @dataclass(frozen=True, slots=True)
 class Output:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,6 +101,32 @@ def pagefind_command(
         language,
     ]
     return [*command, "--glob", glob] if glob else command
+
+
+def stage_view(out_dir: Path, staging: Path, fresh: set[str], files: Iterable[str]) -> Path:
+    """A folder of hard links to the next version of every HTML page, for indexing.
+
+    Pages in `fresh` come from `staging` (this build wrote them), the rest from
+    `out_dir`; indexing the view before the output is touched means a failed index
+    leaves the previous site, pages and index alike, as it was.
+    """
+    view = Path(tempfile.mkdtemp(prefix=".ssg-search.", dir=out_dir.parent))
+    for relative in files:
+        if not relative.endswith(".html"):
+            continue
+        source = (staging if relative in fresh else out_dir) / relative
+        target = view / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+    return view
+
+
+def has_index(output_dir: Path) -> bool:
+    """True when `output_dir` holds a complete search bundle."""
+    return (output_dir / BUNDLE / "pagefind-entry.json").is_file()
 
 
 def index_site(output_dir: Path, config: SiteConfig, articles: int | None = None) -> SearchReport:
@@ -223,30 +250,6 @@ def replace_bundle(fresh: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         fresh.rename(target)
-
-
-def keep_previous_index(previous_output: Path, staging: Path) -> bool:
-    """Carry the last index into a new build that skips indexing (hard links, no copying).
-
-    Lets `ssg serve` swap in a rebuilt site at once and re-index later: meanwhile the
-    search page keeps working with the slightly older index. True when one was carried.
-    """
-    old = previous_output / BUNDLE
-    if not old.is_dir() or (staging / BUNDLE).exists():
-        return False
-    try:
-        shutil.copytree(old, staging / BUNDLE, copy_function=_link_or_copy)
-    except OSError:
-        shutil.rmtree(staging / BUNDLE, ignore_errors=True)
-        return False
-    return True
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        Path(target).hardlink_to(source)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 class BackgroundIndexer:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from ssg import feeds, structured
 from ssg.assets import asset_helper
 from ssg.config import SiteConfig
+from ssg.fragments import CardRenderer
 from ssg.picture import picture_html
 
 THEME_DIR_CANDIDATES = (
@@ -118,6 +119,7 @@ def make_environment(
         asset=asset_helper(asset_manifest or {}, urls.url),
         picture=lambda image, sizes="body", **kw: picture_html(image, urls.url, sizes, **kw),
         site=config,
+        card=CardRenderer(env),  # the card partial, rendered once per story and reused
     )
     env.filters.update(
         format_date=lambda value: format_date(value, tz),

@@ -130,7 +130,11 @@ def test_failed_index_keeps_previous_output(tiny_site: Path, monkeypatch, tmp_pa
     assert "error: search: Pagefind failed with exit code 3: Error: disk on fire" in result.output
     assert "previous output was left untouched" in result.output
     assert snapshot(tiny_site / "public") == before
-    assert sorted(p.name for p in tiny_site.iterdir()) == ["content", "public", "site.yml"]
+    assert sorted(p.name for p in tiny_site.iterdir() if p.name != ".ssg-cache") == [
+        "content",
+        "public",
+        "site.yml",
+    ]
 
 
 def test_missing_indexer_is_a_clear_error(tiny_site: Path, monkeypatch):
@@ -166,6 +170,21 @@ ARTICLE_FOUR = """\
     ---
     Fourth.
     """
+
+
+def test_rebuild_reindexes_only_when_pages_change(tiny_site: Path):
+    assert run(tiny_site, "build").exit_code == 0
+    public = tiny_site / "public"
+    entry = public / "pagefind" / "pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+    result = run(tiny_site, "build")  # nothing changed: the index is left alone
+    assert "Search index" not in result.output and entry.stat().st_mtime_ns == first
+    write_site(tiny_site, {"content/articles/fourth.md": ARTICLE_FOUR})
+    result = run(tiny_site, "build")
+    assert "Search index: 4 pages" in result.output
+    assert {r["url"] for r in fragments(public)} == {*ARTICLES, "/2024/03/04/fourth/"}
+    leftovers = [p.name for p in tiny_site.iterdir() if p.name.startswith(".ssg-search")]
+    assert leftovers == []
 
 
 def test_build_without_indexing_keeps_the_last_index(tiny_site: Path):
@@ -286,17 +305,6 @@ def test_background_indexer_reports_failures(tmp_path: Path):
     indexer.close()
     assert isinstance(failures[0], BuildFailed)
     assert "exit code 2: boom" in failures[0].problems[0].message
-
-
-def test_kept_index_is_hard_linked(tiny_site: Path):
-    run(tiny_site, "build")
-    public = tiny_site / "public"
-    staging = tiny_site / "staging"
-    staging.mkdir()
-    assert search.keep_previous_index(public, staging)
-    entry = staging / "pagefind/pagefind-entry.json"
-    assert entry.stat().st_ino == (public / "pagefind/pagefind-entry.json").stat().st_ino
-    assert not search.keep_previous_index(public, staging)  # never overwrites
 
 
 def test_background_indexer_hides_failures_a_newer_run_replaces(tmp_path: Path):

@@ -1,0 +1,259 @@
+"""Benchmark: ssg cold and incremental builds beside Hugo, on the same generated corpus.
+
+    python bench/run.py                    # 1,000 and 10,000 articles, 3 runs each
+    python bench/run.py --sizes 1000 --runs 1
+    python bench/run.py --huge             # also 100,000 articles (slow; needs ~10 GB disk)
+
+For each size it generates the shared corpus (../shared/bench/gen_corpus.py, the same
+content in this project's format and in Hugo's), then, alternating within each run:
+Hugo's cold build, ssg's cold build, a no-change rebuild, a rebuild after editing one
+article, a rebuild after editing one template, and the same one-article edit inside a
+long-lived `Builder` (what the live-preview server does). Every command is a separate
+process; wall time is measured around it and peak memory is the largest total RSS of
+its whole process tree (PSS, so pages a forked worker shares with its parent count
+once; sampled every 50 ms from /proc). Medians are printed with the
+ratio to Hugo's cold build of the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+PHOTO = b"\xff\xd8 placeholder photo for corpora generated without Pillow \xff\xd9"
+
+
+def memory_of(pid: int) -> int:
+    """Proportional set size (bytes): pages shared with forked workers are counted once."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of a process, from /proc/<pid>/task/*/children (cheap)."""
+    found = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(c) for c in handle.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def tree_rss(pid: int) -> int:
+    """Total memory (bytes, PSS) of a process and all its descendants."""
+    family, frontier = [pid], [pid]
+    while frontier:
+        kids = children(frontier.pop())
+        family += kids
+        frontier += kids
+    return sum(memory_of(p) for p in family)
+
+
+def measure(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Run a command; return (wall seconds, peak total RSS in bytes of its process tree)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return wall, max(peak[0], usage.ru_maxrss * 1024)
+
+
+def generate(size: int, work: Path, gen: Path) -> Path:
+    """The corpus for `size` articles (generated once, then reused)."""
+    folder = work / f"n{size}"
+    if not (folder / "manifest.json").is_file():
+        if not gen.is_file():
+            raise SystemExit(f"corpus generator not found: {gen} (pass --gen)")
+        subprocess.run(
+            [
+                sys.executable,
+                str(gen),
+                "--n",
+                str(size),
+                "--out",
+                str(folder),
+                "--tools",
+                "ssg,hugo",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    site = folder / "ssg"
+    photos = site / "assets/images/photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    for i in range(40):
+        photo = photos / f"photo-{i:02d}.jpg"
+        if not photo.exists():
+            photo.write_bytes(PHOTO)
+    return folder
+
+
+def edit_article(site: Path, round_number: int) -> Path:
+    """Append a sentence to one article (a different text each round)."""
+    articles = sorted((site / "content/articles").rglob("*.md"))
+    article = articles[len(articles) // 2]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + f"\nAn added sentence, edit {round_number}.\n", encoding="utf-8")
+    return article
+
+
+def edit_template(site: Path, round_number: int) -> None:
+    """Override the byline partial with a variant of the built-in one."""
+    builtin = (REPO / "layouts/partials/byline.html").read_text(encoding="utf-8")
+    target = site / "layouts/partials/byline.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"{{# bench edit {round_number} #}}" + builtin.replace("By ", "By: "))
+
+
+SERVE_SNIPPET = """
+import sys, time, json
+from pathlib import Path
+from ssg.engine import Builder
+site = Path(sys.argv[1]); article = Path(sys.argv[2])
+builder = Builder(site, jobs=int(sys.argv[3]))
+assert builder.build().ok
+times = []
+for i in range(3):
+    article.write_text(article.read_text() + f"\\nServe edit {i}.\\n")
+    start = time.perf_counter()
+    report = builder.build({article})
+    times.append(time.perf_counter() - start)
+    assert report.ok and report.written
+print(json.dumps(times))
+"""
+
+
+def bench_size(size: int, args: argparse.Namespace) -> dict[str, list[tuple[float, int]]]:
+    folder = generate(size, args.work, args.gen)
+    site, hugo_site = folder / "ssg", folder / "hugo"
+    ssg = [sys.executable, "-m", "ssg", "build", "--quiet", "--jobs", str(args.jobs)]
+    results: dict[str, list[tuple[float, int]]] = {}
+
+    def record(name: str, value: tuple[float, int]) -> None:
+        results.setdefault(name, []).append(value)
+        print(f"  n={size:>6} {name:<22} {value[0]:7.2f} s {value[1] / 2**20:7.0f} MiB", flush=True)
+
+    for round_number in range(args.runs):
+        if args.hugo:
+            for name in ("public", "resources"):
+                shutil.rmtree(hugo_site / name, ignore_errors=True)
+            record("hugo cold", measure([args.hugo, "--quiet"], hugo_site))
+        for name in ("public", ".ssg-cache", "layouts"):
+            shutil.rmtree(site / name, ignore_errors=True)
+        record("ssg cold", measure(ssg, site))
+        record("ssg no change", measure(ssg, site))
+        edit_article(site, round_number)
+        record("ssg one article", measure(ssg, site))
+        edit_template(site, round_number)
+        record("ssg one template", measure(ssg, site))
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                SERVE_SNIPPET,
+                str(site),
+                str(edit_article(site, 99)),
+                str(args.jobs),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        serve = statistics.median(json.loads(out.stdout.strip().splitlines()[-1]))
+        record("serve one article", (serve, 0))
+    return results
+
+
+def table(all_results: dict[int, dict[str, list[tuple[float, int]]]]) -> str:
+    lines = [
+        "| articles | step | median wall | x Hugo cold | peak memory (max) | x Hugo memory |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for size, results in all_results.items():
+        hugo = results.get("hugo cold")
+        hugo_wall = statistics.median(w for w, _ in hugo) if hugo else None
+        hugo_mem = max(m for _, m in hugo) if hugo else None
+        for name, values in results.items():
+            wall = statistics.median(w for w, _ in values)
+            mem = max(m for _, m in values)
+            ratio = f"{wall / hugo_wall:.2f}" if hugo_wall else "-"
+            mem_ratio = f"{mem / hugo_mem:.2f}" if hugo_mem and mem else "-"
+            shown_mem = f"{mem / 2**20:.0f} MiB" if mem else "-"
+            shown_wall = f"{wall * 1000:.0f} ms" if wall < 1 else f"{wall:.2f} s"
+            lines.append(
+                f"| {size:,} | {name} | {shown_wall} | {ratio} | {shown_mem} | {mem_ratio} |"
+            )
+    return "\n".join(lines)
+
+
+def default_hugo() -> str | None:
+    found = shutil.which("hugo")
+    if found:
+        return found
+    candidate = Path("/tmp/hugo-venv/bin/hugo")
+    return str(candidate) if candidate.exists() else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
+    parser.add_argument("--huge", action="store_true", help="also run 100,000 articles")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
+    parser.add_argument("--hugo", default=default_hugo(), help="Hugo binary ('' to skip)")
+    parser.add_argument("--gen", type=Path, default=GEN, help="the shared corpus generator")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.huge:
+        sizes.append(100_000)
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(
+        f"ssg benchmark: sizes {sizes}, {args.runs} run(s), --jobs {args.jobs}, hugo: {args.hugo}"
+    )
+    results = {size: bench_size(size, args) for size in sizes}
+    print()
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

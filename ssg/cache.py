@@ -1,0 +1,197 @@
+"""The persistent build cache in `.ssg-cache/`: parsed sources and the last build's state.
+
+Every file is a checksummed, versioned blob; a file that is truncated, corrupted, or
+written by another version of ssg (or of its renderers) is ignored and rebuilt, never
+trusted. The folder is safe to delete at any time: the next build is simply cold.
+
+Parsed sources are stored content-addressed: the key is a digest of the generator
+version, the settings that parsing depends on, the source's path and its bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+MAGIC = b"SSGCACHE"
+FORMAT = 1
+_HEADER = len(MAGIC) + 1 + 32
+
+
+def encode_blob(value: Any, version: bytes) -> bytes:
+    """Pickle `value` behind a magic number, a format byte and a checksum of the rest."""
+    framed = len(version).to_bytes(2, "little") + version
+    payload = framed + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return MAGIC + bytes([FORMAT]) + hashlib.blake2b(payload).digest()[:32] + payload
+
+
+def decode_blob(data: bytes, version: bytes) -> Any | None:
+    """The value stored by `encode_blob`, or None when the blob is damaged or stale."""
+    if len(data) < _HEADER or not data.startswith(MAGIC) or data[len(MAGIC)] != FORMAT:
+        return None
+    checksum, payload = data[len(MAGIC) + 1 : _HEADER], data[_HEADER:]
+    if hashlib.blake2b(payload).digest()[:32] != checksum:
+        return None
+    framed = len(version).to_bytes(2, "little") + version
+    if not payload.startswith(framed):
+        return None
+    try:
+        return pickle.loads(payload[len(framed) :])
+    except Exception:  # a checksum collision or an unpicklable class: treat as missing
+        return None
+
+
+def read_blob(path: Path, version: bytes) -> Any | None:
+    """Load one cache file; None when it is missing, damaged or from another version."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return decode_blob(data, version)
+
+
+def write_blob(path: Path, value: Any, version: bytes) -> None:
+    """Write one cache file atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(encode_blob(value, version))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ParseCache:
+    """Parsed sources on disk in one SQLite table, keyed by (version, path, content) digest.
+
+    SQLite keeps ten thousand entries in one file: one open and one transaction instead
+    of ten thousand small files, which is what makes a warm build fast. A database that
+    cannot be opened or read is deleted and started afresh.
+    """
+
+    def __init__(self, folder: Path, version: bytes):
+        self.folder = folder
+        self.version = version
+        self.path = folder / "parse.sqlite"
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        for _ in range(2):
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")  # a lost cache only costs a cold build
+                db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, blob BLOB)")
+                self._db = db
+                return db
+            except sqlite3.DatabaseError:
+                self.reset()
+            except OSError:
+                return None
+        return None
+
+    def reset(self) -> None:
+        """Forget a damaged database."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """The cached values for the keys that have a sound entry."""
+        db = self._connect()
+        if db is None or not keys:
+            return {}
+        found: dict[str, Any] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                batch = keys[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = db.execute(f"SELECT key, blob FROM parsed WHERE key IN ({marks})", batch)
+                for key, blob in rows:
+                    value = decode_blob(blob, self.version)
+                    if value is not None:
+                        found[key] = value
+        except sqlite3.DatabaseError:
+            self.reset()
+            return {}
+        return found
+
+    def put_many(self, items: list[tuple[str, bytes]], dead: set[str]) -> None:
+        """Store encoded entries and delete the ones no source uses any more."""
+        db = self._connect()
+        if db is None or not (items or dead):
+            return
+        try:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", items)
+            db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in dead])
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            self.reset()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class SourceStamp(NamedTuple):
+    """What a source file looked like when its content digest was last computed."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    seen_ns: int  # wall clock when it was hashed, to spot edits within the same tick
+
+
+RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
+
+
+def stamp_is_trusted(stamp: SourceStamp | None, st: os.stat_result) -> bool:
+    """True when a file's size and mtime prove it is unchanged since `stamp`.
+
+    Like git's index: when the file's mtime is within two seconds of the moment it was
+    hashed, a same-size edit in the same clock tick could hide, so it is hashed again.
+    """
+    return (
+        stamp is not None
+        and stamp.size == st.st_size
+        and stamp.mtime_ns == st.st_mtime_ns
+        and stamp.seen_ns - st.st_mtime_ns > RACY_NS
+    )
+
+
+class OutputEntry(NamedTuple):
+    """One written file: the fingerprint of its inputs, the digest of its bytes, its stat."""
+
+    fingerprint: bytes
+    digest: bytes
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class BuildState:
+    """What the last successful build wrote, persisted between builds."""
+
+    out_dir: str = ""
+    global_digest: bytes = b""
+    next_change_ns: int | None = None  # when a scheduled or expiring article flips
+    outputs: dict[str, OutputEntry] = field(default_factory=dict)  # relative path -> entry
+    sources: dict[str, SourceStamp] = field(default_factory=dict)  # source path -> stamp
+    parse_keys: dict[str, str] = field(default_factory=dict)  # source path -> parse key
+    pages: int = 0
+    warnings: tuple = ()  # the last build's warnings, shown again when nothing changed

@@ -1,0 +1,196 @@
+"""Fingerprints: short, stable digests of build inputs, used to decide what to re-render.
+
+A page's fingerprint covers everything its bytes can depend on: the values in its
+template context, the templates it uses (with every template they include or extend),
+the site configuration and the generator's own code. Equal fingerprints mean equal
+pages, so a rebuild renders only pages whose fingerprint changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from ssg.fragments import implicit_references
+
+DIGEST_SIZE = 16
+
+
+def digest_bytes(*parts: bytes) -> bytes:
+    """A 16-byte BLAKE2b digest of the concatenated, length-prefixed parts."""
+    h = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, dt.datetime, dt.date})
+
+
+class Fingerprinter:
+    """Digests arbitrary context values; each dataclass object is digested once per build.
+
+    A value is turned into a tree of plain values (strings, numbers, dates, tuples, and
+    the digests of nested dataclass objects), whose `repr` is unambiguous and computed in
+    C, then hashed. Values it does not understand are digested through `repr`; a `repr`
+    that changes from run to run (an object address) only costs a needless re-render,
+    never a stale page.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, bytes] = {}
+        self._keep: list[Any] = []  # keeps memoised objects alive so ids are not reused
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def digest(self, value: Any) -> bytes:
+        """The digest of one value."""
+        data = repr(self._plain(value)).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
+
+    def _object(self, value: Any) -> bytes:
+        key = id(value)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        cls = type(value)
+        names = self._fields.get(cls)
+        if names is None:
+            names = self._fields[cls] = _field_names(cls)
+        h = hashlib.blake2b(
+            f"{cls.__module__}.{cls.__qualname__}".encode(), digest_size=DIGEST_SIZE
+        )
+        update, plain = h.update, self._plain
+        for name in names:
+            item = getattr(value, name)
+            kind = type(item)
+            if kind is str:  # hashed as UTF-8, not repr'd: repr of non-ASCII text is slow
+                data = item.encode("utf-8", "surrogatepass")
+                update(b"S%d:" % len(data))
+            else:
+                data = repr(item if kind in _PLAIN else plain(item)).encode(
+                    "utf-8", "surrogatepass"
+                )
+                update(b"R%d:" % len(data))
+            update(data)
+        result = self._memo[key] = h.digest()
+        self._keep.append(value)
+        return result
+
+    def _plain(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        known = self._memo.get(id(value))  # memoised objects stay alive: ids are unique
+        if known is not None:
+            return known
+        if kind is tuple or kind is list:
+            return ("L", *(item if type(item) in _PLAIN else self._plain(item) for item in value))
+        if kind is dict:
+            return ("D", *((self._plain(k), self._plain(v)) for k, v in value.items()))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self._object(value)
+        if isinstance(value, str):  # str subclasses such as Markup
+            return ("S", kind.__name__, str(value))
+        if isinstance(value, set | frozenset):
+            return ("Z", *sorted(repr(self._plain(item)) for item in value))
+        if isinstance(value, tuple | list):
+            return ("L", *(self._plain(item) for item in value))
+        if isinstance(value, dict):
+            return ("D", *((self._plain(k), self._plain(v)) for k, v in value.items()))
+        return ("R", kind.__qualname__, repr(value))
+
+
+def code_version() -> bytes:
+    """A digest of the generator's own source files and its renderers' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = Path(__file__).parent
+    parts = [p.read_bytes() for p in sorted(package.glob("*.py"))]
+    for name in ("markdown-it-py", "mdit-py-plugins", "Jinja2", "PyYAML", "python-slugify"):
+        try:
+            parts.append(f"{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            parts.append(name.encode())
+    return digest_bytes(*parts)
+
+
+class TemplateDigests:
+    """Per template name, a digest of its source and of every template it pulls in."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._sources: dict[str, bytes] = {}
+        self._refs: dict[str, tuple[str, ...] | None] = {}
+        self._closure: dict[str, bytes] = {}
+
+    def _source(self, name: str) -> bytes:
+        known = self._sources.get(name)
+        if known is None:
+            loader = self.env.loader
+            assert loader is not None
+            try:
+                text, _, _ = loader.get_source(self.env, name)
+            except jinja2.TemplateNotFound:
+                text = "\0missing"
+            known = self._sources[name] = text.encode("utf-8", "surrogatepass")
+        return known
+
+    def _references(self, name: str) -> tuple[str, ...] | None:
+        """Templates named by extends/include/import; None when a name is computed."""
+        if name not in self._refs:
+            try:
+                ast = self.env.parse(self._source(name).decode("utf-8", "surrogatepass"))
+                found = list(jinja2.meta.find_referenced_templates(ast))
+            except jinja2.TemplateSyntaxError:
+                found = []
+            found += implicit_references(self._source(name).decode("utf-8", "surrogatepass"))
+            if any(ref is None for ref in found):
+                self._refs[name] = None
+            else:
+                self._refs[name] = tuple(sorted(set(found)))  # type: ignore[arg-type]
+        return self._refs[name]
+
+    def digest(self, name: str) -> bytes:
+        """The digest of `name` and everything it extends or includes."""
+        known = self._closure.get(name)
+        if known is not None:
+            return known
+        seen: set[str] = set()
+        todo = [name]
+        dynamic = False
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            refs = self._references(current)
+            if refs is None:
+                dynamic = True
+                continue
+            todo.extend(refs)
+        if dynamic:  # a computed template name may load anything: depend on all of them
+            seen.update(self.env.list_templates())
+        parts: list[bytes] = []
+        for item in sorted(seen):
+            parts += [item.encode(), self._source(item)]
+        result = self._closure[name] = digest_bytes(*parts)
+        return result
+
+
+def all_templates_digest(env: jinja2.Environment) -> bytes:
+    """One digest over every template the environment can load."""
+    digests = TemplateDigests(env)
+    names: Iterable[str] = sorted(env.list_templates())
+    return digest_bytes(*(part for n in names for part in (n.encode(), digests._source(n))))

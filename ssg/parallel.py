@@ -1,0 +1,85 @@
+"""A process pool for the heavy, independent steps (parsing, Markdown, rendering).
+
+Work items are mapped in order, so results come back in input order whatever the
+number of processes, and the output cannot depend on `--jobs`. Workers are forked, so
+they inherit the already-built site model and template cache instead of re-creating it.
+Small batches run in-process: forking costs more than it saves for a handful of pages.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_PARALLEL = 64  # fewer items than this are handled in the calling process
+
+_shared: Any = None  # state inherited by forked workers; see `shared()`
+
+
+def default_jobs() -> int:
+    """The default number of processes: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def shared() -> Any:
+    """The state handed to `pmap`, as seen inside a worker (or in-process)."""
+    return _shared
+
+
+def pmap(
+    func: Callable[[T], R],
+    items: list[T],
+    jobs: int,
+    state: Any = None,
+    chunksize: int = 32,
+) -> Iterator[R]:
+    """Apply `func` to each item, in order, across `jobs` forked processes.
+
+    `func` must be a module-level function; it reads `state` through `shared()`.
+    """
+    global _shared
+    _shared = state
+    use_pool = (
+        jobs > 1
+        and len(items) >= MIN_PARALLEL
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not use_pool:
+        try:
+            yield from map(func, items)
+        finally:
+            _shared = None
+        return
+    context = multiprocessing.get_context("fork")
+    gc.freeze()  # the collector in a worker must not touch (and so copy) inherited pages
+    pool = context.Pool(min(jobs, max(1, len(items) // MIN_PARALLEL) or 1))
+    gc.unfreeze()
+    try:
+        size = max(1, min(chunksize, len(items) // (jobs * 8) or 1))
+        yield from pool.imap(func, items, chunksize=size)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _shared = None
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Split an iterable into lists of at most `size` items."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

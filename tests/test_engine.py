@@ -1,0 +1,307 @@
+"""The incremental engine: unchanged rebuilds write nothing, edits write only what they touch,
+deleted sources lose their pages, --jobs never changes a byte, and a bad cache is never trusted."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ssg.cache import decode_blob, encode_blob
+from ssg.engine import Builder
+from ssg.site import BuildOptions
+
+from conftest import TINY_SITE, html, run, snapshot, write_site
+
+# Pagefind's index is not byte-for-byte reproducible (two clean builds of one site
+# differ), so these byte-level tests build without it; test_search.py covers the index.
+ENGINE_SITE = {**TINY_SITE, "site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "search: false\n"}
+
+
+NOW = BuildOptions(now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    """The conftest tiny site, without the search index."""
+    return write_site(tmp_path / "site", ENGINE_SITE)
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def clean_build(root: Path, out: Path, jobs: int = 1) -> dict[str, bytes]:
+    report = Builder(root, options=NOW, output=out, jobs=jobs, use_cache=False).build()
+    assert report.ok, report.problems
+    return snapshot(out)
+
+
+def backdate(root: Path) -> None:
+    """Make every source look old, so size+mtime alone can prove it unchanged."""
+    old = 1_600_000_000_000_000_000
+    for path in (root / "content").rglob("*.md"):
+        os.utime(path, ns=(old, old))
+
+
+def test_unchanged_rebuild_rewrites_nothing(tiny_site: Path):
+    assert run(tiny_site, "build").exit_code == 0
+    out = tiny_site / "public"
+    before = mtimes(out)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "0 written" in result.output and "0 removed" in result.output
+    assert mtimes(out) == before
+
+
+def test_unchanged_rebuild_with_trusted_stamps_rewrites_nothing(tiny_site: Path):
+    backdate(tiny_site)
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    before = mtimes(tiny_site / "public")
+    report = Builder(tiny_site, options=NOW).build()  # a fresh process: state from disk
+    assert report.ok and report.written == () and report.removed == ()
+    assert report.unchanged == len(before)
+    assert mtimes(tiny_site / "public") == before
+
+
+def test_edit_rewrites_only_touched_pages(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    out = tiny_site / "public"
+    before = mtimes(out)
+    path = tiny_site / "content/articles/third.md"
+    path.write_text(path.read_text().replace("Third.", "Third, now longer."), encoding="utf-8")
+    report = builder.build()
+    assert report.ok
+    after = mtimes(out)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert "2024/03/03/third/index.html" in changed
+    # the summary shows on listings that carry the third story, nowhere else
+    assert "index.html" in changed and "topics/zurich/index.html" in changed
+    assert "2024/03/01/first/index.html" not in changed  # no shared topic, not related
+    assert "authors/ana-ruiz/index.html" not in changed
+    assert "css/style.css" not in changed
+    assert set(report.written) == changed
+    assert "Third, now longer." in html(out / "2024/03/03/third/index.html").text_content()
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_deleted_article_page_is_removed(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    out = tiny_site / "public"
+    assert (out / "2024/03/01/first/index.html").is_file()
+    second = TINY_SITE["content/articles/second.md"].replace("[the first](first.md)", "nothing")
+    write_site(tiny_site, {"content/articles/first.md": None, "content/articles/second.md": second})
+    report = builder.build()
+    assert report.ok, report.problems
+    assert not (out / "2024/03/01/first").exists()
+    assert not (out / "topics/kim-jong-un").exists()  # the topic only that story used
+    assert "2024/03/01/first/index.html" in report.removed
+    assert "/2024/03/01/first/" in report.changed_urls
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_template_change_rerenders_only_pages_using_it(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    out = tiny_site / "public"
+    before = mtimes(out)
+    write_site(
+        tiny_site,
+        {
+            "layouts/partials/author_box.html": '<section class="author-box">{{ author.name }}</section>'
+        },
+    )
+    report = builder.build()
+    assert report.ok
+    after = mtimes(out)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert changed == {
+        "2024/03/01/first/index.html",
+        "2024/03/02/second/index.html",
+        "2024/03/03/third/index.html",
+    }
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_css_only_change_is_reported_as_assets_only(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    write_site(tiny_site, {"assets/css/extra.css": "body { color: red }"})
+    report = builder.build()
+    # a new stylesheet: published under its plain and its fingerprinted name, no page changes
+    assert report.ok and report.assets_only
+    assert report.written[0] == "css/extra.css"
+    assert re.fullmatch(r"css/extra\.[0-9a-f]{8}\.css", report.written[1])
+
+
+def many_articles_site(root: Path, count: int = 90) -> Path:
+    files = dict(ENGINE_SITE)
+    for i in range(count):
+        files[f"content/articles/bulk/story-{i:03d}.md"] = (
+            f"---\ntitle: Bulk story {i}\nauthors: [{'ana-ruiz' if i % 2 else 'li-wei'}]\n"
+            f"date: 2023-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z\n"
+            f"topics: [Topic {i % 7}, Topic {i % 5}]\n---\n"
+            f"Paragraph {i} with *emphasis* and a [link](https://example.org/{i}).\n\n## Part {i}\n"
+        )
+    return write_site(root, files)
+
+
+def test_jobs_one_and_two_give_identical_output(tmp_path: Path):
+    root = many_articles_site(tmp_path / "site")
+    one = clean_build(root, tmp_path / "one", jobs=1)
+    two = clean_build(root, tmp_path / "two", jobs=2)
+    assert len(one) > 100
+    assert one == two
+
+
+def test_jobs_option_on_the_command_line(tmp_path: Path):
+    root = many_articles_site(tmp_path / "site")
+    assert run(root, "build", "--jobs", "1", "--output", "one").exit_code == 0
+    assert run(root, "build", "--jobs", "2", "--output", "two").exit_code == 0
+    assert snapshot(root / "one") == snapshot(root / "two")
+    quiet = run(root, "build", "--quiet")
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def poison_cache(root: Path, version_suffix: bytes) -> int:
+    """Rewrite every parse-cache entry with a poisoned title under another version."""
+    db = sqlite3.connect(root / ".ssg-cache/parse.sqlite")
+    rows = db.execute("SELECT key, blob FROM parsed").fetchall()
+    for key, blob in rows:
+        size = int.from_bytes(blob[41:43], "little")  # after magic, format byte and checksum
+        version = blob[43 : 43 + size]
+        kind, value, problems, front = decode_blob(blob, version)
+        if kind == "articles":
+            value = dataclasses.replace(value, title="POISON")
+        db.execute(
+            "UPDATE parsed SET blob = ? WHERE key = ?",
+            (encode_blob((kind, value, problems, front), version + version_suffix), key),
+        )
+    db.commit()
+    db.close()
+    return len(rows)
+
+
+def test_version_mismatched_cache_is_not_trusted(tiny_site: Path):
+    assert Builder(tiny_site, options=NOW).build().ok
+    assert poison_cache(tiny_site, b"-other-version") > 0
+    # a new description changes every page, so every source's parsed value is needed again
+    write_site(tiny_site, {"site.yml": ENGINE_SITE["site.yml"] + "description: Changed\n"})
+    report = Builder(tiny_site, options=NOW).build()
+    assert report.ok, report.problems
+    out = tiny_site / "public"
+    assert b"POISON" not in b"".join(snapshot(out).values())
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "flip"])
+def test_corrupted_cache_files_are_detected_and_rebuilt(tiny_site: Path, damage: str):
+    assert Builder(tiny_site, options=NOW).build().ok
+    cache = tiny_site / ".ssg-cache"
+    files = [p for p in cache.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        if damage == "garbage":
+            path.write_bytes(b"not a cache" * 10)
+        elif damage == "truncate":
+            path.write_bytes(data[: len(data) // 2])
+        else:
+            middle = len(data) // 2
+            path.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :])
+    (tiny_site / "public/index.html").write_text("stale", encoding="utf-8")
+    report = Builder(tiny_site, options=NOW).build()
+    assert report.ok, report.problems
+    out = tiny_site / "public"
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_damaged_output_file_is_repaired(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    out = tiny_site / "public"
+    (out / "authors/index.html").write_text("tampered", encoding="utf-8")
+    (out / "topics/index.html").unlink()
+    report = Builder(tiny_site, options=NOW).build()
+    assert report.ok
+    assert set(report.written) == {"authors/index.html", "topics/index.html"}
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_failed_rebuild_leaves_output_and_no_staging(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    out = tiny_site / "public"
+    before, stamps = snapshot(out), mtimes(out)
+    write_site(tiny_site, {"layouts/partials/card.html": "{{ item.no_such_field }}"})
+    path = tiny_site / "content/articles/third.md"
+    path.write_text(path.read_text().replace("Third.", "Changed."), encoding="utf-8")
+    report = builder.build()
+    assert not report.ok
+    assert any("card.html" in (p.path or "") for p in report.problems)
+    assert snapshot(out) == before and mtimes(out) == stamps
+    assert not [p for p in tiny_site.iterdir() if "staging" in p.name]
+    (tiny_site / "layouts/partials/card.html").unlink()
+    assert builder.build().ok
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_cache_folder_is_configurable_and_safe_to_delete(tiny_site: Path):
+    write_site(tiny_site, {"site.yml": ENGINE_SITE["site.yml"] + "cache_dir: build-cache\n"})
+    assert run(tiny_site, "build").exit_code == 0
+    assert (tiny_site / "build-cache/parse.sqlite").is_file()
+    assert not (tiny_site / ".ssg-cache").exists()
+    before = mtimes(tiny_site / "public")
+    shutil.rmtree(tiny_site / "build-cache")
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0 and "0 written" in result.output
+    assert mtimes(tiny_site / "public") == before
+
+
+def test_card_partial_change_rerenders_listings_and_related(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    write_site(
+        tiny_site,
+        {"layouts/partials/card.html": '<p class="my-card">{{ item.title }} ({{ level }})</p>\n'},
+    )
+    report = builder.build()
+    assert report.ok, report.problems
+    out = tiny_site / "public"
+    assert {"index.html", "topics/courts/index.html", "authors/li-wei/index.html"} <= set(
+        report.written
+    )
+    cards = [
+        p.text_content() for p in html(out / "authors/li-wei/index.html").cssselect(".my-card")
+    ]
+    assert cards == ["Third story (3)", "Second story (3)"]  # author pages use level 3
+    related = html(out / "2024/03/02/second/index.html").cssselect(".related .my-card")
+    assert sorted(p.text_content() for p in related) == ["First story (3)", "Third story (3)"]
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_warnings_are_repeated_when_nothing_changed(tiny_site: Path):
+    path = tiny_site / "content/articles/third.md"
+    path.write_text(path.read_text().replace("topics:", "tpoics: x\ntopics:"), encoding="utf-8")
+    first = run(tiny_site, "build")
+    second = run(tiny_site, "build")
+    assert first.exit_code == second.exit_code == 0
+    assert "0 written" in second.output
+    for result in (first, second):
+        assert (
+            "content/articles/third.md:5: warning: field 'tpoics': unknown field" in result.output
+        )
