@@ -389,7 +389,7 @@ class Builder:
                 removed = []
             if state_file is not None:
                 state_file.unlink(missing_ok=True)  # stale until the new one is saved
-            if search_wanted:  # the index is not a planned output: keep it
+            if config.search:  # the index is not a planned output: keep it
                 removed = [r for r in removed if not r.startswith(SEARCH_BUNDLE + "/")]
             search_report = None
             pages_changed = any(r.endswith(".html") for r in [*written, *removed])

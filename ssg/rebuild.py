@@ -1,26 +1,24 @@
 """The rebuild seam used by `ssg serve`: rebuild after a change and say what changed.
 
-`ssg serve` only talks to a `Rebuilder`. The one here, `FullRebuilder`, runs the whole
-`build()` into the preview folder (or just copies an edited stylesheet) and compares
-every output file's checksum with the previous build to learn which pages really
-changed. An incremental engine can replace it by implementing the same protocol:
-`output_dir`, `base_path` and `rebuild(changed) -> RebuildReport`.
+`ssg serve` only talks to a `Rebuilder` (`output_dir`, `base_path` and
+`rebuild(changed) -> RebuildReport`). `EngineRebuilder` keeps one incremental engine
+(`ssg.engine.Builder`) alive between saves, so a save re-renders only the pages whose
+inputs changed, and an edited stylesheet is simply copied into the preview.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ssg.build import build
 from ssg.config import SiteConfig, load_config
-from ssg.errors import BuildFailed, Problem, has_errors
-from ssg.search import BUNDLE as SEARCH_BUNDLE
+from ssg.engine import Builder
+from ssg.errors import Problem, has_errors
 from ssg.search import BackgroundIndexer
 from ssg.site import BuildOptions
 
@@ -72,69 +70,6 @@ def url_of_file(relative: str) -> str:
 _STYLESHEET_URL = re.compile(rb'href="([^"]*\.css)(?:\?[^"]*)?"')
 
 
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """Checksums of one output file: of its bytes, and ignoring stylesheet URLs.
-
-    A fingerprinted stylesheet gets a new name when it changes, so every page linking it
-    changes too; comparing `styleless` tells such pages from pages whose content changed.
-    """
-
-    raw: bytes
-    styleless: bytes
-
-
-def _hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def digest(name: str, data: bytes) -> Digest:
-    """The checksums of one output file."""
-    raw = _hash(data)
-    if not name.endswith(".html"):
-        return Digest(raw, raw)
-    return Digest(raw, _hash(_STYLESHEET_URL.sub(b'href=""', data)))
-
-
-def checksums(folder: Path) -> dict[str, Digest]:
-    """The checksums of every file under `folder`, by POSIX path relative to it."""
-    digests: dict[str, Digest] = {}
-    if not folder.is_dir():
-        return digests
-    for dirpath, dirnames, filenames in os.walk(folder):
-        base = Path(dirpath)
-        if base == folder:  # the search index is rebuilt in the background, never reloads a tab
-            dirnames[:] = [d for d in dirnames if d.lstrip(".").split(".")[0] != SEARCH_BUNDLE]
-        for filename in filenames:
-            name = (base / filename).relative_to(folder).as_posix()
-            digests[name] = digest(name, (base / filename).read_bytes())
-    return digests
-
-
-def compare(old: Mapping[str, object], new: Mapping[str, object]) -> list[str]:
-    """Relative paths of files added, changed or removed between two checksum maps."""
-    changed = [path for path, value in new.items() if old.get(path) != value]
-    removed = [path for path in old if path not in new]
-    return sorted(changed + removed)
-
-
-def only_styles_changed(
-    old: Mapping[str, Digest], new: Mapping[str, Digest], changed: Iterable[str]
-) -> bool:
-    """True when stylesheets changed and every other changed file is a page that differs
-    only in the URLs of its stylesheets."""
-    changed = list(changed)
-    if not any(f.endswith(STYLESHEET_SUFFIXES) for f in changed):
-        return False
-    for name in changed:
-        if name.endswith(STYLESHEET_SUFFIXES):
-            continue
-        if name in old and name in new and old[name].styleless == new[name].styleless:
-            continue
-        return False
-    return True
-
-
 def stylesheet_links(page: Path, base_path: str) -> set[str]:
     """Output paths of the stylesheets a page links, e.g. {'css/style.css'}."""
     try:
@@ -169,8 +104,8 @@ def report_for(
     )
 
 
-class FullRebuilder:
-    """Rebuilds the whole site into `output_dir` on every change (the simple fallback)."""
+class EngineRebuilder:
+    """Brings the preview folder up to date with the incremental engine after each save."""
 
     def __init__(
         self,
@@ -187,13 +122,14 @@ class FullRebuilder:
         self.drafts = drafts
         self.base_url_for = base_url_for  # base path -> base URL for the preview
         self.base_path = "/"
-        self._checksums: dict[str, Digest] = {}
+        self._builder: Builder | None = None
         self._last_ok = False  # the last rebuild succeeded, so the output is complete
         self._linked_styles: set[str] = set()  # stylesheets pages link by their plain name
         self._indexer: BackgroundIndexer | None = None  # search index, rebuilt off the reload path
 
     def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
-        """Build everything (or only copy edited stylesheets); report the files that changed."""
+        """Rebuild what `changed` affects (or only copy edited stylesheets); report the files
+        that changed."""
         if self._last_ok and self._can_copy(changed):
             return self._copy_stylesheets(changed)
         self._last_ok = False
@@ -201,24 +137,25 @@ class FullRebuilder:
         if config is None or has_errors(problems):
             return RebuildReport(problems=tuple(problems))
         base_url = self.base_url_for(config.base_path) if self.base_url_for else None
+        # plain CSS/JS names (a stylesheet edit is a copy, not a re-render of every page),
+        # and no search index on the reload path: it is rebuilt in the background
         options = BuildOptions(
             drafts=self.drafts, future=self.drafts, search_index=False, fingerprint=False
         )
-        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            result = build(self.root, self.config_path, self.output_dir, base_url, options)
-        except BuildFailed as failed:
-            return RebuildReport(problems=tuple(failed.problems))
-        new = checksums(self.output_dir)
-        changed_files = compare(self._checksums, new)
-        css_only = only_styles_changed(self._checksums, new, changed_files)
-        self._checksums = new
+        if self._builder is None or self._builder.base_url != base_url:
+            self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+            self._builder = Builder(self.root, self.config_path, options, self.output_dir, base_url)
+        self._builder.options = options  # a fresh clock: scheduled articles go live
+        report = self._builder.build(set(changed))
+        if not report.ok:
+            return RebuildReport(problems=report.problems)
+        changed_files = [*report.written, *report.removed]
         self.base_path = config.base_path
         self._last_ok = True
         self._linked_styles = stylesheet_links(self.output_dir / "404.html", self.base_path)
-        if config.search and changed_files:
+        if config.search and any(f.endswith(".html") for f in changed_files):
             self._request_index(config)
-        return report_for(changed_files, result.warnings, result.pages, css_only)
+        return report_for(changed_files, report.warnings, report.rendered)
 
     def _request_index(self, config: SiteConfig) -> None:
         """Re-index the preview for search soon, without holding up the reload."""
@@ -233,8 +170,7 @@ class FullRebuilder:
             self._indexer.close()
 
     def _can_copy(self, changed: frozenset[Path]) -> bool:
-        """True when only stylesheets changed that pages link by their plain name
-        (a fingerprinted stylesheet changes every page's HTML, so it needs a build)."""
+        """True when only stylesheets changed that pages link by their plain name."""
         assets = self.root / "assets"
         return bool(changed) and all(
             path.suffix == ".css"
@@ -245,19 +181,18 @@ class FullRebuilder:
         )
 
     def _copy_stylesheets(self, changed: frozenset[Path]) -> RebuildReport:
-        """Copy edited stylesheets into the output: no page can depend on their bytes."""
+        """Copy edited stylesheets into the preview: no page depends on their bytes."""
         written = []
         for source in sorted(changed):
             relative = source.relative_to(self.root / "assets").as_posix()
             data = source.read_bytes()
-            checksum = digest(relative, data)
-            if self._checksums.get(relative) == checksum:
-                continue
             target = self.output_dir / relative
+            with contextlib.suppress(OSError):
+                if target.read_bytes() == data:
+                    continue
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(f".{target.name}.partial")
             partial.write_bytes(data)
             os.replace(partial, target)
-            self._checksums[relative] = checksum
             written.append(relative)
         return report_for(written, (), 0)

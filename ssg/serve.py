@@ -19,7 +19,7 @@ from pathlib import Path
 from ssg.errors import Problem, error
 from ssg.httpd import BuildGate, PreviewServer
 from ssg.livereload import Broker, problem_payload
-from ssg.rebuild import FullRebuilder, Rebuilder, RebuildReport
+from ssg.rebuild import EngineRebuilder, Rebuilder, RebuildReport
 from ssg.watch import Debouncer, Watcher
 
 SERVE_FOLDER = Path(".ssg-cache") / "serve"
@@ -104,7 +104,7 @@ class Preview:
         self.debug = debug
         self.gate = BuildGate()
         self.broker = Broker()
-        self.rebuilder: Rebuilder = rebuilder or FullRebuilder(
+        self.rebuilder: Rebuilder = rebuilder or EngineRebuilder(
             root, config_path, root / SERVE_FOLDER, drafts=drafts, base_url_for=self._base_url
         )
         self._httpd: PreviewServer | None = None

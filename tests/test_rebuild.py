@@ -1,24 +1,16 @@
-"""The full-rebuild fallback: what changed, whether only CSS changed, and failures."""
+"""The preview's rebuilder: what changed, whether only CSS changed, and failures."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ssg.rebuild import (
-    FullRebuilder,
-    compare,
-    digest,
-    only_styles_changed,
-    report_for,
-    stylesheet_links,
-    url_of_file,
-)
+from ssg.rebuild import EngineRebuilder, report_for, stylesheet_links, url_of_file
 
 from conftest import REPO, TINY_SITE, snapshot, write_site
 
 
-def rebuilder(root: Path) -> FullRebuilder:
-    return FullRebuilder(root, root / "site.yml", root / ".ssg-cache/serve")
+def rebuilder(root: Path) -> EngineRebuilder:
+    return EngineRebuilder(root, root / "site.yml", root / ".ssg-cache/serve")
 
 
 def test_url_of_file():
@@ -28,10 +20,7 @@ def test_url_of_file():
     assert url_of_file("css/style.css") == "/css/style.css"
 
 
-def test_compare_and_report():
-    old = {"a.html": b"1", "b.html": b"2", "gone.html": b"3", "s.css": b"4"}
-    new = {"a.html": b"1", "b.html": b"X", "s.css": b"4", "new/index.html": b"5"}
-    assert compare(old, new) == ["b.html", "gone.html", "new/index.html"]
+def test_report_for():
     report = report_for(["css/a.css", "css/b.css"], [], 10)
     assert report.css_only and report.pages_written == 0
     assert not report_for([], [], 10).css_only
@@ -136,7 +125,7 @@ def test_drafts_and_scheduled_get_banners_only_when_included(tmp_path: Path):
     third = lxml.html.fromstring((out / "2024/03/03/third/index.html").read_bytes())
     assert not third.cssselect(".status-banner")
 
-    no_drafts = FullRebuilder(root, root / "site.yml", tmp_path / "plain", drafts=False)
+    no_drafts = EngineRebuilder(root, root / "site.yml", tmp_path / "plain", drafts=False)
     assert not no_drafts.rebuild(frozenset()).failed
     assert not (tmp_path / "plain/2024/03/04/draft").exists()
     for page in (tmp_path / "plain").rglob("*.html"):
@@ -146,25 +135,6 @@ def test_drafts_and_scheduled_get_banners_only_when_included(tmp_path: Path):
 
 def page(css: str, text: str) -> bytes:
     return f'<html><head><link rel="stylesheet" href="/news/{css}"></head><body>{text}</body></html>'.encode()
-
-
-def test_pages_differing_only_in_stylesheet_urls_count_as_a_css_change():
-    old = {
-        "css/style.aaa.css": digest("css/style.aaa.css", b"h1{}"),
-        "index.html": digest("index.html", page("css/style.aaa.css", "Home")),
-        "a/index.html": digest("a/index.html", page("css/style.aaa.css", "A")),
-    }
-    new = {
-        "css/style.bbb.css": digest("css/style.bbb.css", b"h1{color:red}"),
-        "index.html": digest("index.html", page("css/style.bbb.css", "Home")),
-        "a/index.html": digest("a/index.html", page("css/style.bbb.css", "A")),
-    }
-    changed = compare(old, new)
-    assert changed == ["a/index.html", "css/style.aaa.css", "css/style.bbb.css", "index.html"]
-    assert only_styles_changed(old, new, changed)
-    new["a/index.html"] = digest("a/index.html", page("css/style.bbb.css", "A, edited"))
-    assert not only_styles_changed(old, new, changed)
-    assert not only_styles_changed(old, old, [])
 
 
 def test_stylesheet_links(tmp_path: Path):
@@ -184,5 +154,7 @@ def test_stylesheet_no_page_links_by_name_needs_a_build(tmp_path: Path):
     extra = root / "assets/css/extra.css"
     extra.write_text("p{color:red}")
     report = builder.rebuild(frozenset({extra}))
-    assert report.pages_rendered > 0  # not linked by name from pages: a full build
+    # not linked by name from pages, so not a plain copy: the engine publishes it, and
+    # since no page depends on its bytes, renders nothing
+    assert (builder.output_dir / "css/extra.css").read_text() == "p{color:red}"
     assert report.css_only and report.changed_urls == ("/css/extra.css",)
