@@ -231,7 +231,7 @@ class Builder:
             not read_problems
             and state.global_digest == global_digest
             and (state.next_change_ns is None or now_ns < state.next_change_ns)
-            and all(matches(out_dir / rel, entry) for rel, entry in state.outputs.items())
+            and all(matches(f"{out_dir}/{rel}", entry) for rel, entry in state.outputs.items())
         ):
             lap("check")
             if stamps != state.sources:
@@ -295,7 +295,7 @@ class Builder:
         for index, (output, fp) in enumerate(zip(outputs, fingerprints, strict=True)):
             rel = output_path(output.url)
             entry = previous.get(rel)
-            if entry is not None and entry.fingerprint == fp and matches(out_dir / rel, entry):
+            if entry is not None and entry.fingerprint == fp and matches(f"{out_dir}/{rel}", entry):
                 kept[rel] = entry
             else:
                 todo.append(index)
@@ -340,7 +340,11 @@ class Builder:
                 st = asset_stats[rel]
                 fp = digest_bytes(b"asset", rel.encode(), b"%d:%d" % (st.st_size, st.st_mtime_ns))
                 entry = previous.get(rel)
-                if entry is not None and entry.fingerprint == fp and matches(out_dir / rel, entry):
+                if (
+                    entry is not None
+                    and entry.fingerprint == fp
+                    and matches(f"{out_dir}/{rel}", entry)
+                ):
                     results[rel] = entry
                     continue
                 staged = stage_bytes(path.read_bytes(), rel, fp, out_dir, staging, entry)

@@ -47,7 +47,6 @@ def _fields_getter(names: tuple[str, ...]) -> Any:
     return operator.attrgetter(*names)
 
 
-_STR_FIELD = ("S",)  # marks a field hashed as text; a real ("S",) value becomes ("T", "S")
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes, dt.datetime, dt.date})
 
 
@@ -83,18 +82,18 @@ class Fingerprinter:
         h = hashlib.blake2b(
             f"{cls.__module__}.{cls.__qualname__}".encode(), digest_size=DIGEST_SIZE
         )
-        update, plain = h.update, self._plain
+        plain = self._plain
+        texts: list[str] = []
         others: list[Any] = []
         for item in getter(value):
             kind = type(item)
             if kind is str:  # hashed as UTF-8, not repr'd: repr of non-ASCII text is slow
-                data = item.encode("utf-8", "surrogatepass")
-                update(b"S%d:" % len(data))
-                update(data)
-                others.append(_STR_FIELD)
+                texts.append(item)
+                others.append(("S", len(item)))  # the lengths make the joined text unambiguous
             else:
                 others.append(item if kind in _PLAIN else plain(item))
-        update(repr(others).encode("utf-8", "surrogatepass"))
+        h.update(repr(others).encode("utf-8", "surrogatepass"))
+        h.update("".join(texts).encode("utf-8", "surrogatepass"))
         result = self._memo[key] = h.digest()
         self._keep.append(value)
         return result
