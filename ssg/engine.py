@@ -15,22 +15,17 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ssg import content, frontpage
+from ssg import frontpage
 from ssg.assets import publish
 from ssg.build import asset_roots, plan_all, template_problem, walk_assets
 from ssg.cache import (
     BuildState,
     OutputEntry,
     ParseCache,
-    SourceStamp,
-    decode_blob,
-    encode_blob,
     read_blob,
-    stamp_is_trusted,
     write_blob,
 )
 from ssg.config import SiteConfig, load_config
@@ -42,7 +37,6 @@ from ssg.fingerprint import (
     code_version,
     digest_bytes,
 )
-from ssg.frontmatter import split
 from ssg.parallel import default_jobs, pmap, shared
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path
@@ -50,15 +44,13 @@ from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import SearchReport, has_index, index_site, replace_bundle, stage_view
 from ssg.site import BuildOptions, Parsed, Site, build_site
 from ssg.sitemaps import NEWS_WINDOW
+from ssg.sources import KINDS, Progress, load_entries, scan
 from ssg.structured import headline_warnings
 from ssg.templates import make_environment
 from ssg.writer import Outcome, Staged, commit, existing_files, make_staging, matches, stage_bytes
 
 HOME_FILE = "home.yml"
-KINDS = (("articles", True), ("authors", False), ("topics", False), ("pages", False))
 STATE_VERSION = b"state-1"
-
-Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +78,6 @@ class BuildReport:
 
 
 @dataclass(frozen=True, slots=True)
-class _Source:
-    kind: str
-    path: Path
-    name: str
-    key: str = ""
-    digest: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class _RenderState:
     outputs: list[Output]
     fingerprints: list[bytes]
@@ -102,38 +85,6 @@ class _RenderState:
     out_dir: Path
     staging: Path
     env: object
-
-
-def _parse(kind: str, name: str, text: str, config: SiteConfig):
-    if kind == "articles":
-        return content.parse_article(name, text, config.tz, config.base_path)
-    if kind == "authors":
-        return content.parse_author(name, text, config.base_path)
-    if kind == "topics":
-        return content.parse_topic(name, text, config.base_path)
-    return content.parse_page(name, text, config.base_path)
-
-
-def _parse_job(source: _Source) -> tuple[bytes, bool]:
-    """Parse one source (in a worker): an encoded cache entry, and whether it may be cached.
-
-    The worker reads the file itself, so the parent never holds every source's text; a
-    file edited since the scan is parsed as it is now but not cached under the old key.
-    """
-    config, version = shared()
-    data = source.path.read_bytes()
-    cacheable = hashlib.blake2b(data, digest_size=16).hexdigest() == source.digest
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problem = error(
-            f"file is not UTF-8 text ({exc.reason})", source.name, hint="save it as UTF-8"
-        )
-        return encode_blob((source.kind, None, (problem,), ""), version), False
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    value, problems = _parse(source.kind, source.name, text, config)
-    front = split(source.name, text)[0].front
-    return encode_blob((source.kind, value, tuple(problems), front), version), cacheable
 
 
 def _render_job(index: int) -> Staged | Problem:
@@ -217,7 +168,7 @@ class Builder:
         state = self._load_state(state_file, out_dir)
 
         # 1. scan: which sources exist, and the digest of each one's bytes
-        sources, stamps, read_problems = self._scan(state, parse_version)
+        sources, stamps, read_problems = scan(self.root, state.sources, parse_version)
         problems += read_problems
         assets = walk_assets(asset_roots(self.root))
         asset_stats = {rel: os.stat(path) for rel, path in assets.items()}
@@ -247,7 +198,7 @@ class Builder:
             not read_problems
             and state.global_digest == global_digest
             and (state.next_change_ns is None or now_ns < state.next_change_ns)
-            and all(matches(out_dir / rel, entry) for rel, entry in state.outputs.items())
+            and all(matches(f"{out_dir}/{rel}", entry) for rel, entry in state.outputs.items())
             and (not search_wanted or has_index(out_dir))
         ):
             lap("check")
@@ -266,7 +217,8 @@ class Builder:
             )
 
         # 2. parse what is not cached, in parallel
-        entries = self._entries(sources, cache, config, state)
+        dead = set(state.parse_keys.values()) - {s.key for s in sources}
+        entries = load_entries(sources, cache, config, self._memo, dead, self.jobs, self.progress)
         self._memo = {s.key: entries[s.key] for s in sources}
         lap("parse")
         parsed_lists: dict[str, list] = {kind: [] for kind, _ in KINDS}
@@ -321,7 +273,7 @@ class Builder:
         for index, (output, fp) in enumerate(zip(outputs, fingerprints, strict=True)):
             rel = output_path(output.url)
             entry = previous.get(rel)
-            if entry is not None and entry.fingerprint == fp and matches(out_dir / rel, entry):
+            if entry is not None and entry.fingerprint == fp and matches(f"{out_dir}/{rel}", entry):
                 kept[rel] = entry
             else:
                 todo.append(index)
@@ -372,7 +324,11 @@ class Builder:
                     stat_key = b"%s:%d:%d" % (str(source).encode(), st.st_size, st.st_mtime_ns)
                     fp = digest_bytes(b"asset", rel.encode(), stat_key)
                 entry = previous.get(rel)
-                if entry is not None and entry.fingerprint == fp and matches(out_dir / rel, entry):
+                if (
+                    entry is not None
+                    and entry.fingerprint == fp
+                    and matches(f"{out_dir}/{rel}", entry)
+                ):
                     results[rel] = entry
                     continue
                 data = source if isinstance(source, bytes) else source.read_bytes()
@@ -481,119 +437,6 @@ class Builder:
             global_digest=b"",
         )
         self._save_state(state_file, kept)
-
-    def _scan(
-        self, state: BuildState, parse_version: bytes
-    ) -> tuple[list[_Source], dict[str, SourceStamp], list[Problem]]:
-        """List sources in a stable order and compute each one's parse key."""
-        sources: list[_Source] = []
-        stamps: dict[str, SourceStamp] = {}
-        problems: list[Problem] = []
-        content_dir = self.root / "content"
-        version = parse_version.hex()
-        for kind, recursive in KINDS:
-            for name in _markdown_names(content_dir / kind, f"content/{kind}", recursive):
-                path = self.root / name
-                try:
-                    st = os.stat(path)
-                except OSError as exc:
-                    problems.append(error(f"cannot read file: {exc.strerror}", name))
-                    continue
-                stamp = state.sources.get(name)
-                if not stamp_is_trusted(stamp, st):
-                    try:
-                        data = path.read_bytes()
-                        data.decode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        problems.append(
-                            error(
-                                f"file is not UTF-8 text ({exc.reason})",
-                                name,
-                                hint="save it as UTF-8",
-                            )
-                        )
-                        continue
-                    except OSError as exc:
-                        problems.append(error(f"cannot read file: {exc.strerror}", name))
-                        continue
-                    stamp = SourceStamp(
-                        st.st_size,
-                        st.st_mtime_ns,
-                        hashlib.blake2b(data, digest_size=16).hexdigest(),
-                        time.time_ns(),
-                    )
-                assert stamp is not None
-                stamps[name] = stamp
-                key = hashlib.blake2b(
-                    f"{version}\0{kind}\0{name}\0{stamp.digest}".encode(), digest_size=16
-                ).hexdigest()
-                sources.append(_Source(kind, path, name, key, stamp.digest))
-        return sources, stamps, problems
-
-    def _entries(
-        self,
-        sources: list[_Source],
-        cache: ParseCache | None,
-        config: SiteConfig,
-        state: BuildState,
-    ) -> dict[str, tuple]:
-        """Parsed values for every source: from memory, from the cache, or parsed now."""
-        entries: dict[str, tuple] = {}
-        for source in sources:
-            entry = self._memo.get(source.key)
-            if entry is not None:
-                entries[source.key] = entry
-        missing = [s.key for s in sources if s.key not in entries]
-        if cache is not None and missing:
-            for key, entry in cache.get_many(missing).items():
-                if isinstance(entry, tuple) and len(entry) == 4:
-                    entries[key] = entry
-        todo = [source for source in sources if source.key not in entries]
-        version = cache.version if cache else b""
-        batch: list[tuple[str, bytes]] = []
-        dead = set(state.parse_keys.values()) - {s.key for s in sources}
-        jobs = pmap(_parse_job, todo, self.jobs, (config, version))
-        for done, (source, (blob, cacheable)) in enumerate(zip(todo, jobs, strict=True), 1):
-            entries[source.key] = decode_blob(blob, version)
-            if cacheable:
-                batch.append((source.key, blob))
-            if cache is not None and len(batch) >= 500:  # stream to disk: bounded memory
-                cache.put_many(batch, set())
-                batch = []
-            if self.progress and done % 200 == 0:
-                self.progress("parse", done, len(todo))
-        if cache is not None:
-            cache.put_many(batch, dead)
-            cache.close()
-        return entries
-
-
-def _markdown_names(folder: Path, prefix: str, recursive: bool) -> list[str]:
-    """Like `build.markdown_files`, in the same order, as site-relative strings (faster)."""
-    found: list[tuple[str, ...]] = []
-    if recursive:
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames.sort()
-            base = os.path.relpath(dirpath, folder)
-            parts = () if base == "." else tuple(base.split(os.sep))
-            for filename in filenames:
-                if filename.endswith(".md") and not filename.startswith((".", "_")):
-                    found.append((*parts, filename))
-    else:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return []
-        for entry in entries:
-            if entry.name.endswith(".md") and not entry.name.startswith((".", "_")):
-                found.append((entry.name,))
-    found.sort()
-    names = []
-    for parts in found:
-        name = "/".join((prefix, *parts))
-        if os.path.isfile(folder.parent.parent / name):
-            names.append(name)
-    return names
 
 
 def _url_of(relative_path: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import operator
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,16 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+def _fields_getter(names: tuple[str, ...]) -> Any:
+    """A C-speed function returning an object's field values as a tuple."""
+    if not names:
+        return lambda obj: ()
+    if len(names) == 1:
+        get_one = operator.attrgetter(names[0])
+        return lambda obj: (get_one(obj),)
+    return operator.attrgetter(*names)
+
+
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes, dt.datetime, dt.date})
 
 
@@ -52,7 +63,7 @@ class Fingerprinter:
     def __init__(self) -> None:
         self._memo: dict[int, bytes] = {}
         self._keep: list[Any] = []  # keeps memoised objects alive so ids are not reused
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._getters: dict[type, Any] = {}
 
     def digest(self, value: Any) -> bytes:
         """The digest of one value."""
@@ -65,25 +76,24 @@ class Fingerprinter:
         if known is not None:
             return known
         cls = type(value)
-        names = self._fields.get(cls)
-        if names is None:
-            names = self._fields[cls] = _field_names(cls)
+        getter = self._getters.get(cls)
+        if getter is None:
+            getter = self._getters[cls] = _fields_getter(_field_names(cls))
         h = hashlib.blake2b(
             f"{cls.__module__}.{cls.__qualname__}".encode(), digest_size=DIGEST_SIZE
         )
-        update, plain = h.update, self._plain
-        for name in names:
-            item = getattr(value, name)
+        plain = self._plain
+        texts: list[str] = []
+        others: list[Any] = []
+        for item in getter(value):
             kind = type(item)
             if kind is str:  # hashed as UTF-8, not repr'd: repr of non-ASCII text is slow
-                data = item.encode("utf-8", "surrogatepass")
-                update(b"S%d:" % len(data))
+                texts.append(item)
+                others.append(("S", len(item)))  # the lengths make the joined text unambiguous
             else:
-                data = repr(item if kind in _PLAIN else plain(item)).encode(
-                    "utf-8", "surrogatepass"
-                )
-                update(b"R%d:" % len(data))
-            update(data)
+                others.append(item if kind in _PLAIN else plain(item))
+        h.update(repr(others).encode("utf-8", "surrogatepass"))
+        h.update("".join(texts).encode("utf-8", "surrogatepass"))
         result = self._memo[key] = h.digest()
         self._keep.append(value)
         return result
@@ -96,7 +106,10 @@ class Fingerprinter:
         if known is not None:
             return known
         if kind is tuple or kind is list:
-            return ("L", *(item if type(item) in _PLAIN else self._plain(item) for item in value))
+            return (
+                "T" if kind is tuple else "L",
+                *(item if type(item) in _PLAIN else self._plain(item) for item in value),
+            )
         if kind is dict:
             return ("D", *((self._plain(k), self._plain(v)) for k, v in value.items()))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -106,7 +119,7 @@ class Fingerprinter:
         if isinstance(value, set | frozenset):
             return ("Z", *sorted(repr(self._plain(item)) for item in value))
         if isinstance(value, tuple | list):
-            return ("L", *(self._plain(item) for item in value))
+            return ("T" if isinstance(value, tuple) else "L", *map(self._plain, value))
         if isinstance(value, dict):
             return ("D", *((self._plain(k), self._plain(v)) for k, v in value.items()))
         return ("R", kind.__qualname__, repr(value))

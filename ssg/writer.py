@@ -43,12 +43,12 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def matches(target: Path, entry: OutputEntry | None) -> bool:
+def matches(target: Path | str, entry: OutputEntry | None) -> bool:
     """True when the file on disk is still the one recorded in `entry`."""
     if entry is None:
         return False
     try:
-        st = target.stat()
+        st = os.stat(target)
     except OSError:
         return False
     return st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns

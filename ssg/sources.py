@@ -1,0 +1,186 @@
+"""Sources: find the Markdown files under `content/`, and parse the ones not in the cache.
+
+The scan lists sources in a stable order and gives each a parse key (a digest of the
+generator version, its kind, its path and its bytes); size and mtime spare the hashing
+of files that are certainly unchanged. Parsing runs in the process pool, and every new
+parse result is written to the cache in batches as it arrives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ssg import content
+from ssg.cache import ParseCache, SourceStamp, decode_blob, encode_blob, stamp_is_trusted
+from ssg.config import SiteConfig
+from ssg.errors import Problem, error
+from ssg.frontmatter import split
+from ssg.parallel import pmap, shared
+
+KINDS = (("articles", True), ("authors", False), ("topics", False), ("pages", False))
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One source file found by the scan: its kind, path and parse-cache key."""
+
+    kind: str
+    path: Path
+    name: str
+    key: str = ""
+    digest: str = ""
+
+
+def _parse(kind: str, name: str, text: str, config: SiteConfig):
+    if kind == "articles":
+        return content.parse_article(name, text, config.tz, config.base_path)
+    if kind == "authors":
+        return content.parse_author(name, text, config.base_path)
+    if kind == "topics":
+        return content.parse_topic(name, text, config.base_path)
+    return content.parse_page(name, text, config.base_path)
+
+
+def parse_job(source: SourceFile) -> tuple[bytes, bool]:
+    """Parse one source (in a worker): an encoded cache entry, and whether it may be cached.
+
+    The worker reads the file itself, so the parent never holds every source's text; a
+    file edited since the scan is parsed as it is now but not cached under the old key.
+    """
+    config, version = shared()
+    data = source.path.read_bytes()
+    cacheable = hashlib.blake2b(data, digest_size=16).hexdigest() == source.digest
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problem = error(
+            f"file is not UTF-8 text ({exc.reason})", source.name, hint="save it as UTF-8"
+        )
+        return encode_blob((source.kind, None, (problem,), ""), version), False
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    value, problems = _parse(source.kind, source.name, text, config)
+    front = split(source.name, text)[0].front
+    return encode_blob((source.kind, value, tuple(problems), front), version), cacheable
+
+
+def markdown_names(folder: Path, prefix: str, recursive: bool) -> list[str]:
+    """Like `build.markdown_files`, in the same order, as site-relative strings (faster)."""
+    found: list[tuple[str, ...]] = []
+    if recursive:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            base = os.path.relpath(dirpath, folder)
+            parts = () if base == "." else tuple(base.split(os.sep))
+            for filename in filenames:
+                if filename.endswith(".md") and not filename.startswith((".", "_")):
+                    found.append((*parts, filename))
+    else:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return []
+        for entry in entries:
+            if entry.name.endswith(".md") and not entry.name.startswith((".", "_")):
+                found.append((entry.name,))
+    found.sort()
+    names = []
+    for parts in found:
+        name = "/".join((prefix, *parts))
+        if os.path.isfile(folder.parent.parent / name):
+            names.append(name)
+    return names
+
+
+def scan(
+    root: Path, stamps_before: dict[str, SourceStamp], parse_version: bytes
+) -> tuple[list[SourceFile], dict[str, SourceStamp], list[Problem]]:
+    """List sources in a stable order and compute each one's parse key."""
+    sources: list[SourceFile] = []
+    stamps: dict[str, SourceStamp] = {}
+    problems: list[Problem] = []
+    content_dir = root / "content"
+    version = parse_version.hex()
+    for kind, recursive in KINDS:
+        for name in markdown_names(content_dir / kind, f"content/{kind}", recursive):
+            path = root / name
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                problems.append(error(f"cannot read file: {exc.strerror}", name))
+                continue
+            stamp = stamps_before.get(name)
+            if not stamp_is_trusted(stamp, st):
+                try:
+                    data = path.read_bytes()
+                    data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    problems.append(
+                        error(
+                            f"file is not UTF-8 text ({exc.reason})",
+                            name,
+                            hint="save it as UTF-8",
+                        )
+                    )
+                    continue
+                except OSError as exc:
+                    problems.append(error(f"cannot read file: {exc.strerror}", name))
+                    continue
+                stamp = SourceStamp(
+                    st.st_size,
+                    st.st_mtime_ns,
+                    hashlib.blake2b(data, digest_size=16).hexdigest(),
+                    time.time_ns(),
+                )
+            assert stamp is not None
+            stamps[name] = stamp
+            key = hashlib.blake2b(
+                f"{version}\0{kind}\0{name}\0{stamp.digest}".encode(), digest_size=16
+            ).hexdigest()
+            sources.append(SourceFile(kind, path, name, key, stamp.digest))
+    return sources, stamps, problems
+
+
+def load_entries(
+    sources: list[SourceFile],
+    cache: ParseCache | None,
+    config: SiteConfig,
+    memo: dict[str, tuple],
+    dead: set[str],
+    jobs: int,
+    progress: Progress | None = None,
+) -> dict[str, tuple]:
+    """Parsed values for every source: from memory, from the cache, or parsed now."""
+    entries: dict[str, tuple] = {}
+    for source in sources:
+        entry = memo.get(source.key)
+        if entry is not None:
+            entries[source.key] = entry
+    missing = [s.key for s in sources if s.key not in entries]
+    if cache is not None and missing:
+        for key, entry in cache.get_many(missing).items():
+            if isinstance(entry, tuple) and len(entry) == 4:
+                entries[key] = entry
+    todo = [source for source in sources if source.key not in entries]
+    version = cache.version if cache else b""
+    batch: list[tuple[str, bytes]] = []
+    jobs = pmap(parse_job, todo, jobs, (config, version))
+    for done, (source, (blob, cacheable)) in enumerate(zip(todo, jobs, strict=True), 1):
+        entries[source.key] = decode_blob(blob, version)
+        if cacheable:
+            batch.append((source.key, blob))
+        if cache is not None and len(batch) >= 500:  # stream to disk: bounded memory
+            cache.put_many(batch, set())
+            batch = []
+        if progress and done % 200 == 0:
+            progress("parse", done, len(todo))
+    if cache is not None:
+        cache.put_many(batch, dead)
+        cache.close()
+    return entries
