@@ -23,10 +23,6 @@ from ssg.errors import BuildFailed, Problem, has_errors
 from ssg.site import BuildOptions
 
 STYLESHEET_SUFFIXES = (".css",)
-# Output folders left out of the comparison: a search index (Pagefind writes `pagefind/`)
-# gets new file names on every build even when no page changed, and a tab never shows
-# its files without also loading a page that changed with them.
-UNTRACKED_FOLDERS = ("pagefind",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +99,8 @@ def checksums(folder: Path) -> dict[str, Digest]:
     digests: dict[str, Digest] = {}
     if not folder.is_dir():
         return digests
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, _dirnames, filenames in os.walk(folder):
         base = Path(dirpath)
-        if base == folder:
-            dirnames[:] = [d for d in dirnames if d not in UNTRACKED_FOLDERS]
         for filename in filenames:
             name = (base / filename).relative_to(folder).as_posix()
             digests[name] = digest(name, (base / filename).read_bytes())
