@@ -28,9 +28,10 @@ import threading
 import time
 from pathlib import Path
 
+from photos import add_missing_photos
+
 REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
-PHOTO = b"\xff\xd8 placeholder photo for corpora generated without Pillow \xff\xd9"
 
 
 def memory_of(pid: int) -> int:
@@ -115,13 +116,7 @@ def generate(size: int, work: Path, gen: Path) -> Path:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    site = folder / "ssg"
-    photos = site / "assets/images/photos"
-    photos.mkdir(parents=True, exist_ok=True)
-    for i in range(40):
-        photo = photos / f"photo-{i:02d}.jpg"
-        if not photo.exists():
-            photo.write_bytes(PHOTO)
+    add_missing_photos(folder / "ssg")
     return folder
 
 

@@ -17,12 +17,13 @@ import argparse
 import os
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from photos import add_missing_photos
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -51,19 +52,6 @@ def corpus(n: int, work: Path) -> Path:
         )
     add_missing_photos(site)
     return site
-
-
-def add_missing_photos(site: Path) -> None:
-    """The generator writes photos only when Pillow is installed; stand in a sample photo."""
-    stand_in = next((REPO / "assets" / "images" / "photos").glob("*.jpg"))
-    wanted = set()
-    for path in (site / "content").rglob("*.md"):
-        wanted.update(PHOTO_SRC.findall(path.read_text(encoding="utf-8")))
-    for src in sorted(wanted):
-        target = site / "assets" / src.lstrip("/")
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(stand_in, target)
 
 
 def measure(n: int, work: Path, runs: int) -> dict[str, float]:

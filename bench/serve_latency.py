@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from photos import add_missing_photos
+
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 
@@ -41,22 +43,6 @@ def corpus(size: int, cache: Path, generator: Path) -> Path:
         )
         add_missing_photos(site)
     return site
-
-
-def add_missing_photos(site: Path) -> None:
-    """Write a stand-in file for every photo the articles name but the corpus lacks.
-
-    The generator only writes real photos when Pillow is installed; the build only
-    needs the files to exist (it copies them), so any bytes do for a latency benchmark.
-    """
-    wanted = set()
-    for article in (site / "content" / "articles").rglob("*.md"):
-        wanted.update(re.findall(r'^\s*src: "?/?([^"\n]+)"?', article.read_text(), re.M))
-    for relative in wanted:
-        target = site / "assets" / relative
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(b"placeholder photo for the benchmark")
 
 
 def pick_article(site: Path) -> Path:

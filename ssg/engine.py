@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import jinja2
+
 from ssg import frontpage
 from ssg.assets import publish
 from ssg.build import asset_roots, plan_all, template_problem, walk_assets
@@ -37,6 +39,7 @@ from ssg.fingerprint import (
     code_version,
     digest_bytes,
 )
+from ssg.fragments import CardRenderer
 from ssg.parallel import default_jobs, pmap, shared
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path
@@ -133,6 +136,9 @@ class Builder:
         self._state: BuildState | None = None
         self._memo: dict[str, tuple] = {}
         self._code = code_version()
+        self._env: jinja2.Environment | None = None
+        self._env_key: tuple | None = None
+        self._templates_digest: bytes | None = None
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
         """Bring the output folder up to date with the sources.
@@ -177,17 +183,23 @@ class Builder:
         )
         published = publish(assets, settings)
         try:
-            env = make_environment(config, self.root / "layouts", published.manifest)
+            env = self._environment(config, published.manifest)
         except FileNotFoundError as exc:
             return BuildReport(False, out_dir, problems=tuple(unique([*problems, error(str(exc))])))
         home_file = self.root / "content" / HOME_FILE
         home_bytes = home_file.read_bytes() if home_file.is_file() else b""
         search_wanted = config.search and options.search_index
+        templates_digest = all_templates_digest(env)
+        if templates_digest != self._templates_digest:
+            # a template was edited, added (an override) or removed: compile afresh
+            if env.cache is not None:
+                env.cache.clear()
+            self._templates_digest = templates_digest
         global_digest = digest_bytes(
             self._code,
             repr(config).encode(),
             f"{options.drafts},{options.future},{options.fingerprint},{search_wanted}".encode(),
-            all_templates_digest(env),
+            templates_digest,
             home_bytes,
             *(f"{s.name}\0{s.key}".encode() for s in sources),
             *(f"{r}\0{st.st_size}\0{st.st_mtime_ns}".encode() for r, st in asset_stats.items()),
@@ -405,6 +417,18 @@ class Builder:
         )
 
     # -- helpers -------------------------------------------------------------------
+
+    def _environment(self, config: SiteConfig, manifest: dict[str, str]) -> jinja2.Environment:
+        """The Jinja environment, kept between builds so templates compile once; a template
+        edited on disk is reloaded (auto_reload), a new config or asset manifest starts anew."""
+        layouts = (self.root / "layouts").is_dir()  # the loader searches it only if it exists
+        key = (repr(config), tuple(sorted(manifest.items())), layouts)
+        if self._env is None or self._env_key != key:
+            self._env = make_environment(config, self.root / "layouts", manifest)
+            self._env.auto_reload = True
+            self._env_key = key
+        self._env.globals["card"] = CardRenderer(self._env)  # cards of this build only
+        return self._env
 
     def _out_dir(self, config: SiteConfig | None) -> Path:
         if self.output is not None:

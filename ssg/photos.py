@@ -109,6 +109,7 @@ class _Stage:
         self.encoded = 0
         self._data: dict[str, bytes] = {}
         self._results: dict[str, list[tuple[Encoded, Path]] | ImageError] = {}
+        self._renditions: dict[str, tuple[list[Rendition], list[Rendition]] | ImageError] = {}
         self.used: set[str] = set()  # cache keys this run needs
 
     # --- encoding -----------------------------------------------------------------
@@ -170,6 +171,13 @@ class _Stage:
 
     def renditions(self, job: _Job) -> tuple[list[Rendition], list[Rendition]] | ImageError:
         """The srcset renditions and crops of a finished job, registering their files."""
+        known = self._renditions.get(job.key)  # many articles share a photo
+        if known is not None:
+            return known
+        self._renditions[job.key] = self._make_renditions(job)
+        return self._renditions[job.key]
+
+    def _make_renditions(self, job: _Job) -> tuple[list[Rendition], list[Rendition]] | ImageError:
         result = self._results[job.key]
         if isinstance(result, ImageError):
             return result
