@@ -189,7 +189,7 @@ def main() -> None:
             (size, result["startup"], statistics.median(lat), min(lat), max(lat), rebuilt)
         )
     print()
-    print("save-to-reload latency for a one-article edit (ssg serve, full-rebuild fallback)")
+    print("save-to-reload latency for a one-article edit (ssg serve, incremental engine)")
     print(
         f"{'articles':>9} {'start s':>8} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'rebuild ms':>11}"
     )
