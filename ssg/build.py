@@ -103,26 +103,44 @@ def parse_content(root: Path, config: SiteConfig) -> tuple[Parsed, list[Problem]
     return parsed, problems
 
 
-def asset_roots(root: Path) -> list[Path]:
+# What the built-in theme contributes to every site's assets; the wheel ships exactly
+# these (pyproject.toml, force-include). In a source checkout the theme's assets/ folder
+# also holds the sample newsroom's photos, which other sites must not receive.
+THEME_ASSETS = ("css/", "js/", "favicon.svg")
+
+
+@dataclass(frozen=True, slots=True)
+class AssetRoot:
+    """A folder of assets, and the prefixes it may contribute (None: everything)."""
+
+    folder: Path
+    only: tuple[str, ...] | None = None
+
+
+def asset_roots(root: Path) -> list[AssetRoot]:
     """Asset folders, lowest precedence first: the built-in theme, then the site's own."""
-    roots = [theme_dir() / "assets"]
+    theme = theme_dir() / "assets"
     site_assets = root / "assets"
-    if site_assets.resolve() != roots[0].resolve():
-        roots.append(site_assets)
-    return [r for r in roots if r.is_dir()]
+    if site_assets.is_dir() and site_assets.resolve() == theme.resolve():
+        return [AssetRoot(site_assets)]  # building the sample newsroom itself
+    roots = [AssetRoot(theme, THEME_ASSETS), AssetRoot(site_assets)]
+    return [r for r in roots if r.folder.is_dir()]
 
 
-def walk_assets(roots: list[Path]) -> dict[str, Path]:
+def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
     """Map each asset's relative path to the file that wins (site over theme)."""
     files: dict[str, Path] = {}
-    for folder in roots:
+    for asset_root in roots:
+        folder = asset_root.folder
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for filename in sorted(filenames):
                 if filename.startswith("."):
                     continue
                 path = Path(dirpath) / filename
-                files[path.relative_to(folder).as_posix()] = path
+                relative = path.relative_to(folder).as_posix()
+                if asset_root.only is None or relative.startswith(asset_root.only):
+                    files[relative] = path
     return files
 
 

@@ -153,3 +153,11 @@ def test_output_option(tiny_site: Path, tmp_path: Path):
     target = tmp_path / "elsewhere"
     assert run(tiny_site, "build", "--output", str(target)).exit_code == 0
     assert (target / "index.html").is_file()
+
+
+def test_theme_assets_are_css_js_and_favicon_only(tiny_site: Path):
+    assert run(tiny_site, "build").exit_code == 0
+    out = tiny_site / "public"
+    assert (out / "favicon.svg").is_file() and (out / "css/style.css").is_file()
+    # the sample newsroom's photos live beside the theme in a checkout: never copied
+    assert not (out / "images").exists()
