@@ -110,6 +110,7 @@ class _Stage:
         self._data: dict[str, bytes] = {}
         self._results: dict[str, list[tuple[Encoded, Path]] | ImageError] = {}
         self._renditions: dict[str, tuple[list[Rendition], list[Rendition]] | ImageError] = {}
+        self._jobs: dict[tuple[str, bool, tuple[float, float] | None], _Job] = {}
         self.used: set[str] = set()  # cache keys this run needs
 
     # --- encoding -----------------------------------------------------------------
@@ -120,9 +121,14 @@ class _Stage:
         return self._data[asset]
 
     def _job(self, asset: str, crops: bool, focus: tuple[float, float] | None) -> _Job:
+        known = self._jobs.get((asset, crops, focus))  # a photo is shared by many articles
+        if known is not None:
+            return known
         fmt = images.RASTER_FORMATS[PurePosixPath(asset).suffix.lower()]
         recipe = f"{self.settings.signature()};fmt={fmt};crops={crops};focus={focus}"
-        return _Job(asset, fmt, crops, focus, cache_key(self._read(asset), recipe))
+        job = _Job(asset, fmt, crops, focus, cache_key(self._read(asset), recipe))
+        self._jobs[(asset, crops, focus)] = job
+        return job
 
     def run(self, jobs: list[_Job]) -> None:
         """Encode every job not cached yet, in parallel."""
@@ -161,6 +167,8 @@ class _Stage:
         return jobs
 
     def _body_jobs(self, body_html: str) -> list[_Job]:
+        if "<img" not in body_html:
+            return []
         jobs = []
         for match in _BODY_IMAGE.finditer(body_html):
             attrs = dict(_ATTR.findall(match.group("fimg") or match.group("img")))
