@@ -120,6 +120,13 @@ def generate(size: int, work: Path, gen: Path) -> Path:
     return folder
 
 
+def set_search(config: Path, on: bool) -> None:
+    """Like for like with Hugo's layout (no search) unless --search: Pagefind's indexing
+    is measured on its own by bench/search_index.py."""
+    lines = [ln for ln in config.read_text().splitlines() if not ln.startswith("search:")]
+    config.write_text("\n".join([*lines, f"search: {'true' if on else 'false'}"]) + "\n")
+
+
 def edit_article(site: Path, round_number: int) -> Path:
     """Append a sentence to one article (a different text each round)."""
     articles = sorted((site / "content/articles").rglob("*.md"))
@@ -142,7 +149,10 @@ import sys, time, json
 from pathlib import Path
 from ssg.engine import Builder
 site = Path(sys.argv[1]); article = Path(sys.argv[2])
-builder = Builder(site, jobs=int(sys.argv[3]))
+from ssg.site import BuildOptions
+# as ssg serve runs it: plain asset names, search re-indexed in the background
+options = BuildOptions(drafts=True, future=True, search_index=False, fingerprint=False)
+builder = Builder(site, options=options, jobs=int(sys.argv[3]))
 assert builder.build().ok
 times = []
 for i in range(3):
@@ -158,6 +168,7 @@ print(json.dumps(times))
 def bench_size(size: int, args: argparse.Namespace) -> dict[str, list[tuple[float, int]]]:
     folder = generate(size, args.work, args.gen)
     site, hugo_site = folder / "ssg", folder / "hugo"
+    set_search(site / "site.yml", args.search)
     ssg = [sys.executable, "-m", "ssg", "build", "--quiet", "--jobs", str(args.jobs)]
     results: dict[str, list[tuple[float, int]]] = {}
 
@@ -237,6 +248,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
     parser.add_argument("--hugo", default=default_hugo(), help="Hugo binary ('' to skip)")
     parser.add_argument("--gen", type=Path, default=GEN, help="the shared corpus generator")
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="also build the Pagefind index (Hugo's layout has none)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.huge:
