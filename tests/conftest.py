@@ -69,6 +69,31 @@ TINY_SITE = {
 }
 
 
+CHROMIUM = (
+    "/usr/bin/chromium"  # Debian's chromium, driven by Playwright (never `playwright install`)
+)
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A real headless Chromium for the module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 def write_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
     """Write a site from {relative path: text}; None deletes a file."""
     for name, text in files.items():
