@@ -36,10 +36,12 @@ from ssg.fingerprint import (
     Fingerprinter,
     TemplateDigests,
     all_templates_digest,
+    bodies_printed_only_where_expected,
     code_version,
     digest_bytes,
 )
 from ssg.fragments import CardRenderer
+from ssg.model import Article
 from ssg.parallel import default_jobs, pmap, shared
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path
@@ -265,7 +267,10 @@ class Builder:
 
         # 3. plan and fingerprint every output; only changed fingerprints are rendered
         outputs = plan_all(site, options)
-        fper = Fingerprinter()
+        # a story's body matters only to its own page and the feeds, unless a template
+        # prints it elsewhere: then it stays in every digest
+        skip_bodies = bodies_printed_only_where_expected(env)
+        fper = Fingerprinter({Article: frozenset({"body_html"})} if skip_bodies else None)
         templates = TemplateDigests(env)
         # pages name fingerprinted CSS/JS through asset(): the manifest is an input of each
         base = digest_bytes(self._code, fper.digest(config), fper.digest(published.manifest))
@@ -276,6 +281,7 @@ class Builder:
                 o.url.encode(),
                 o.template.encode(),
                 fper.digest(o.context),
+                printed_bodies(o) if skip_bodies else b"",
             )
             for o in outputs
         ]
@@ -461,6 +467,18 @@ class Builder:
             global_digest=b"",
         )
         self._save_state(state_file, kept)
+
+
+def printed_bodies(output: Output) -> bytes:
+    """A digest of the article bodies an output prints: its own article's, a feed's entries'."""
+    bodies = []
+    article = output.context.get("article")
+    if output.template == "article.html" and article is not None:
+        bodies.append(article.body_html)
+    feed = output.context.get("feed")
+    if feed is not None:
+        bodies += [entry.body_html for entry in feed.articles]
+    return digest_bytes(*(body.encode("utf-8", "surrogatepass") for body in bodies))
 
 
 def _url_of(relative_path: str) -> str:

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import operator
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -60,10 +61,11 @@ class Fingerprinter:
     never a stale page.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, skip: dict[type, frozenset[str]] | None = None) -> None:
         self._memo: dict[int, bytes] = {}
         self._keep: list[Any] = []  # keeps memoised objects alive so ids are not reused
         self._getters: dict[type, Any] = {}
+        self._skip = skip or {}  # fields left out of a class's digest (covered elsewhere)
 
     def digest(self, value: Any) -> bytes:
         """The digest of one value."""
@@ -78,7 +80,9 @@ class Fingerprinter:
         cls = type(value)
         getter = self._getters.get(cls)
         if getter is None:
-            getter = self._getters[cls] = _fields_getter(_field_names(cls))
+            skipped = self._skip.get(cls, frozenset())
+            names = tuple(n for n in _field_names(cls) if n not in skipped)
+            getter = self._getters[cls] = _fields_getter(names)
         h = hashlib.blake2b(
             f"{cls.__module__}.{cls.__qualname__}".encode(), digest_size=DIGEST_SIZE
         )
@@ -200,6 +204,30 @@ class TemplateDigests:
             parts += [item.encode(), self._source(item)]
         result = self._closure[name] = digest_bytes(*parts)
         return result
+
+
+# Where templates may print an article's body: its own page and the feeds (full content).
+BODY_TEMPLATES = frozenset({"article.html", "feeds/atom.xml", "feeds/rss.xml"})
+_BODY_USE = re.compile(r"(\w+)\.body_html")
+
+
+def bodies_printed_only_where_expected(env: jinja2.Environment) -> bool:
+    """True when no template prints an article body except `article.body_html` in the
+    article page and the feeds (`page.body_html` in a page is a Page's own body).
+
+    Then a listing that shows a story as a card does not depend on its body, and an
+    article's body can be left out of the digest of every output but those.
+    """
+    digests = TemplateDigests(env)
+    for name in env.list_templates():
+        source = digests._source(name).decode("utf-8", "surrogatepass")
+        for owner in _BODY_USE.findall(source):
+            allowed = owner == "page" or (owner == "article" and name in BODY_TEMPLATES)
+            if not allowed:
+                return False
+        if "body_html" in _BODY_USE.sub("", source):
+            return False  # used some other way (item['body_html'], a filter): be safe
+    return True
 
 
 def all_templates_digest(env: jinja2.Environment) -> bytes:

@@ -305,3 +305,37 @@ def test_warnings_are_repeated_when_nothing_changed(tiny_site: Path):
         assert (
             "content/articles/third.md:5: warning: field 'tpoics': unknown field" in result.output
         )
+
+
+def test_body_edit_rerenders_only_its_page_and_feeds(tiny_site: Path):
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    out = tiny_site / "public"
+    before = mtimes(out)
+    story = tiny_site / "content/articles/first.md"
+    story.write_text(story.read_text() + "\nA second paragraph, added later.\n")
+    report = builder.build()
+    assert report.ok
+    after = mtimes(out)
+    changed = {p for p in after if after[p] != before.get(p)}
+    # cards show the headline and the first paragraph, not the body: listings stay
+    assert changed == {
+        "2024/03/01/first/index.html",
+        "feed.xml",
+        "authors/ana-ruiz/feed.xml",
+        "topics/courts/feed.xml",
+        "topics/kim-jong-un/feed.xml",
+    }
+    assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def test_a_card_that_prints_bodies_keeps_listings_fresh(tiny_site: Path):
+    card = '<article class="card"><a href="{{ url(item.url) }}">{{ item.title }}</a>{{ item.body_html|html }}</article>'
+    write_site(tiny_site, {"layouts/partials/card.html": card})
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    story = tiny_site / "content/articles/first.md"
+    story.write_text(story.read_text() + "\nA second paragraph, added later.\n")
+    assert builder.build().ok
+    assert "A second paragraph" in (tiny_site / "public/topics/courts/index.html").read_text()
+    assert snapshot(tiny_site / "public") == clean_build(tiny_site, tiny_site / "clean")
