@@ -176,16 +176,30 @@ def index_site(output_dir: Path, config: SiteConfig, articles: int | None = None
     )
 
 
+PAGEFIND_TIMEOUT = 1800  # seconds; a 10,000-article index takes about 30 s of CPU
+
+
 def run_pagefind(
     executable: Path, site_dir: Path, bundle_dir: Path, language: str, glob: str | None = None
 ) -> tuple[str, int]:
     """Run the indexer once; returns its log and the number of pages indexed."""
     command = pagefind_command(executable, site_dir, bundle_dir, language, glob)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=PAGEFIND_TIMEOUT
+        )
     except OSError as exc:
         raise BuildFailed(
             [error(f"search: cannot run Pagefind ({executable}): {exc}", hint=INSTALL_HINT)]
+        ) from exc
+    except subprocess.TimeoutExpired as exc:  # a stuck indexer must not hang a build forever
+        raise BuildFailed(
+            [
+                error(
+                    f"search: Pagefind did not finish within {PAGEFIND_TIMEOUT} s",
+                    hint="the previous output was kept; try again, or set 'search: false'",
+                )
+            ]
         ) from exc
     if done.returncode != 0:
         raise BuildFailed([failure_problem(done.returncode, done.stdout + done.stderr)])
