@@ -90,14 +90,21 @@ def parse_content(root: Path, config: SiteConfig) -> tuple[Parsed, list[Problem]
             fronts[name] = split(name, text)[0].front
             if value is not None:
                 results[kind].append(value)
-    home, home_problems = frontpage.load_home(content_dir / "home.yml", config.tz)
-    problems += home_problems
+    parsed, home_problems = assemble(results, fronts, root, config)
+    return parsed, problems + home_problems
+
+
+def assemble(
+    values: dict[str, list], fronts: dict[str, str], root: Path, config: SiteConfig
+) -> tuple[Parsed, list[Problem]]:
+    """Parsed sources by kind, plus `content/home.yml`, as one Parsed value."""
+    home, problems = frontpage.load_home(root / frontpage.HOME_PATH, config.tz)
     parsed = Parsed(
         home=home,
-        articles=tuple(results["articles"]),
-        authors=tuple(results["authors"]),
-        topics=tuple(results["topics"]),
-        pages=tuple(results["pages"]),
+        articles=tuple(values.get("articles", ())),
+        authors=tuple(values.get("authors", ())),
+        topics=tuple(values.get("topics", ())),
+        pages=tuple(values.get("pages", ())),
         fronts=fronts,
     )
     return parsed, problems

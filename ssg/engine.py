@@ -20,9 +20,8 @@ from pathlib import Path
 
 import jinja2
 
-from ssg import frontpage
 from ssg.assets import publish
-from ssg.build import asset_roots, plan_all, template_problem, walk_assets
+from ssg.build import assemble, asset_roots, plan_all, template_problem, walk_assets
 from ssg.cache import (
     BuildState,
     OutputEntry,
@@ -41,6 +40,7 @@ from ssg.fingerprint import (
     digest_bytes,
 )
 from ssg.fragments import CardRenderer
+from ssg.frontpage import HOME_PATH
 from ssg.model import Article
 from ssg.parallel import default_jobs, pmap, shared
 from ssg.photos import process_photos
@@ -54,7 +54,6 @@ from ssg.structured import headline_warnings
 from ssg.templates import make_environment
 from ssg.writer import Outcome, Staged, commit, existing_files, make_staging, matches, stage_bytes
 
-HOME_FILE = "home.yml"
 STATE_VERSION = b"state-1"
 
 
@@ -188,7 +187,7 @@ class Builder:
             env = self._environment(config, published.manifest)
         except FileNotFoundError as exc:
             return BuildReport(False, out_dir, problems=tuple(unique([*problems, error(str(exc))])))
-        home_file = self.root / "content" / HOME_FILE
+        home_file = self.root / HOME_PATH
         home_bytes = home_file.read_bytes() if home_file.is_file() else b""
         search_wanted = config.search and options.search_index
         templates_digest = all_templates_digest(env)
@@ -243,16 +242,8 @@ class Builder:
             fronts[source.name] = front
             if value is not None:
                 parsed_lists[kind].append(value)
-        home, home_problems = frontpage.load_home(home_file, config.tz)
+        parsed, home_problems = assemble(parsed_lists, fronts, self.root, config)
         problems += home_problems
-        parsed = Parsed(
-            home=home,
-            articles=tuple(parsed_lists["articles"]),
-            authors=tuple(parsed_lists["authors"]),
-            topics=tuple(parsed_lists["topics"]),
-            pages=tuple(parsed_lists["pages"]),
-            fronts=fronts,
-        )
         lap("parse")
         photos = process_photos(self.root, config, parsed, assets)
         parsed, problems = photos.parsed, problems + photos.problems
