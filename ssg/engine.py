@@ -41,6 +41,7 @@ from ssg.fingerprint import (
 )
 from ssg.fragments import CardRenderer
 from ssg.frontpage import HOME_PATH
+from ssg.memo import IdentityMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, pmap, shared
 from ssg.photos import process_photos
@@ -140,6 +141,10 @@ class Builder:
         self._env: jinja2.Environment | None = None
         self._env_key: tuple | None = None
         self._templates_digest: bytes | None = None
+        self._identity = IdentityMemo()
+        self._fper: Fingerprinter | None = None
+        self._template_key: tuple | None = None
+        self._template_info: tuple[TemplateDigests, bool] | None = None
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
         """Bring the output folder up to date with the sources.
@@ -245,10 +250,22 @@ class Builder:
         parsed, home_problems = assemble(parsed_lists, fronts, self.root, config)
         problems += home_problems
         lap("parse")
-        photos = process_photos(self.root, config, parsed, assets)
+        # unchanged sources come back from the parse memo as the same objects; the photo
+        # stage and the site model then return their previous results for them too
+        self._identity.start_build(
+            digest_bytes(
+                self._code,
+                str(self.root).encode(),
+                repr(config).encode(),
+                f"{options.drafts},{options.future}".encode(),
+                *(f"{r}\0{st.st_size}\0{st.st_mtime_ns}".encode() for r, st in asset_stats.items()),
+            )
+        )
+        photos = process_photos(self.root, config, parsed, assets, self._identity)
         parsed, problems = photos.parsed, problems + photos.problems
         lap("images")
-        site, link_problems = build_site(config, parsed, options, assets)
+        site, link_problems = build_site(config, parsed, options, assets, self._identity)
+        self._identity.end_build()
         problems += link_problems
         problems += headline_warnings(site.articles, parsed.fronts)
         lap("link")
@@ -260,9 +277,8 @@ class Builder:
         outputs = plan_all(site, options)
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest
-        skip_bodies = bodies_printed_only_where_expected(env)
-        fper = Fingerprinter({Article: frozenset({"body_html"})} if skip_bodies else None)
-        templates = TemplateDigests(env)
+        templates, skip_bodies = self._template_facts(env, templates_digest)
+        fper = self._fingerprinter(skip_bodies)
         # pages name fingerprinted CSS/JS through asset(): the manifest is an input of each
         base = digest_bytes(self._code, fper.digest(config), fper.digest(published.manifest))
         fingerprints = [
@@ -272,7 +288,7 @@ class Builder:
                 o.url.encode(),
                 o.template.encode(),
                 fper.digest(o.context),
-                printed_bodies(o) if skip_bodies else b"",
+                printed_bodies(o, fper) if skip_bodies else b"",
             )
             for o in outputs
         ]
@@ -427,6 +443,26 @@ class Builder:
         self._env.globals["card"] = CardRenderer(self._env)  # cards of this build only
         return self._env
 
+    def _template_facts(
+        self, env: jinja2.Environment, templates_digest: bytes
+    ) -> tuple[TemplateDigests, bool]:
+        """Per-template dependency digests, and whether bodies are printed only where
+        expected; worked out again only when a template or the environment changed."""
+        key = (id(env), templates_digest)
+        if self._template_info is None or self._template_key != key:
+            self._template_info = (TemplateDigests(env), bodies_printed_only_where_expected(env))
+            self._template_key = key
+        return self._template_info
+
+    def _fingerprinter(self, skip_bodies: bool) -> Fingerprinter:
+        """The builder's Fingerprinter: digests of objects the site model reused are kept."""
+        skip = {Article: frozenset({"body_html"})} if skip_bodies else {}
+        if self._fper is None or self._fper.skip != skip:
+            self._fper = Fingerprinter(skip)
+        else:
+            self._fper.next_build()
+        return self._fper
+
     def _out_dir(self, config: SiteConfig | None) -> Path:
         if self.output is not None:
             return Path(self.output).resolve()
@@ -460,16 +496,16 @@ class Builder:
         self._save_state(state_file, kept)
 
 
-def printed_bodies(output: Output) -> bytes:
+def printed_bodies(output: Output, fper: Fingerprinter) -> bytes:
     """A digest of the article bodies an output prints: its own article's, a feed's entries'."""
     bodies = []
     article = output.context.get("article")
     if output.template == "article.html" and article is not None:
-        bodies.append(article.body_html)
+        bodies.append(fper.text_digest(article, article.body_html))
     feed = output.context.get("feed")
     if feed is not None:
-        bodies += [entry.body_html for entry in feed.articles]
-    return digest_bytes(*(body.encode("utf-8", "surrogatepass") for body in bodies))
+        bodies += [fper.text_digest(entry, entry.body_html) for entry in feed.articles]
+    return digest_bytes(*bodies)
 
 
 def _url_of(relative_path: str) -> str:

@@ -52,29 +52,62 @@ _PLAIN = frozenset({str, int, float, bool, type(None), bytes, dt.datetime, dt.da
 
 
 class Fingerprinter:
-    """Digests arbitrary context values; each dataclass object is digested once per build.
+    """Digests arbitrary context values; each dataclass object is digested once.
 
     A value is turned into a tree of plain values (strings, numbers, dates, tuples, and
     the digests of nested dataclass objects), whose `repr` is unambiguous and computed in
     C, then hashed. Values it does not understand are digested through `repr`; a `repr`
     that changes from run to run (an object address) only costs a needless re-render,
     never a stale page.
+
+    Dataclass objects are remembered by identity, which is sound because the content
+    model is frozen all the way down. A long-lived builder keeps one Fingerprinter and
+    calls `next_build()`: objects the site model reused (unchanged sources) keep their
+    digests, and the ones no build uses any more are forgotten.
     """
 
     def __init__(self, skip: dict[type, frozenset[str]] | None = None) -> None:
-        self._memo: dict[int, bytes] = {}
-        self._keep: list[Any] = []  # keeps memoised objects alive so ids are not reused
+        # id -> (object, digest): holding the object keeps its id from being reused
+        self._memo: dict[int, tuple[Any, bytes]] = {}
+        self._previous: dict[int, tuple[Any, bytes]] = {}
         self._getters: dict[type, Any] = {}
         self._skip = skip or {}  # fields left out of a class's digest (covered elsewhere)
+        self.skip = self._skip
+
+    def next_build(self) -> None:
+        """Keep the digests the last build used; forget older ones."""
+        self._previous = self._memo
+        self._memo = {}
 
     def digest(self, value: Any) -> bytes:
         """The digest of one value."""
         data = repr(self._plain(value)).encode("utf-8", "surrogatepass")
         return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
 
+    def text_digest(self, owner: Any, text: str) -> bytes:
+        """The digest of a long text held by a frozen object (an article's body),
+        remembered with the object."""
+        key = -id(owner) - 1  # apart from the owner's own digest, which uses id(owner)
+        known = self._remembered(key)
+        if known is None:
+            known = hashlib.blake2b(
+                text.encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE
+            ).digest()
+            self._memo[key] = (owner, known)
+        return known
+
+    def _remembered(self, key: int) -> bytes | None:
+        entry = self._memo.get(key)
+        if entry is None:
+            entry = self._previous.get(key)
+            if entry is None:
+                return None
+            self._memo[key] = entry
+        return entry[1]
+
     def _object(self, value: Any) -> bytes:
         key = id(value)
-        known = self._memo.get(key)
+        known = self._remembered(key)
         if known is not None:
             return known
         cls = type(value)
@@ -98,17 +131,14 @@ class Fingerprinter:
                 others.append(item if kind in _PLAIN else plain(item))
         h.update(repr(others).encode("utf-8", "surrogatepass"))
         h.update("".join(texts).encode("utf-8", "surrogatepass"))
-        result = self._memo[key] = h.digest()
-        self._keep.append(value)
+        result = h.digest()
+        self._memo[key] = (value, result)
         return result
 
     def _plain(self, value: Any) -> Any:
         kind = type(value)
         if kind in _PLAIN:
             return value
-        known = self._memo.get(id(value))  # memoised objects stay alive: ids are unique
-        if known is not None:
-            return known
         if kind is tuple or kind is list:
             return (
                 "T" if kind is tuple else "L",
@@ -116,7 +146,9 @@ class Fingerprinter:
             )
         if kind is dict:
             return ("D", *((self._plain(k), self._plain(v)) for k, v in value.items()))
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if kind in self._getters or (
+            dataclasses.is_dataclass(value) and not isinstance(value, type)
+        ):
             return self._object(value)
         if isinstance(value, str):  # str subclasses such as Markup
             return ("S", kind.__name__, str(value))

@@ -21,6 +21,7 @@ from ssg.errors import Problem, Severity, error, warning
 from ssg.frontmatter import field_line
 from ssg.imagecache import ImageCache, cache_key
 from ssg.images import Encoded, ImageError
+from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Image, Page, Rendition
 from ssg.picture import picture_html
 from ssg.site import Parsed
@@ -81,22 +82,40 @@ def asset_of(src: str, base_path: str = "/") -> str | None:
 
 
 def process_photos(
-    root: Path, config: SiteConfig, parsed: Parsed, assets: dict[str, Path]
+    root: Path,
+    config: SiteConfig,
+    parsed: Parsed,
+    assets: dict[str, Path],
+    memo: IdentityMemo | None = None,
 ) -> PhotoResult:
-    """Encode the site's photos (through the cache) and attach renditions to the content."""
-    stage = _Stage(root, config, assets)
-    stage.run(stage.jobs(parsed))
-    articles = tuple(stage.article(a) for a in parsed.articles)
-    pages = tuple(stage.page(p) for p in parsed.pages)
+    """Encode the site's photos (through the cache) and attach renditions to the content.
+
+    With a `memo` (a long-lived builder's), the stage and each article's result are kept
+    between builds: an unchanged article comes back as the same object without its
+    photos being looked at again. The memo's scope must cover the asset files' stats.
+    """
+    memo = memo or NoMemo()
+    stage = memo.get("photo-stage", (), str(root), lambda: _Stage(root, config, assets))
+    stage.begin()
+    stage.run([job for item in (*parsed.articles, *parsed.pages) for job in stage.jobs(item, memo)])
+    articles = tuple(stage.remembered(a, stage.article, memo) for a in parsed.articles)
+    pages = tuple(stage.remembered(p, stage.page, memo) for p in parsed.pages)
     stage.strip_originals()
     stage.cache.prune(stage.used)
     return PhotoResult(
-        replace(parsed, articles=articles, pages=pages), stage.files, stage.problems, stage.encoded
+        replace(parsed, articles=articles, pages=pages),
+        stage.published_files(),
+        stage.problems,
+        stage.encoded,
     )
 
 
 class _Stage:
-    """Holds the cache, the bytes read so far and the collected problems for one run."""
+    """Holds the cache, the encodings known so far and the collected problems.
+
+    One build uses it from `begin()` on; a long-lived builder keeps it (through its
+    memo) for as long as the photos on disk and the image settings stay the same.
+    """
 
     def __init__(self, root: Path, config: SiteConfig, assets: dict[str, Path]):
         self.root = root
@@ -104,14 +123,52 @@ class _Stage:
         self.settings: images.ImageSettings = config.images
         self.assets = assets
         self.cache = ImageCache(root / CACHE_SUBDIR)
-        self.files: dict[str, Path | None] = {}
-        self.problems: list[Problem] = []
-        self.encoded = 0
         self._data: dict[str, bytes] = {}
         self._results: dict[str, list[tuple[Encoded, Path]] | ImageError] = {}
         self._renditions: dict[str, tuple[list[Rendition], list[Rendition]] | ImageError] = {}
+        self._job_files: dict[str, dict[str, Path]] = {}  # job key -> files it publishes
         self._jobs: dict[tuple[str, bool, tuple[float, float] | None], _Job] = {}
+        self._stripped: tuple[dict[str, Path | None], list[Problem], set[str]] | None = None
+        self.begin()
+
+    def begin(self) -> None:
+        """Start a build: nothing used, published or reported yet."""
+        self.files: dict[str, Path | None] = {}
+        self.problems: list[Problem] = []
+        self.encoded = 0
         self.used: set[str] = set()  # cache keys this run needs
+        self._touched: set[str] = set()  # job keys whose renditions the content shows
+        self._shown: set[str] = set()
+        for key, result in list(self._results.items()):  # the cache folder may be gone
+            if not isinstance(result, ImageError) and not all(p.exists() for _, p in result):
+                del self._results[key]
+                self._renditions.pop(key, None)
+        if self._stripped and not all(p.exists() for p in self._stripped[0].values() if p):
+            self._stripped = None
+
+    def remembered(self, item, process, memo: IdentityMemo):
+        """`process(item)` (an article or page with its photos), remembered by identity
+        together with the problems it reported and the encodings it shows."""
+
+        def compute(found: list[Problem]):
+            before, self._touched = len(self.problems), set()
+            result = process(item)
+            found += self.problems[before:]
+            del self.problems[before:]
+            return result, frozenset(self._touched)
+
+        result, shown = memo.get_with_problems("photo-item", (item,), None, compute, self.problems)
+        self._shown |= shown
+        return result
+
+    def published_files(self) -> dict[str, Path | None]:
+        """The encoded files the content shows, plus the cleaned originals."""
+        files: dict[str, Path | None] = {}
+        for key in sorted(self._shown):
+            files.update(self._job_files.get(key, {}))
+        files.update(self.files)
+        self._data.clear()  # the bytes were needed for cache keys and encoding only
+        return files
 
     # --- encoding -----------------------------------------------------------------
 
@@ -154,17 +211,19 @@ class _Stage:
             for job, result in zip(todo.values(), pool.map(work, todo.values()), strict=True):
                 self._results[job.key] = result
 
-    def jobs(self, parsed: Parsed) -> list[_Job]:
-        """Every encoding the content needs, so they can all run in one parallel batch."""
-        jobs = []
-        for article in parsed.articles:
-            image = article.image
+    def jobs(self, item: Article | Page, memo: IdentityMemo) -> tuple[_Job, ...]:
+        """Every encoding an article or page needs, so a build can run them all in one
+        parallel batch."""
+
+        def compute() -> tuple[_Job, ...]:
+            jobs = []
+            image = item.image if isinstance(item, Article) else None
             asset = asset_of(image.src) if image and not image.is_remote else None
             if image and asset and asset in self.assets and is_photo(asset):
                 jobs.append(self._job(asset, True, image.focus))
-        for item in (*parsed.articles, *parsed.pages):
-            jobs += self._body_jobs(item.body_html)
-        return jobs
+            return tuple(jobs + self._body_jobs(item.body_html))
+
+        return memo.get("photo-jobs", (item,), None, compute)
 
     def _body_jobs(self, body_html: str) -> list[_Job]:
         if "<img" not in body_html:
@@ -179,6 +238,7 @@ class _Stage:
 
     def renditions(self, job: _Job) -> tuple[list[Rendition], list[Rendition]] | ImageError:
         """The srcset renditions and crops of a finished job, registering their files."""
+        self._touched.add(job.key)
         known = self._renditions.get(job.key)  # many articles share a photo
         if known is not None:
             return known
@@ -190,9 +250,10 @@ class _Stage:
         if isinstance(result, ImageError):
             return result
         srcset, crops = [], []
+        files = self._job_files[job.key] = {}
         for encoded, path in result:
             name = output_name(job.asset, job.key, encoded.suffix)
-            self.files[name] = path
+            files[name] = path
             rendition = Rendition("/" + name, encoded.width, encoded.height, encoded.mime)
             (crops if encoded.kind == "crop" else srcset).append(rendition)
         return srcset, crops
@@ -310,15 +371,25 @@ class _Stage:
 
     def strip_originals(self) -> None:
         """Publish every photo in assets/ at its own address without EXIF or GPS data."""
-        candidates = [a for a in sorted(self.assets) if is_photo(a)]
+        if self._stripped is None:
+            self._stripped = self._strip_all()
+        files, problems, keys = self._stripped
+        self.files.update(files)
+        self.problems += problems
+        self.used |= keys
+
+    def _strip_all(self) -> tuple[dict[str, Path | None], list[Problem], set[str]]:
+        files: dict[str, Path | None] = {}
+        problems: list[Problem] = []
+        keys: set[str] = set()
         jobs = []
-        for asset in candidates:
+        for asset in [a for a in sorted(self.assets) if is_photo(a)]:
             data = self._read(asset)
             if images.has_metadata(data):
                 fmt = images.RASTER_FORMATS[PurePosixPath(asset).suffix.lower()]
                 jobs.append((asset, fmt, cache_key(data, f"strip;fmt={fmt}")))
         for asset, fmt, key in jobs:
-            self.used.add(key)
+            keys.add(key)
             try:
                 if self.cache.get(key) is None:
                     self.encoded += 1
@@ -328,8 +399,8 @@ class _Stage:
                 )
             except ImageError as exc:
                 # never publish a file whose metadata we could not remove
-                self.files[asset] = None
-                self.problems.append(
+                files[asset] = None
+                problems.append(
                     warning(
                         f"assets/{asset} was not published: it carries metadata (EXIF, GPS) "
                         f"and cannot be cleaned: {exc}",
@@ -337,7 +408,8 @@ class _Stage:
                     )
                 )
                 continue
-            self.files[asset] = entries[0][1]
+            files[asset] = entries[0][1]
+        return files, problems, keys
 
     # --- problems -----------------------------------------------------------------
 

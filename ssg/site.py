@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import combinations
 
 from ssg import newsroom, sections
@@ -23,6 +24,7 @@ from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
 from ssg.imageinfo import image_size
 from ssg.markdown import LINK_MARKER
+from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Author, Image, Page, Topic
 from ssg.slugs import slugify
 
@@ -113,72 +115,110 @@ def build_site(
     parsed: Parsed,
     options: BuildOptions,
     asset_files: Iterable[str],
+    memo: IdentityMemo | None = None,
 ) -> tuple[Site, list[Problem]]:
-    """Link parsed sources into a Site and report every cross-reference problem."""
+    """Link parsed sources into a Site and report every cross-reference problem.
+
+    `memo` (kept by a long-lived builder) returns the same linked object for an
+    unchanged source, so later steps can tell unchanged values by identity.
+    """
+    memo = memo or NoMemo()
     assets = set(asset_files)
     asset_paths = asset_files if isinstance(asset_files, Mapping) else {}
     problems: list[Problem] = []
     locate = _locator(parsed.fronts)
 
-    authors = {a.slug: replace(a, url=author_url(a.slug)) for a in parsed.authors}
-    for author in authors.values():
-        if author.photo:
-            photo = _check_image(
-                author.photo, author.path, "photo", assets, locate, problems, asset_paths
-            )
-            authors[author.slug] = replace(author, photo=photo)
-    topics = {t.slug: replace(t, url=topic_url(t.slug)) for t in parsed.topics}
-
-    checked, section_problems = sections.check_articles(config, parsed.articles, locate)
-    problems += section_problems
-    articles = []
-    for article in checked:
-        missing = [slug for slug in article.author_slugs if slug not in authors]
-        for slug in missing:
-            known = ", ".join(sorted(authors)) or "none: add content/authors/<slug>.md"
-            problems.append(
-                error(
-                    f"unknown author '{slug}' (known: {known})",
-                    article.path,
-                    locate(article.path, "authors"),
-                    field="authors",
-                    hint=f"create content/authors/{slug}.md, or fix the slug",
+    def linked_author(author: Author) -> Author:
+        def compute(found: list[Problem]) -> Author:
+            photo = author.photo
+            if photo:
+                photo = _check_image(
+                    photo, author.path, "photo", assets, locate, found, asset_paths
                 )
-            )
-        image = article.image
-        if image:
-            image = _check_image(
-                image, article.path, "image", assets, locate, problems, asset_paths
-            )
-        article_topics = []
+            return replace(author, url=author_url(author.slug), photo=photo)
+
+        return memo.get_with_problems("author", (author,), None, compute, problems)
+
+    authors = {a.slug: linked_author(a) for a in parsed.authors}
+    topics = {
+        t.slug: memo.get("topic", (t,), None, lambda t=t: replace(t, url=topic_url(t.slug)))
+        for t in parsed.topics
+    }
+
+    def linked_article(article: Article) -> Article:
+        """One article with its section checked, URL, image, authors and topics."""
+        writers = tuple(authors[s] for s in article.author_slugs if s in authors)
+        named = []
         for name in article.topic_names:
             slug = slugify(name)
-            if slug not in topics:
-                topics[slug] = Topic(slug=slug, name=name, url=topic_url(slug))
-            article_topics.append(topics[slug])
-        articles.append(
-            replace(
-                article,
+            if slug not in topics:  # a topic without a description file
+                topics[slug] = memo.get(
+                    "new-topic", (), (slug, name), partial(Topic, slug, name, url=topic_url(slug))
+                )
+            named.append(topics[slug])
+        scheduled = article.date > options.now
+        missing = tuple(slug for slug in article.author_slugs if slug not in authors)
+
+        def compute(found: list[Problem]) -> Article:
+            checked, section_problems = sections.check_articles(config, [article], locate)
+            found += section_problems
+            for slug in missing:
+                known = ", ".join(sorted(authors)) or "none: add content/authors/<slug>.md"
+                found.append(
+                    error(
+                        f"unknown author '{slug}' (known: {known})",
+                        article.path,
+                        locate(article.path, "authors"),
+                        field="authors",
+                        hint=f"create content/authors/{slug}.md, or fix the slug",
+                    )
+                )
+            image = article.image
+            if image:
+                image = _check_image(
+                    image, article.path, "image", assets, locate, found, asset_paths
+                )
+            return replace(
+                checked[0],
                 url=article_url(config, article),
                 image=image,
-                authors=tuple(authors[s] for s in article.author_slugs if s in authors),
-                topics=tuple(article_topics),
-                scheduled=article.date > options.now,
+                authors=writers,
+                topics=tuple(named),
+                scheduled=scheduled,
             )
-        )
+
+        extra = (scheduled, missing and tuple(sorted(authors)))
+        inputs = (article, *writers, *named)
+        return memo.get_with_problems("article", inputs, extra, compute, problems)
+
+    articles = [linked_article(article) for article in parsed.articles]
 
     published = sorted(
         (a for a in articles if is_published(a, options)),
         key=lambda a: (a.date, a.path),
         reverse=True,
     )
-    pages = tuple(replace(p, url=page_url(p)) for p in parsed.pages)
+    pages = tuple(
+        memo.get("page", (p,), None, lambda p=p: replace(p, url=page_url(p))) for p in parsed.pages
+    )
     url_of = {a.path: a.url for a in published} | {p.path: p.url for p in pages}
     unpublished = {a.path for a in articles} - url_of.keys()
     problems += _check_duplicate_urls(published, pages, authors, topics, locate)
 
-    published = [_resolve_links(a, url_of, unpublished, config, problems) for a in published]
-    pages = tuple(_resolve_links(p, url_of, unpublished, config, problems) for p in pages)
+    def resolved(item):
+        if not item.links:
+            return item
+        targets = tuple((t, url_of.get(t), t in unpublished) for t in item.links)
+        return memo.get_with_problems(
+            "links",
+            (item,),
+            targets,
+            lambda found: _resolve_links(item, url_of, unpublished, config, found),
+            problems,
+        )
+
+    published = [resolved(a) for a in published]
+    pages = tuple(resolved(p) for p in pages)
     front = newsroom.link(
         config, published, articles, pages, authors, url_of, parsed.home, options.now, locate
     )

@@ -1,7 +1,8 @@
 """Property: after any sequence of edits, an incremental build equals a clean build, byte for byte.
 
-Hypothesis draws random edit sequences (add, edit, delete and rename articles; change
-an author's bio or a topic's description; change a template; change site.yml) and
+Hypothesis draws random edit sequences (add, edit, delete and rename articles, with or
+without a hero photo; change an author's bio or a topic's description; change a template;
+change site.yml; replace a photo file) and
 after every step compares the incrementally built output folder with a clean build
 of the same sources made without any cache.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image as PILImage
 
 from ssg.engine import Builder
 from ssg.site import BuildOptions
@@ -47,8 +49,10 @@ article = st.fixed_dictionaries(
         "topics": st.lists(st.sampled_from(TOPICS), max_size=3, unique=True),
         "body": st.sampled_from(["Short.", "A longer *body* with words.", "## Head\n\nText."]),
         "draft": st.booleans(),
+        "photo": st.sampled_from([None, "a.png", "b.png"]),
     }
 )
+PHOTO_SIZES = [(64, 48), (120, 80), (90, 90)]
 
 step = st.one_of(
     st.tuples(st.just("add"), article),
@@ -62,6 +66,7 @@ step = st.one_of(
     st.tuples(st.just("template"), st.integers(0, len(CARDS) - 1)),
     st.tuples(st.just("config"), st.integers(0, len(CONFIG_TAILS) - 1)),
     st.tuples(st.just("rebuild"), st.booleans()),  # no edit; optionally a fresh Builder
+    st.tuples(st.just("photo"), st.sampled_from(["a.png", "b.png"]), st.integers(0, 2)),
 )
 
 # Pagefind's index is not byte-for-byte reproducible (two clean builds of one site
@@ -70,11 +75,21 @@ ENGINE_SITE = {**TINY_SITE, "site.yml": textwrap.dedent(TINY_SITE["site.yml"]) +
 
 
 def article_text(a: dict) -> str:
+    photo = a.get("photo")
+    hero = f"image:\n  src: /images/{photo}\n  alt: A photo\n  credit: Agency\n" if photo else ""
     return (
         f"---\ntitle: {a['title']}\nauthors: [{', '.join(a['authors'])}]\n"
-        f"date: {a['year']}-03-{a['day']:02d}T08:00:00Z\n"
+        f"date: {a['year']}-03-{a['day']:02d}T08:00:00Z\n{hero}"
         f"topics: [{', '.join(a['topics'])}]\ndraft: {str(a['draft']).lower()}\n---\n{a['body']}\n"
     )
+
+
+def write_photo(root: Path, name: str, variant: int) -> None:
+    """A small PNG whose size and colour depend on `variant`."""
+    folder = root / "assets/images"
+    folder.mkdir(parents=True, exist_ok=True)
+    colour = (40 * variant, 120, 200 - 50 * variant)
+    PILImage.new("RGB", PHOTO_SIZES[variant], colour).save(folder / name)
 
 
 def apply(root: Path, action: tuple, counter: list[int]) -> None:
@@ -106,6 +121,8 @@ def apply(root: Path, action: tuple, counter: list[int]) -> None:
         )
     elif kind == "template":
         write_site(root, {"layouts/partials/card.html": CARDS[action[1]]})
+    elif kind == "photo":
+        write_photo(root, action[1], action[2])
     elif kind == "config":
         write_site(root, {"site.yml": ENGINE_SITE["site.yml"] + CONFIG_TAILS[action[1]]})
 
@@ -125,6 +142,8 @@ def without_links(files: dict[str, str]) -> dict[str, str]:
 def test_incremental_build_equals_clean_build(steps):
     with tempfile.TemporaryDirectory() as tmp:
         root = write_site(Path(tmp) / "site", without_links(ENGINE_SITE))
+        write_photo(root, "a.png", 0)
+        write_photo(root, "b.png", 1)
         builder = Builder(root, options=NOW, jobs=1)
         first = builder.build()
         assert first.ok, first.problems
