@@ -126,7 +126,12 @@ class Builder:
         jobs: int | None = None,
         progress: Progress | None = None,
         use_cache: bool = True,
+        live: bool = False,
     ):
+        """`live`: a long-lived builder (the preview server). Its first build loads the
+        whole site model even when nothing changed, so the first save is as fast as the
+        next ones, and it saves its state file on `close()` instead of after every build.
+        """
         self.root = root
         self.config_path = config_path or root / "site.yml"
         self.options = options
@@ -135,6 +140,9 @@ class Builder:
         self.jobs = jobs or default_jobs()
         self.progress = progress
         self.use_cache = use_cache
+        self.live = live
+        self._state_file: Path | None = None
+        self._unsaved = False
         self._state: BuildState | None = None
         self._memo: dict[str, tuple] = {}
         self._code = code_version()
@@ -214,6 +222,7 @@ class Builder:
         now_ns = int(options.now.timestamp() * 1e9)
         if (
             not read_problems
+            and not (self.live and self._fper is None)  # a live builder wants its model
             and state.global_digest == global_digest
             and (state.next_change_ns is None or now_ns < state.next_change_ns)
             and all(matches(f"{out_dir}/{rel}", entry) for rel, entry in state.outputs.items())
@@ -480,8 +489,19 @@ class Builder:
     def _save_state(self, state_file: Path | None, state: BuildState) -> None:
         if state_file is None:
             return
+        if self.live:  # kept in memory; written by close()
+            self._state_file, self._unsaved = state_file, True
+            self._state = state
+            return
         with contextlib.suppress(OSError):
             write_blob(state_file, state, self._code + STATE_VERSION)
+
+    def close(self) -> None:
+        """Write the state a live builder kept in memory, for the next process."""
+        if self._unsaved and self._state_file is not None and self._state is not None:
+            with contextlib.suppress(OSError):
+                write_blob(self._state_file, self._state, self._code + STATE_VERSION)
+            self._unsaved = False
 
     def _save_parse_keys(self, state_file, state, stamps, sources) -> None:
         """After a failed build, remember source digests but not outputs (nothing was written)."""

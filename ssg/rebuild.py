@@ -144,7 +144,11 @@ class EngineRebuilder:
         )
         if self._builder is None or self._builder.base_url != base_url:
             self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-            self._builder = Builder(self.root, self.config_path, options, self.output_dir, base_url)
+            if self._builder is not None:
+                self._builder.close()
+            self._builder = Builder(
+                self.root, self.config_path, options, self.output_dir, base_url, live=True
+            )
         self._builder.options = options  # a fresh clock: scheduled articles go live
         report = self._builder.build(set(changed))
         if not report.ok:
@@ -165,9 +169,11 @@ class EngineRebuilder:
         self._indexer.request()
 
     def close(self) -> None:
-        """Stop background work (the search indexer)."""
+        """Stop background work (the search indexer) and save the engine's state."""
         if self._indexer is not None:
             self._indexer.close()
+        if self._builder is not None:
+            self._builder.close()
 
     def _can_copy(self, changed: frozenset[Path]) -> bool:
         """True when only stylesheets changed that pages link by their plain name."""

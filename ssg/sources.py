@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ class SourceFile:
     """One source file found by the scan: its kind, path and parse-cache key."""
 
     kind: str
-    path: Path
+    path: str  # a plain string: building 10,000 Path objects costs more than the scan
     name: str
     key: str = ""
     digest: str = ""
@@ -55,7 +56,8 @@ def parse_job(source: SourceFile) -> tuple[bytes, bool]:
     file edited since the scan is parsed as it is now but not cached under the old key.
     """
     config, version = shared()
-    data = source.path.read_bytes()
+    with open(source.path, "rb") as handle:
+        data = handle.read()
     cacheable = hashlib.blake2b(data, digest_size=16).hexdigest() == source.digest
     try:
         text = data.decode("utf-8")
@@ -71,7 +73,9 @@ def parse_job(source: SourceFile) -> tuple[bytes, bool]:
 
 
 def markdown_names(folder: Path, prefix: str, recursive: bool) -> list[str]:
-    """Like `build.markdown_files`, in the same order, as site-relative strings (faster)."""
+    """Like `build.markdown_files`, in the same order, as site-relative strings (faster).
+
+    Names only: `scan` stats each one and skips what is not a regular file."""
     found: list[tuple[str, ...]] = []
     if recursive:
         for dirpath, dirnames, filenames in os.walk(folder):
@@ -90,12 +94,7 @@ def markdown_names(folder: Path, prefix: str, recursive: bool) -> list[str]:
             if entry.name.endswith(".md") and not entry.name.startswith((".", "_")):
                 found.append((entry.name,))
     found.sort()
-    names = []
-    for parts in found:
-        name = "/".join((prefix, *parts))
-        if os.path.isfile(folder.parent.parent / name):
-            names.append(name)
-    return names
+    return ["/".join((prefix, *parts)) for parts in found]
 
 
 def scan(
@@ -107,18 +106,24 @@ def scan(
     problems: list[Problem] = []
     content_dir = root / "content"
     version = parse_version.hex()
+    base = os.fspath(root) + os.sep
     for kind, recursive in KINDS:
         for name in markdown_names(content_dir / kind, f"content/{kind}", recursive):
-            path = root / name
+            path = base + name
             try:
                 st = os.stat(path)
+            except FileNotFoundError:
+                continue  # gone since the listing, or a dangling link: not a source
             except OSError as exc:
                 problems.append(error(f"cannot read file: {exc.strerror}", name))
+                continue
+            if not stat.S_ISREG(st.st_mode):
                 continue
             stamp = stamps_before.get(name)
             if not stamp_is_trusted(stamp, st):
                 try:
-                    data = path.read_bytes()
+                    with open(path, "rb") as handle:
+                        data = handle.read()
                     data.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     problems.append(
