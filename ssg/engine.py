@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 import shutil
@@ -296,7 +297,7 @@ class Builder:
                 templates.digest(o.template),
                 o.url.encode(),
                 o.template.encode(),
-                fper.digest(o.context),
+                fper.context_digest(o.url, o.context),
                 printed_bodies(o, fper) if skip_bodies else b"",
             )
             for o in outputs
@@ -419,6 +420,10 @@ class Builder:
         self._save_state(state_file, new_state)
         self._state = new_state
         lap("write")
+        if self.live:
+            # the site model stays in memory between saves: take it out of the cyclic
+            # collector's full passes, which would otherwise walk it again and again
+            gc.freeze()
         all_written = written + asset_written
         return BuildReport(
             True,

@@ -51,6 +51,21 @@ def _fields_getter(names: tuple[str, ...]) -> Any:
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes, dt.datetime, dt.date})
 
 
+class _Unsigned(Exception):
+    """A context value with no cheap signature: digest the context in full."""
+
+
+_FROZEN: dict[type, bool] = {}
+
+
+def _is_frozen_dataclass(kind: type) -> bool:
+    known = _FROZEN.get(kind)
+    if known is None:
+        params = getattr(kind, "__dataclass_params__", None)
+        known = _FROZEN[kind] = bool(params and params.frozen)
+    return known
+
+
 class Fingerprinter:
     """Digests arbitrary context values; each dataclass object is digested once.
 
@@ -73,11 +88,58 @@ class Fingerprinter:
         self._getters: dict[type, Any] = {}
         self._skip = skip or {}  # fields left out of a class's digest (covered elsewhere)
         self.skip = self._skip
+        # output name -> (signature, objects it names, digest); see context_digest
+        self._contexts: dict[str, tuple[Any, list[Any], bytes]] = {}
+        self._previous_contexts: dict[str, tuple[Any, list[Any], bytes]] = {}
 
     def next_build(self) -> None:
         """Keep the digests the last build used; forget older ones."""
         self._previous = self._memo
         self._memo = {}
+        self._previous_contexts = self._contexts
+        self._contexts = {}
+
+    def context_digest(self, name: str, context: dict[str, Any]) -> bytes:
+        """The digest of an output's template context, reusing the last build's digest
+        when the context holds the very same objects as then.
+
+        A cheap signature (plain values, and the identity of frozen objects the last
+        build digested) is compared with the one the output `name` had in the previous
+        build; the objects it names are kept alive with it, so their ids stay theirs.
+        """
+        keep: list[Any] = []
+        try:
+            signature = self._signature(context, 3, keep)
+        except _Unsigned:
+            return self.digest(context)
+        entry = self._previous_contexts.get(name)
+        if entry is not None and entry[0] == signature:
+            self._contexts[name] = entry
+            return entry[2]
+        digest = self.digest(context)
+        self._contexts[name] = (signature, keep, digest)
+        return digest
+
+    def _signature(self, value: Any, depth: int, keep: list[Any]) -> Any:
+        """Plain values as they are, frozen objects the last build digested by identity,
+        containers and other frozen objects by their items, down to `depth` levels
+        (deep contexts, such as listings, are cheaper to digest than to sign)."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if depth == 0:
+            raise _Unsigned
+        if kind is tuple or kind is list:
+            return (kind, *(self._signature(item, depth - 1, keep) for item in value))
+        if kind is dict:
+            return (dict, *((k, self._signature(v, depth - 1, keep)) for k, v in value.items()))
+        if not _is_frozen_dataclass(kind):
+            raise _Unsigned
+        if id(value) in self._previous:
+            keep.append(value)
+            return (kind, id(value))
+        getter = self._getters.get(kind) or self._getter(kind)
+        return (kind, *(self._signature(item, depth - 1, keep) for item in getter(value)))
 
     def digest(self, value: Any) -> bytes:
         """The digest of one value."""
@@ -111,11 +173,7 @@ class Fingerprinter:
         if known is not None:
             return known
         cls = type(value)
-        getter = self._getters.get(cls)
-        if getter is None:
-            skipped = self._skip.get(cls, frozenset())
-            names = tuple(n for n in _field_names(cls) if n not in skipped)
-            getter = self._getters[cls] = _fields_getter(names)
+        getter = self._getters.get(cls) or self._getter(cls)
         h = hashlib.blake2b(
             f"{cls.__module__}.{cls.__qualname__}".encode(), digest_size=DIGEST_SIZE
         )
@@ -134,6 +192,12 @@ class Fingerprinter:
         result = h.digest()
         self._memo[key] = (value, result)
         return result
+
+    def _getter(self, cls: type) -> Any:
+        skipped = self._skip.get(cls, frozenset())
+        names = tuple(n for n in _field_names(cls) if n not in skipped)
+        getter = self._getters[cls] = _fields_getter(names)
+        return getter
 
     def _plain(self, value: Any) -> Any:
         kind = type(value)

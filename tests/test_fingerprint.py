@@ -76,3 +76,35 @@ def test_template_digest_follows_includes_and_card(tmp_path: Path):
     after = {name: TemplateDigests(env).digest(name) for name in ("home.html", "404.html")}
     assert after["home.html"] != before["home.html"]  # home calls card()
     assert after["404.html"] == before["404.html"]  # the 404 page shows no cards
+
+
+def test_a_kept_fingerprinter_reuses_digests_only_for_the_same_objects():
+    fp = Fingerprinter()
+    kept = Pair("headline", ("a", "b"))
+    first = fp.context_digest("/x/", {"article": kept, "related": (One(1),)})
+    fp.next_build()
+    # the same object, and a new object with equal fields: both give the same digest
+    assert fp.context_digest("/x/", {"article": kept, "related": (One(1),)}) == first
+    fp.next_build()
+    # a new object with different fields, or a changed plain value, is seen
+    assert fp.context_digest("/x/", {"article": Pair("headline", ("a", "c"))}) != first
+    fp.next_build()
+    assert fp.context_digest("/x/", {"article": kept, "related": (One(2),)}) != first
+    fp.next_build()
+    assert fp.context_digest("/x/", {"article": kept, "related": (One(1),)}) == first
+    # the same context under another output name is digested alike
+    assert fp.context_digest("/y/", {"article": kept, "related": (One(1),)}) == first
+
+
+def test_context_digest_equals_a_fresh_digest_of_deep_and_mutable_contexts():
+    """Frozen objects are frozen all the way down in the content model; the lists and
+    dicts a context holds directly are compared by value."""
+    fp = Fingerprinter()
+    deep = {"page": Pair(Pair(Pair(1, 2), (3,)), ("k", 4)), "items": [One(1)], "counts": {"a": 1}}
+    assert fp.context_digest("/d/", deep) == Fingerprinter().digest(deep)
+    fp.next_build()
+    deep["items"].append(One(2))  # changed in place between two builds
+    deep["counts"]["a"] = 2
+    assert fp.context_digest("/d/", deep) == Fingerprinter().digest(deep)
+    fp.next_build()
+    assert fp.context_digest("/d/", deep) == Fingerprinter().digest(deep)

@@ -138,20 +138,23 @@ def without_links(files: dict[str, str]) -> dict[str, str]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(steps=st.lists(step, min_size=1, max_size=5))
-def test_incremental_build_equals_clean_build(steps):
+@given(steps=st.lists(step, min_size=1, max_size=5), live=st.booleans())
+def test_incremental_build_equals_clean_build(steps, live):
+    """`live` is the preview server's builder: it keeps its model and writes its state
+    file on close."""
     with tempfile.TemporaryDirectory() as tmp:
         root = write_site(Path(tmp) / "site", without_links(ENGINE_SITE))
         write_photo(root, "a.png", 0)
         write_photo(root, "b.png", 1)
-        builder = Builder(root, options=NOW, jobs=1)
+        builder = Builder(root, options=NOW, jobs=1, live=live)
         first = builder.build()
         assert first.ok, first.problems
         counter = [0]
         for number, action in enumerate(steps):
             apply(root, action, counter)
             if action[0] == "rebuild" and action[1]:
-                builder = Builder(root, options=NOW, jobs=1)  # a new process: state from disk
+                builder.close()
+                builder = Builder(root, options=NOW, jobs=1, live=live)  # a new process
             report = builder.build()
             clean_dir = Path(tmp) / f"clean-{number}"
             clean = Builder(root, options=NOW, output=clean_dir, jobs=1, use_cache=False).build()
