@@ -152,7 +152,7 @@ site = Path(sys.argv[1]); article = Path(sys.argv[2])
 from ssg.site import BuildOptions
 # as ssg serve runs it: plain asset names, search re-indexed in the background
 options = BuildOptions(drafts=True, future=True, search_index=False, fingerprint=False)
-builder = Builder(site, options=options, jobs=int(sys.argv[3]))
+builder = Builder(site, options=options, jobs=int(sys.argv[3]), live=True)
 assert builder.build().ok
 times = []
 for i in range(3):

@@ -472,7 +472,8 @@ class Builder:
         """The builder's Fingerprinter: digests of objects the site model reused are kept."""
         skip = {Article: frozenset({"body_html"})} if skip_bodies else {}
         if self._fper is None or self._fper.skip != skip:
-            self._fper = Fingerprinter(skip)
+            # a one-off `ssg build` has no next build to reuse context digests in
+            self._fper = Fingerprinter(skip, keep_contexts=self.live)
         else:
             self._fper.next_build()
         return self._fper

@@ -81,7 +81,9 @@ class Fingerprinter:
     digests, and the ones no build uses any more are forgotten.
     """
 
-    def __init__(self, skip: dict[type, frozenset[str]] | None = None) -> None:
+    def __init__(
+        self, skip: dict[type, frozenset[str]] | None = None, *, keep_contexts: bool = True
+    ) -> None:
         # id -> (object, digest): holding the object keeps its id from being reused
         self._memo: dict[int, tuple[Any, bytes]] = {}
         self._previous: dict[int, tuple[Any, bytes]] = {}
@@ -91,6 +93,7 @@ class Fingerprinter:
         # output name -> (signature, objects it names, digest); see context_digest
         self._contexts: dict[str, tuple[Any, list[Any], bytes]] = {}
         self._previous_contexts: dict[str, tuple[Any, list[Any], bytes]] = {}
+        self._keep_contexts = keep_contexts  # False: a one-off build, nothing to reuse
 
     def next_build(self) -> None:
         """Keep the digests the last build used; forget older ones."""
@@ -107,6 +110,8 @@ class Fingerprinter:
         build digested) is compared with the one the output `name` had in the previous
         build; the objects it names are kept alive with it, so their ids stay theirs.
         """
+        if not self._keep_contexts:
+            return self.digest(context)
         keep: list[Any] = []
         try:
             signature = self._signature(context, 3, keep)

@@ -28,12 +28,13 @@ class IdentityMemo:
         self._current: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
         self._previous: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
         self._scope: Hashable = None
+        self._carried: dict[str, Any] = {}
 
     def start_build(self, scope: Hashable) -> None:
         """Begin a build; `scope` names everything the steps read besides their inputs
         (configuration, options): when it changes, nothing remembered is trusted."""
         if scope != self._scope:
-            self._current, self._previous = {}, {}
+            self._current, self._previous, self._carried = {}, {}, {}
             self._scope = scope
             return
         self._previous = {**self._previous, **self._current}
@@ -84,9 +85,20 @@ class IdentityMemo:
         problems.extend(found)
         return value
 
+    def carry(self, step: str, value: Any) -> None:
+        """Hand `value` to the same step of the next build (in the same scope)."""
+        self._carried[step] = value
+
+    def carried(self, step: str) -> Any:
+        """What `step` handed over in the last build, or None."""
+        return self._carried.get(step)
+
 
 class NoMemo(IdentityMemo):
     """A memo that remembers nothing (one-off builds, tests of the plain steps)."""
 
     def get(self, step, inputs, extra, compute):  # type: ignore[override]
         return compute()
+
+    def carry(self, step: str, value: Any) -> None:
+        pass

@@ -233,6 +233,8 @@ def build_site(
         for topic in article.topics:
             by_topic[topic.slug].append(article)
     used_topics = {slug: topics[slug] for slug in sorted(by_topic)}
+    related = related_articles(published, by_topic, config.related_count, memo.carried("related"))
+    memo.carry("related", ({a.path: a for a in published}, related))
 
     site = Site(
         config=config,
@@ -242,7 +244,7 @@ def build_site(
         pages=pages,
         by_author={slug: tuple(items) for slug, items in by_author.items()},
         by_topic={slug: tuple(items) for slug, items in by_topic.items()},
-        related=related_articles(published, by_topic, config.related_count),
+        related=related,
         url_of=url_of,
         home=front.home,
     )
@@ -350,15 +352,23 @@ def _resolve_links(item, url_of, unpublished, config: SiteConfig, problems: list
 
 
 def related_articles(
-    articles: list[Article], by_topic: dict[str, list[Article]], count: int
+    articles: list[Article],
+    by_topic: dict[str, list[Article]],
+    count: int,
+    before: tuple[dict[str, Article], dict[str, tuple[Article, ...]]] | None = None,
 ) -> dict[str, tuple[Article, ...]]:
     """Up to `count` related articles each: most shared topics first, then newest.
 
     Candidates sharing two or more topics come from a topic-pair index, so the work
     stays near-linear on large archives; the rest fill in newest first from each topic.
+
+    `before` is the last build's (published articles by path, result). Every candidate
+    shares a topic with the article, so an unchanged article none of whose topics is
+    touched by an added, removed or changed article keeps its related list as it was.
     """
     if count == 0:
         return {}
+    touched = _touched_topics(articles, before[0]) if before else None
     rank = {a.path: i for i, a in enumerate(articles)}  # 0 is newest
     pairs: dict[tuple[str, str], list[Article]] = defaultdict(list)
     for article in articles:
@@ -368,6 +378,10 @@ def related_articles(
     result = {}
     for article in articles:
         slugs = sorted(t.slug for t in article.topics)
+        unchanged = before and before[0].get(article.path) is article
+        if unchanged and touched is not None and touched.isdisjoint(slugs):
+            result[article.path] = before[1][article.path]  # type: ignore[index]
+            continue
         shared: Counter[str] = Counter()
         by_path = {}
         for pair in combinations(slugs, 2):
@@ -389,3 +403,19 @@ def related_articles(
                         break
         result[article.path] = tuple(by_path[p] for p in chosen)
     return result
+
+
+def _touched_topics(articles: list[Article], before: dict[str, Article]) -> set[str]:
+    """Topic slugs of every article added, removed or changed since `before`."""
+    touched: set[str] = set()
+    now = {a.path: a for a in articles}
+    for article in articles:
+        old = before.get(article.path)
+        if old is not article:
+            touched.update(t.slug for t in article.topics)
+            if old is not None:
+                touched.update(t.slug for t in old.topics)
+    for path, old in before.items():
+        if path not in now:
+            touched.update(t.slug for t in old.topics)
+    return touched
