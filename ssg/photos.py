@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from ssg import images
 from ssg.config import SiteConfig
 from ssg.errors import Problem, Severity, error, warning
+from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.imagecache import ImageCache, cache_key
 from ssg.images import Encoded, ImageError
@@ -265,10 +266,10 @@ class _Stage:
         if image and not image.is_remote:
             image = self.hero(article, image)
         body = self.body(article.path, article.body_html, check_credit=not article.draft)
-        return replace(article, image=image, body_html=body)
+        return evolve(article, image=image, body_html=body)
 
     def page(self, page: Page) -> Page:
-        return replace(page, body_html=self.body(page.path, page.body_html, check_credit=True))
+        return evolve(page, body_html=self.body(page.path, page.body_html, check_credit=True))
 
     def hero(self, article: Article, image: Image) -> Image:
         if not article.draft:
@@ -292,7 +293,7 @@ class _Stage:
             return image
         srcset, crops = result
         largest = srcset[-1] if srcset else None
-        return replace(
+        return evolve(
             image,
             renditions=tuple(srcset),
             crops=tuple(crops),
@@ -423,8 +424,10 @@ class _Stage:
         line: int | None = None,
         asset: str = "",
     ) -> None:
+        if credit.strip():
+            return
         severity = self.settings.credit_severity(hero)
-        if credit.strip() or severity is None:
+        if severity is None:
             return
         what = "hero photo" if hero else f"photo assets/{asset}"
         hint = "add credit: Name/Agency under image:" if hero else CREDIT_HINT

@@ -20,6 +20,7 @@ from itertools import combinations
 from ssg import newsroom, sections
 from ssg.config import SiteConfig
 from ssg.errors import Problem, error
+from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
 from ssg.imageinfo import image_size
@@ -135,13 +136,13 @@ def build_site(
                 photo = _check_image(
                     photo, author.path, "photo", assets, locate, found, asset_paths
                 )
-            return replace(author, url=author_url(author.slug), photo=photo)
+            return evolve(author, url=author_url(author.slug), photo=photo)
 
         return memo.get_with_problems("author", (author,), None, compute, problems)
 
     authors = {a.slug: linked_author(a) for a in parsed.authors}
     topics = {
-        t.slug: memo.get("topic", (t,), None, lambda t=t: replace(t, url=topic_url(t.slug)))
+        t.slug: memo.get("topic", (t,), None, lambda t=t: evolve(t, url=topic_url(t.slug)))
         for t in parsed.topics
     }
 
@@ -178,7 +179,7 @@ def build_site(
                 image = _check_image(
                     image, article.path, "image", assets, locate, found, asset_paths
                 )
-            return replace(
+            return evolve(
                 checked[0],
                 url=article_url(config, article),
                 image=image,
@@ -199,7 +200,7 @@ def build_site(
         reverse=True,
     )
     pages = tuple(
-        memo.get("page", (p,), None, lambda p=p: replace(p, url=page_url(p))) for p in parsed.pages
+        memo.get("page", (p,), None, lambda p=p: evolve(p, url=page_url(p))) for p in parsed.pages
     )
     url_of = {a.path: a.url for a in published} | {p.path: p.url for p in pages}
     unpublished = {a.path for a in articles} - url_of.keys()
@@ -269,7 +270,7 @@ def _check_image(
     asset_paths: Mapping | None = None,
 ) -> Image:
     if image.is_remote:
-        return replace(image, url=image.src)
+        return evolve(image, url=image.src)
     relative = image.src.lstrip("/")
     if relative not in assets:
         problems.append(
@@ -281,9 +282,9 @@ def _check_image(
                 hint="image paths are relative to the assets/ folder, e.g. /images/photo.jpg",
             )
         )
-    size = image_size((asset_paths or {}).get(relative))
+    size = image_size((asset_paths or {}).get(relative)) if relative in assets else None
     width, height = size if size else (None, None)
-    return replace(image, url=asset_url(relative), width=width, height=height)
+    return evolve(image, url=asset_url(relative), width=width, height=height)
 
 
 def _check_duplicate_urls(articles, pages, authors, topics, locate) -> list[Problem]:
