@@ -18,6 +18,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PARALLEL = 64  # fewer items than this are handled in the calling process
+# Batches a worker handles before it is replaced by a fresh fork (None: never). Reading
+# an inherited object changes its reference count, which copies its memory page into
+# the worker; replacing workers gives those copies back (lower peak memory), but a
+# fresh worker also starts without the story cards its predecessor had rendered.
+WORKER_TASKS: int | None = None
 
 _shared: Any = None  # state inherited by forked workers; see `shared()`
 
@@ -60,16 +65,22 @@ def pmap(
             _shared = None
         return
     context = multiprocessing.get_context("fork")
-    gc.freeze()  # the collector in a worker must not touch (and so copy) inherited pages
-    pool = context.Pool(min(jobs, max(1, len(items) // MIN_PARALLEL) or 1))
-    gc.unfreeze()
+    # The collector in a worker must not touch (and so copy) the pages it inherited; the
+    # parent stays frozen while the pool lives, in case a worker is forked again.
+    gc.freeze()
     try:
-        size = max(1, min(chunksize, len(items) // (jobs * 8) or 1))
-        yield from pool.imap(func, items, chunksize=size)
-        pool.close()
+        pool = context.Pool(
+            min(jobs, max(1, len(items) // MIN_PARALLEL) or 1), maxtasksperchild=WORKER_TASKS
+        )
+        try:
+            size = max(1, min(chunksize, len(items) // (jobs * 8) or 1))
+            yield from pool.imap(func, items, chunksize=size)
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
     finally:
-        pool.terminate()
-        pool.join()
+        gc.unfreeze()
         _shared = None
 
 
