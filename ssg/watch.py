@@ -19,7 +19,9 @@ from watchdog.observers import Observer
 
 WATCHED_FOLDERS = ("content", "layouts", "assets")
 EVENT_TYPES = frozenset({"created", "deleted", "modified", "moved", "closed"})
-QUIET_SECONDS = 0.05  # a batch is handed over after this long without new events
+QUIET_SECONDS = 0.025  # a batch is handed over after this long without new events
+# (an editor's save-twice or write-then-rename comes within a few milliseconds; every
+# millisecond waited here is added to what the reporter waits for after saving)
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, even if events keep coming
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 
