@@ -25,6 +25,9 @@ SUFFIX = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CROP_RATIOS = (("16x9", 16, 9), ("4x3", 4, 3), ("1x1", 1, 1))
 METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc", "dpi")
 CREDIT_LEVELS = ("error", "warning", "off")
+# libwebp effort (0-6): 2 encodes about 2.5 times faster than 4 for files within a few
+# percent of the size; below 2 files grow by a quarter or more.
+WEBP_METHOD = 2
 
 
 class ImageError(Exception):
@@ -48,7 +51,8 @@ class ImageSettings:
 
     def signature(self) -> str:
         """What the encoded files depend on, for the cache key."""
-        return f"w={','.join(map(str, self.widths))};q={self.quality};c={self.crop_width};v=1"
+        widths = ",".join(map(str, self.widths))
+        return f"w={widths};q={self.quality};c={self.crop_width};webp-m={WEBP_METHOD};v=2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +188,7 @@ def encode(image: PILImage.Image, fmt: str, quality: int) -> bytes:
     if fmt == "JPEG":
         options.update(quality=quality, optimize=True, progressive=True)
     elif fmt == "WEBP":
-        options.update(quality=quality, method=4)
+        options.update(quality=quality, method=WEBP_METHOD)
     elif fmt == "PNG":
         options.update(optimize=True)
     out = io.BytesIO()
