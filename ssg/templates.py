@@ -10,6 +10,7 @@ import datetime as dt
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
 import jinja2
@@ -112,6 +113,28 @@ class FlatGlobalsTemplate(jinja2.Template):
         return new_context(self.environment, self.name, self.blocks, vars, shared, globals, locals)
 
 
+# Callables that cannot ask for the context themselves: functions and methods (unless
+# marked with @pass_context and friends, checked below) and the card helper.
+_PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType, CardRenderer)
+
+
+class DirectCallContext(Context):
+    """A context that calls plain functions directly: Jinja's generic `call` probes every
+    callable (`__call__`, `jinja_pass_arg`) on each `url()`, `asset()` or `card()`."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja does: a StopIteration must not end the render
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
 def make_environment(
     config: SiteConfig, site_layouts: Path | None, asset_manifest: Mapping[str, str] | None = None
 ) -> jinja2.Environment:
@@ -132,6 +155,7 @@ def make_environment(
         auto_reload=False,
     )
     env.template_class = FlatGlobalsTemplate
+    env.context_class = DirectCallContext
     urls = Urls(config)
     tz = config.tz
     env.globals.update(
