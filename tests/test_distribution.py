@@ -38,6 +38,12 @@ def test_copyright_holder_from_credit(credit: str, holder: dict):
         ('<a href="https://other.example/">', '<a href="https://other.example/">'),
         ('<a href="#fn1">', '<a href="#fn1">'),
         ("<p>src=/not-an-attribute</p>", "<p>src=/not-an-attribute</p>"),
+        ('<a data-href="/x">', '<a data-href="/x">'),
+        ('<p>href="/x"</p>', '<p>href="/x"</p>'),
+        (
+            '<a\nhref="/a"><img\tsrc="/b"></a> and <a href="/c">',
+            '<a\nhref="https://e.org/a"><img\tsrc="https://e.org/b"></a> and <a href="https://e.org/c">',
+        ),
     ],
 )
 def test_absolute_links(before: str, after: str):
