@@ -446,13 +446,14 @@ class Builder:
     # -- helpers -------------------------------------------------------------------
 
     def _environment(self, config: SiteConfig, manifest: dict[str, str]) -> jinja2.Environment:
-        """The Jinja environment, kept between builds so templates compile once; a template
-        edited on disk is reloaded (auto_reload), a new config or asset manifest starts anew."""
+        """The Jinja environment, kept between builds so templates compile once; a new
+        config or asset manifest starts anew. Templates edited on disk are seen through
+        the digest of every template's source (`build` clears the compiled ones when it
+        changes), so Jinja does not check each file's mtime on every `get_template`."""
         layouts = (self.root / "layouts").is_dir()  # the loader searches it only if it exists
         key = (repr(config), tuple(sorted(manifest.items())), layouts)
         if self._env is None or self._env_key != key:
             self._env = make_environment(config, self.root / "layouts", manifest)
-            self._env.auto_reload = True
             self._env_key = key
         self._env.globals["card"] = CardRenderer(self._env)  # cards of this build only
         return self._env

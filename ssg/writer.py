@@ -54,10 +54,10 @@ def matches(target: Path | str, entry: OutputEntry | None) -> bool:
     return st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns
 
 
-_made: set[Path] = set()  # folders this process already created (per staging folder)
+_made: set[str] = set()  # folders this process already created (per staging folder)
 
 
-def _ensure_folder(folder: Path) -> None:
+def _ensure_folder(folder: str) -> None:
     if folder not in _made:
         os.makedirs(folder, exist_ok=True)
         _made.add(folder)
@@ -78,24 +78,34 @@ def stage_bytes(
     staging: Path,
     previous: OutputEntry | None,
 ) -> Staged:
-    """Stage `data` for `relative` unless the output folder already holds these bytes."""
+    """Stage `data` for `relative` unless the output folder already holds these bytes.
+
+    Plain string paths and `os` calls: this runs once per output file, 19,000 times in a
+    cold build of a 10,000-article site, where pathlib's overhead is measurable."""
     new_digest = digest(data)
-    target = out_dir / relative
+    target = f"{out_dir}/{relative}"
     if previous is not None and previous.digest == new_digest and matches(target, previous):
         entry = OutputEntry(fingerprint, new_digest, previous.size, previous.mtime_ns)
         return Staged(relative, Outcome.UNCHANGED, entry)
     try:
-        st = target.stat()
-        if st.st_size == len(data) and target.read_bytes() == data:
-            entry = OutputEntry(fingerprint, new_digest, st.st_size, st.st_mtime_ns)
-            return Staged(relative, Outcome.UNCHANGED, entry)
+        st = os.stat(target)
+        if st.st_size == len(data):
+            with open(target, "rb") as handle:
+                if handle.read() == data:
+                    entry = OutputEntry(fingerprint, new_digest, st.st_size, st.st_mtime_ns)
+                    return Staged(relative, Outcome.UNCHANGED, entry)
     except OSError:
         pass
-    staged = staging / relative
-    _ensure_folder(staged.parent)
-    with open(staged, "wb") as handle:
-        handle.write(data)
-    st = staged.stat()
+    staged = f"{staging}/{relative}"
+    _ensure_folder(staged.rpartition("/")[0])
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
     return Staged(
         relative, Outcome.WRITTEN, OutputEntry(fingerprint, new_digest, st.st_size, st.st_mtime_ns)
     )
