@@ -94,6 +94,7 @@ class Fingerprinter:
         self._contexts: dict[str, tuple[Any, list[Any], bytes]] = {}
         self._previous_contexts: dict[str, tuple[Any, list[Any], bytes]] = {}
         self._keep_contexts = keep_contexts  # False: a one-off build, nothing to reuse
+        self._unsigned: set[int] = set()  # this build's objects that have no signature
 
     def next_build(self) -> None:
         """Keep the digests the last build used; forget older ones."""
@@ -101,6 +102,7 @@ class Fingerprinter:
         self._memo = {}
         self._previous_contexts = self._contexts
         self._contexts = {}
+        self._unsigned = set()
 
     def context_digest(self, name: str, context: dict[str, Any]) -> bytes:
         """The digest of an output's template context, reusing the last build's digest
@@ -114,7 +116,7 @@ class Fingerprinter:
             return self.digest(context)
         keep: list[Any] = []
         try:
-            signature = self._signature(context, 3, keep)
+            signature = self._signature(context, 4, keep)
         except _Unsigned:
             return self.digest(context)
         entry = self._previous_contexts.get(name)
@@ -140,11 +142,18 @@ class Fingerprinter:
             return (dict, *((k, self._signature(v, depth - 1, keep)) for k, v in value.items()))
         if not _is_frozen_dataclass(kind):
             raise _Unsigned
-        if id(value) in self._previous:
+        key = id(value)
+        if key in self._previous:
             keep.append(value)
-            return (kind, id(value))
+            return (kind, key)
+        if key in self._unsigned:  # found too deep before (it is shared by many pages)
+            raise _Unsigned
         getter = self._getters.get(kind) or self._getter(kind)
-        return (kind, *(self._signature(item, depth - 1, keep) for item in getter(value)))
+        try:
+            return (kind, *(self._signature(item, depth - 1, keep) for item in getter(value)))
+        except _Unsigned:
+            self._unsigned.add(key)  # alive until the build ends: held by its outputs
+            raise
 
     def digest(self, value: Any) -> bytes:
         """The digest of one value."""
