@@ -129,7 +129,9 @@ def has_index(output_dir: Path) -> bool:
     return (output_dir / BUNDLE / "pagefind-entry.json").is_file()
 
 
-def index_site(output_dir: Path, config: SiteConfig, articles: int | None = None) -> SearchReport:
+def index_site(
+    output_dir: Path, config: SiteConfig, articles: int | None = None, *, niceness: int = 0
+) -> SearchReport:
     """Index the site written in `output_dir` into `output_dir/pagefind/`.
 
     With `articles` (how many article pages the build wrote), only files the permalink
@@ -140,6 +142,8 @@ def index_site(output_dir: Path, config: SiteConfig, articles: int | None = None
     The new bundle is written beside the old one and renamed into place, so a reader
     of the live folder (for instance `ssg serve`) never sees a half-written index.
     Raises BuildFailed with one located problem when the indexer is missing or fails.
+    `niceness` lowers the indexer's CPU priority (the preview's background index must
+    not slow down the next rebuild).
     """
     start = time.perf_counter()
     if articles == 0:
@@ -156,11 +160,15 @@ def index_site(output_dir: Path, config: SiteConfig, articles: int | None = None
         log, pages = "", -1
         if glob:
             with contextlib.suppress(BuildFailed):  # Pagefind fails when nothing matches
-                log, pages = run_pagefind(executable, output_dir, fresh, config.language, glob)
+                log, pages = run_pagefind(
+                    executable, output_dir, fresh, config.language, glob, niceness=niceness
+                )
         if pages < (articles or 1):
             shutil.rmtree(fresh)
             fresh.mkdir()
-            log, pages = run_pagefind(executable, output_dir, fresh, config.language)
+            log, pages = run_pagefind(
+                executable, output_dir, fresh, config.language, niceness=niceness
+            )
         replace_bundle(fresh, output_dir / BUNDLE)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -180,13 +188,24 @@ PAGEFIND_TIMEOUT = 1800  # seconds; a 10,000-article index takes about 30 s of C
 
 
 def run_pagefind(
-    executable: Path, site_dir: Path, bundle_dir: Path, language: str, glob: str | None = None
+    executable: Path,
+    site_dir: Path,
+    bundle_dir: Path,
+    language: str,
+    glob: str | None = None,
+    *,
+    niceness: int = 0,
 ) -> tuple[str, int]:
     """Run the indexer once; returns its log and the number of pages indexed."""
     command = pagefind_command(executable, site_dir, bundle_dir, language, glob)
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, check=False, timeout=PAGEFIND_TIMEOUT
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=PAGEFIND_TIMEOUT,
+            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
         )
     except OSError as exc:
         raise BuildFailed(
@@ -285,13 +304,14 @@ class BackgroundIndexer:
         config: SiteConfig,
         delay: float = 1.0,
         on_done: Callable[[SearchReport | BuildFailed], None] | None = None,
-        index: Callable[[Path, SiteConfig], SearchReport] = index_site,
+        index: Callable[[Path, SiteConfig], SearchReport] | None = None,
     ) -> None:
         self.output_dir = output_dir
         self.config = config
         self.delay = delay
         self.on_done = on_done
-        self._index = index
+        # at low CPU priority: a save made while the index is rebuilt must not wait for it
+        self._index = index or (lambda folder, config: index_site(folder, config, niceness=10))
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._running = False
