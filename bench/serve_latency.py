@@ -8,6 +8,7 @@ times. The latency of one edit is the time from writing the file to receiving th
 
     python bench/serve_latency.py                      # 1,000 and 10,000 articles
     python bench/serve_latency.py --sizes 1000 --runs 10
+    python bench/serve_latency.py --search             # with the search index kept up to date
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 from photos import add_missing_photos
+from run import set_search
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
@@ -170,6 +172,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="edits per size")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/ssg-bench-serve"))
     parser.add_argument("--generator", type=Path, default=GENERATOR)
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="keep the search index on (re-indexed in the background after each save); "
+        "off by default, like Hugo's server, which has no search index",
+    )
     args = parser.parse_args()
     results = []
     for size in args.sizes:
@@ -177,6 +185,7 @@ def main() -> None:
         scratch = args.cache / f"scratch-{size}"
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.copytree(source, scratch)
+        set_search(scratch / "site.yml", args.search)
         print(f"{size} articles: starting ssg serve ...", flush=True)
         result = measure(scratch, args.runs)
         shutil.rmtree(scratch, ignore_errors=True)

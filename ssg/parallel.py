@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -70,18 +71,35 @@ def pmap(
     gc.freeze()
     try:
         pool = context.Pool(
-            min(jobs, max(1, len(items) // MIN_PARALLEL) or 1), maxtasksperchild=WORKER_TASKS
+            min(jobs, max(1, len(items) // MIN_PARALLEL) or 1),
+            initializer=_worker_start,
+            maxtasksperchild=WORKER_TASKS,
         )
         try:
             size = max(1, min(chunksize, len(items) // (jobs * 8) or 1))
             yield from pool.imap(func, items, chunksize=size)
-            pool.close()
-        finally:
+        except BaseException:  # an error, Ctrl-C, or the caller stopped early
             pool.terminate()
+            raise
+        else:
+            pool.close()  # every result is in: the workers finish and exit by themselves
+        finally:
             pool.join()
     finally:
         gc.unfreeze()
         _shared = None
+
+
+def _worker_start() -> None:
+    """Undo signal handlers a worker inherits from its parent.
+
+    `ssg serve` turns SIGTERM into KeyboardInterrupt for a clean shutdown. In a worker,
+    that exception could strike while it holds the pool's shared queue lock, and the
+    other worker would then wait for that lock forever. A worker dies at once on
+    SIGTERM (the pool terminates it) and ignores Ctrl-C, which the parent handles.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:

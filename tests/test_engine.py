@@ -339,3 +339,25 @@ def test_a_card_that_prints_bodies_keeps_listings_fresh(tiny_site: Path):
     assert builder.build().ok
     assert "A second paragraph" in (tiny_site / "public/topics/courts/index.html").read_text()
     assert snapshot(tiny_site / "public") == clean_build(tiny_site, tiny_site / "clean")
+
+
+def _signal_handlers(_item: int) -> tuple[object, object]:
+    import signal
+
+    return signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+
+
+def test_pool_workers_do_not_inherit_the_servers_signal_handlers():
+    """`ssg serve` turns SIGTERM into KeyboardInterrupt; a pool worker must not (it could
+    raise while holding the pool's queue lock and hang its sibling forever)."""
+    import signal
+
+    from ssg.parallel import MIN_PARALLEL, pmap
+
+    before = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        seen = set(pmap(_signal_handlers, list(range(MIN_PARALLEL * 2)), 2))
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert seen == {(signal.SIG_DFL, signal.SIG_IGN)}
