@@ -14,7 +14,19 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 WATCHED_FOLDERS = ("content", "layouts", "assets")
@@ -23,6 +35,21 @@ QUIET_SECONDS = 0.025  # a batch is handed over after this long without new even
 # (an editor's save-twice or write-then-rename comes within a few milliseconds; every
 # millisecond waited here is added to what the reporter waits for after saving)
 MAX_WAIT_SECONDS = 1.0  # ...or after this long, even if events keep coming
+# Only changes are asked of the kernel. Without a filter, watchdog also subscribes to
+# every open and read-only close, and the build itself reads every template, source
+# and asset it checks: each read then woke the watcher thread, which competed with
+# the rebuild for the interpreter (one save at 1,000 articles: 15 events, now 3).
+CHANGE_EVENTS = [
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+]
 EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 
 
@@ -150,9 +177,16 @@ class Watcher:
         self._watched: set[Path] = set()
 
     def start(self) -> None:
-        self._observer.schedule(self._handler, str(self.config_path.parent), recursive=False)
+        self._observer.schedule(
+            self._handler,
+            str(self.config_path.parent),
+            recursive=False,
+            event_filter=CHANGE_EVENTS,
+        )
         if self.config_path.parent != self.root:
-            self._observer.schedule(self._handler, str(self.root), recursive=False)
+            self._observer.schedule(
+                self._handler, str(self.root), recursive=False, event_filter=CHANGE_EVENTS
+            )
         self.refresh()
         self._observer.start()
 
@@ -161,7 +195,9 @@ class Watcher:
         for name in WATCHED_FOLDERS:
             folder = self.root / name
             if folder not in self._watched and folder.is_dir():
-                self._observer.schedule(self._handler, str(folder), recursive=True)
+                self._observer.schedule(
+                    self._handler, str(folder), recursive=True, event_filter=CHANGE_EVENTS
+                )
                 self._watched.add(folder)
 
     def stop(self) -> None:
