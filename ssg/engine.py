@@ -42,7 +42,7 @@ from ssg.fingerprint import (
 )
 from ssg.fragments import CardRenderer
 from ssg.frontpage import HOME_PATH
-from ssg.memo import IdentityMemo
+from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, pmap, shared
 from ssg.photos import process_photos
@@ -150,7 +150,8 @@ class Builder:
         self._env: jinja2.Environment | None = None
         self._env_key: tuple | None = None
         self._templates_digest: bytes | None = None
-        self._identity = IdentityMemo()
+        # a one-off build has no next build to hand unchanged objects to
+        self._identity = IdentityMemo() if live else NoMemo()
         self._fper: Fingerprinter | None = None
         self._template_key: tuple | None = None
         self._template_info: tuple[TemplateDigests, bool] | None = None
