@@ -196,22 +196,29 @@ def run_pagefind(
     *,
     niceness: int = 0,
 ) -> tuple[str, int]:
-    """Run the indexer once; returns its log and the number of pages indexed."""
+    """Run the indexer once; returns its log and the number of pages indexed.
+
+    While it runs, `stop_indexers()` (the preview shutting down) can end it."""
     command = pagefind_command(executable, site_dir, bundle_dir, language, glob)
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             command,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
-            timeout=PAGEFIND_TIMEOUT,
             preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
         )
     except OSError as exc:
         raise BuildFailed(
             [error(f"search: cannot run Pagefind ({executable}): {exc}", hint=INSTALL_HINT)]
         ) from exc
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
+    try:
+        out, err = process.communicate(timeout=PAGEFIND_TIMEOUT)
     except subprocess.TimeoutExpired as exc:  # a stuck indexer must not hang a build forever
+        process.kill()
+        process.communicate()
         raise BuildFailed(
             [
                 error(
@@ -220,9 +227,26 @@ def run_pagefind(
                 )
             ]
         ) from exc
-    if done.returncode != 0:
-        raise BuildFailed([failure_problem(done.returncode, done.stdout + done.stderr)])
-    return done.stdout, indexed_pages(bundle_dir)
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+    if process.returncode != 0:
+        raise BuildFailed([failure_problem(process.returncode, out + err)])
+    return out, indexed_pages(bundle_dir)
+
+
+_RUNNING: set[subprocess.Popen] = set()  # indexer processes of this process, while they run
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_indexers() -> None:
+    """End every indexer this process is running (the preview is stopping); each of
+    their runs fails, and the output keeps its previous index."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        with contextlib.suppress(OSError):
+            process.kill()
 
 
 def failure_problem(code: int, log: str) -> Problem:
@@ -357,9 +381,12 @@ class BackgroundIndexer:
                 self.request()
 
     def close(self) -> None:
-        """Cancel a pending run; a run in progress finishes on its own."""
+        """Cancel a pending run and end one in progress (the preview is stopping)."""
         with self._lock:
             self._closed = True
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+            running = self._running
+        if running:
+            stop_indexers()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -379,3 +381,31 @@ def test_site_without_articles_has_nothing_to_index(tiny_site: Path):
     assert "warning" not in result.output
     assert not (tiny_site / "public/pagefind").exists()
     assert (tiny_site / "public/search/index.html").is_file()
+
+
+def test_closing_the_background_indexer_ends_a_running_indexer(tmp_path: Path, monkeypatch) -> None:
+    """Stopping the preview must not leave Pagefind running on in the background."""
+    site = tmp_path / "out"
+    site.mkdir()
+    started = tmp_path / "started"
+    slow = fake_pagefind(tmp_path, f"echo $$ > {started}\nexec sleep 60\n")
+    monkeypatch.setattr(search, "pagefind_executable", lambda: slow)
+    done: list = []
+    finished = threading.Semaphore(0)
+
+    def on_done(outcome) -> None:
+        done.append(outcome)
+        finished.release()
+
+    indexer = search.BackgroundIndexer(site, tiny_config(), 0.01, on_done)
+    indexer.request()
+    deadline = time.monotonic() + 10
+    while not (started.is_file() and started.read_text().strip()):
+        assert time.monotonic() < deadline, "the fake indexer never started"
+        time.sleep(0.02)
+    pid = int(started.read_text())
+    indexer.close()
+    assert finished.acquire(timeout=10)  # the run ended long before the indexer's 60 s
+    assert isinstance(done[0], BuildFailed)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
