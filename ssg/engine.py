@@ -153,7 +153,6 @@ class Builder:
         # a one-off build has no next build to hand unchanged objects to
         self._identity = IdentityMemo() if live else NoMemo()
         self._fper: Fingerprinter | None = None
-        self._template_key: tuple | None = None
         self._template_info: tuple[TemplateDigests, bool] | None = None
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
@@ -211,14 +210,20 @@ class Builder:
             if env.cache is not None:
                 env.cache.clear()
             self._templates_digest = templates_digest
-        global_digest = digest_bytes(
+            self._template_info = None
+        # what the photo stage and the site model read besides the sources themselves
+        model_inputs = digest_bytes(
             self._code,
             repr(config).encode(),
-            f"{options.drafts},{options.future},{options.fingerprint},{search_wanted}".encode(),
+            f"{options.drafts},{options.future}".encode(),
+            *(f"{r}\0{st.st_size}\0{st.st_mtime_ns}".encode() for r, st in asset_stats.items()),
+        )
+        global_digest = digest_bytes(
+            model_inputs,
+            f"{options.fingerprint},{search_wanted}".encode(),
             templates_digest,
             home_bytes,
             *(f"{s.name}\0{s.key}".encode() for s in sources),
-            *(f"{r}\0{st.st_size}\0{st.st_mtime_ns}".encode() for r, st in asset_stats.items()),
         )
         lap("scan")
         now_ns = int(options.now.timestamp() * 1e9)
@@ -263,15 +268,7 @@ class Builder:
         lap("parse")
         # unchanged sources come back from the parse memo as the same objects; the photo
         # stage and the site model then return their previous results for them too
-        self._identity.start_build(
-            digest_bytes(
-                self._code,
-                str(self.root).encode(),
-                repr(config).encode(),
-                f"{options.drafts},{options.future}".encode(),
-                *(f"{r}\0{st.st_size}\0{st.st_mtime_ns}".encode() for r, st in asset_stats.items()),
-            )
-        )
+        self._identity.start_build(model_inputs)
         photos = process_photos(self.root, config, parsed, assets, self._identity)
         parsed, problems = photos.parsed, problems + photos.problems
         lap("images")
@@ -288,7 +285,7 @@ class Builder:
         outputs = plan_all(site, options)
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest
-        templates, skip_bodies = self._template_facts(env, templates_digest)
+        templates, skip_bodies = self._template_facts(env)
         fper = self._fingerprinter(skip_bodies)
         # pages name fingerprinted CSS/JS through asset(): the manifest is an input of each
         base = digest_bytes(self._code, fper.digest(config), fper.digest(published.manifest))
@@ -456,18 +453,15 @@ class Builder:
         if self._env is None or self._env_key != key:
             self._env = make_environment(config, self.root / "layouts", manifest)
             self._env_key = key
+            self._template_info = None
         self._env.globals["card"] = CardRenderer(self._env)  # cards of this build only
         return self._env
 
-    def _template_facts(
-        self, env: jinja2.Environment, templates_digest: bytes
-    ) -> tuple[TemplateDigests, bool]:
+    def _template_facts(self, env: jinja2.Environment) -> tuple[TemplateDigests, bool]:
         """Per-template dependency digests, and whether bodies are printed only where
-        expected; worked out again only when a template or the environment changed."""
-        key = (id(env), templates_digest)
-        if self._template_info is None or self._template_key != key:
+        expected; worked out again only after a template or the environment changed."""
+        if self._template_info is None:
             self._template_info = (TemplateDigests(env), bodies_printed_only_where_expected(env))
-            self._template_key = key
         return self._template_info
 
     def _fingerprinter(self, skip_bodies: bool) -> Fingerprinter:

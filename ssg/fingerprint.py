@@ -88,8 +88,7 @@ class Fingerprinter:
         self._memo: dict[int, tuple[Any, bytes]] = {}
         self._previous: dict[int, tuple[Any, bytes]] = {}
         self._getters: dict[type, Any] = {}
-        self._skip = skip or {}  # fields left out of a class's digest (covered elsewhere)
-        self.skip = self._skip
+        self.skip = skip or {}  # fields left out of a class's digest (covered elsewhere)
         # output name -> (signature, objects it names, digest); see context_digest
         self._contexts: dict[str, tuple[Any, list[Any], bytes]] = {}
         self._previous_contexts: dict[str, tuple[Any, list[Any], bytes]] = {}
@@ -208,7 +207,7 @@ class Fingerprinter:
         return result
 
     def _getter(self, cls: type) -> Any:
-        skipped = self._skip.get(cls, frozenset())
+        skipped = self.skip.get(cls, frozenset())
         names = tuple(n for n in _field_names(cls) if n not in skipped)
         getter = self._getters[cls] = _fields_getter(names)
         return getter

@@ -103,11 +103,10 @@ def process_photos(
     pages = tuple(stage.remembered(p, stage.page, memo) for p in parsed.pages)
     stage.strip_originals()
     stage.cache.prune(stage.used)
+    files = stage.published_files()
+    stage.forget_bytes()
     return PhotoResult(
-        replace(parsed, articles=articles, pages=pages),
-        stage.published_files(),
-        stage.problems,
-        stage.encoded,
+        replace(parsed, articles=articles, pages=pages), files, stage.problems, stage.encoded
     )
 
 
@@ -168,8 +167,12 @@ class _Stage:
         for key in sorted(self._shown):
             files.update(self._job_files.get(key, {}))
         files.update(self.files)
-        self._data.clear()  # the bytes were needed for cache keys and encoding only
         return files
+
+    def forget_bytes(self) -> None:
+        """Drop the photo bytes read this build: they serve cache keys and encoding only,
+        and a long-lived stage would otherwise hold every photo in memory."""
+        self._data.clear()
 
     # --- encoding -----------------------------------------------------------------
 

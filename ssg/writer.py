@@ -111,18 +111,6 @@ def stage_bytes(
     )
 
 
-def stage_copy(
-    source: Path,
-    relative: str,
-    fingerprint: bytes,
-    out_dir: Path,
-    staging: Path,
-    previous: OutputEntry | None,
-) -> Staged:
-    """Stage a copy of an asset file unless the output folder already holds the same bytes."""
-    return stage_bytes(source.read_bytes(), relative, fingerprint, out_dir, staging, previous)
-
-
 def commit(staging: Path, out_dir: Path, written: list[str], removed: list[str]) -> None:
     """Move staged files into the output folder and delete removed ones, then drop staging."""
     try:
