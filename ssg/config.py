@@ -224,12 +224,7 @@ def _social(reader: FieldReader) -> dict[str, str]:
 
 def _menu(reader: FieldReader) -> tuple[MenuItem, ...]:
     items = []
-    for index, item in enumerate(reader.items("menu")):
-        if not isinstance(item, dict):
-            reader.fail(f"menu.{index}", f"expected title and url, got {describe(item)}")
-            continue
-        sub = reader.child(f"menu.{index}", item)
-        sub.unknown_keys(("title", "url"), "menu setting")
+    for _, sub in reader.records("menu", ("title", "url"), "title and url", "menu setting"):
         title, url = sub.text("title", required=True), sub.text("url", required=True)
         if title and url:
             items.append(MenuItem(title, url))

@@ -132,13 +132,8 @@ def parse_article(
         )
         updated = None
     corrections = []
-    for index, item in enumerate(reader.items("corrections")):
-        key = f"corrections.{index}"
-        if not isinstance(item, Mapping):
-            reader.fail(key, f"expected a date and a text, got {describe(item)}")
-            continue
-        sub = reader.child(key, item)
-        sub.unknown_keys(("date", "text"), "correction field")
+    fields = ("date", "text")
+    for _, sub in reader.records("corrections", fields, "a date and a text", "correction field"):
         when, what = sub.datetime("date", tz, required=True), sub.text("text", required=True)
         if when and what:
             corrections.append(Correction(when, what, markdown.render_inline(what, base_path)))
@@ -196,13 +191,7 @@ def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | N
     reader.unknown_keys(AUTHOR_FIELDS)
     name = reader.text("name", required=True)
     links = []
-    for index, item in enumerate(reader.items("links")):
-        key = f"links.{index}"
-        if not isinstance(item, Mapping):
-            reader.fail(key, f"expected a title and a url, got {describe(item)}")
-            continue
-        sub = reader.child(key, item)
-        sub.unknown_keys(("title", "url"), "link field")
+    for _, sub in reader.records("links", ("title", "url"), "a title and a url", "link field"):
         title, url = sub.text("title", required=True), sub.text("url", required=True)
         if title and url:
             links.append(Link(title, url))

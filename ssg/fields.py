@@ -7,7 +7,7 @@ Used for `site.yml` and for every front-matter schema, so all messages read alik
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -175,6 +175,32 @@ class FieldReader:
             self.fail(key, f"expected a list, got {describe(value)}")
             return []
         return value
+
+    def records(
+        self,
+        key: str,
+        fields: Iterable[str],
+        expected: str,
+        what: str = "field",
+        shorthand: Callable[[Any], Any] | None = None,
+    ) -> Iterator[tuple[str, FieldReader]]:
+        """A list of mappings (corrections, links, menu items...): for each item, its key
+        (`key.0`, `key.1`...) and a reader that has already warned about unknown fields.
+
+        An item that is not a mapping fails with "expected <expected>"; `shorthand` may
+        first turn a plain item into a mapping (a section block given by name).
+        """
+        fields = tuple(fields)
+        for index, item in enumerate(self.items(key)):
+            name = f"{key}.{index}"
+            if shorthand is not None:
+                item = shorthand(item)
+            if not isinstance(item, Mapping):
+                self.fail(name, f"expected {expected}, got {describe(item)}")
+                continue
+            sub = self.child(name, item)
+            sub.unknown_keys(fields, what)
+            yield name, sub
 
     def unknown_keys(self, known: Iterable[str], what: str = "field") -> None:
         """Warn on every key not in `known`, suggesting the closest known one."""

@@ -126,15 +126,13 @@ def parse_home(
     lead = ref("lead", data["lead"]) if reader.present("lead") else None
     top = [ref(f"top.{i}", v) for i, v in enumerate(reader.items("top"))]
     blocks = []
-    for index, item in enumerate(reader.items("sections")):
-        key = f"sections.{index}"
-        if isinstance(item, str):
-            item = {"section": item}
-        if not isinstance(item, Mapping):
-            reader.fail(key, f"expected section, count and articles, got {describe(item)}")
-            continue
-        sub = reader.child(key, item)
-        sub.unknown_keys(BLOCK_FIELDS, "section block setting")
+    for key, sub in reader.records(
+        "sections",
+        BLOCK_FIELDS,
+        "section, count and articles",
+        "section block setting",
+        shorthand=lambda item: {"section": item} if isinstance(item, str) else item,
+    ):
         name = sub.text("section", required=True)
         count = sub.integer("count", DEFAULT_BLOCK_COUNT)
         pinned = [ref(f"{key}.articles.{i}", v) for i, v in enumerate(sub.items("articles"))]

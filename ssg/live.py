@@ -115,14 +115,9 @@ def split_body(source: Source) -> tuple[str, list[_Raw]]:
 
 def _front_updates(reader: FieldReader) -> list[_Raw]:
     raws = []
-    for index, item in enumerate(reader.items("updates")):
-        key = f"updates.{index}"
-        if not isinstance(item, Mapping):
-            reader.fail(key, f"expected time, title, author and text, got {describe(item)}")
-            continue
-        sub = reader.child(key, item)
-        sub.unknown_keys(UPDATE_FIELDS, "update field")
-        time = item.get("time")
+    expected = "time, title, author and text"
+    for key, sub in reader.records("updates", UPDATE_FIELDS, expected, "update field"):
+        time = sub.data.get("time")
         text = sub.text("text", required=True)
         if time is None:
             sub.required("time", "a time like 14:05 or 2026-11-29T14:05:00+07:00")

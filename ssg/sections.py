@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ssg.errors import Problem, did_you_mean, error
 from ssg.fields import FieldReader, describe
@@ -41,19 +41,24 @@ class Section:
         return f"/{self.slug}/feed.xml"
 
 
+def _title_only(item: Any) -> Any:
+    """A section given by its title alone (`- World`) as a mapping."""
+    if isinstance(item, str | int) and not isinstance(item, bool):
+        return {"title": str(item)}
+    return item
+
+
 def read_sections(reader: FieldReader, key: str = "sections") -> tuple[Section, ...]:
     """The `sections` list of `site.yml`, in order; each item a title or {slug, title, description}."""
     sections: list[Section] = []
     seen: set[str] = set()
-    for index, item in enumerate(reader.items(key)):
-        name = f"{key}.{index}"
-        if isinstance(item, str | int) and not isinstance(item, bool):
-            item = {"title": str(item)}
-        if not isinstance(item, dict):
-            reader.fail(name, f"expected a title or slug/title/description, got {describe(item)}")
-            continue
-        sub = reader.child(name, item)
-        sub.unknown_keys(SECTION_FIELDS, "section setting")
+    for _, sub in reader.records(
+        key,
+        SECTION_FIELDS,
+        "a title or slug/title/description",
+        "section setting",
+        shorthand=_title_only,
+    ):
         title = sub.text("title", required=True)
         if not title:
             continue

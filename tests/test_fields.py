@@ -1,0 +1,62 @@
+"""Lists of mappings in front matter and site.yml: one shared reading, located messages."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from ssg.config import parse_config
+from ssg.content import parse_article
+from ssg.fields import FieldReader
+
+ARTICLE = """---
+title: Dam gates open
+authors: [ana]
+date: 2026-11-01T08:00:00Z
+corrections:
+  - date: 2026-11-02T09:00:00Z
+    text: An earlier version misnamed the dam.
+    txt: typo
+  - just a sentence
+---
+Body.
+"""
+
+
+def test_records_yields_each_mapping_with_its_key_and_warns_on_unknown_fields():
+    reader = FieldReader(
+        {"links": [{"title": "A", "url": "/a", "colour": "red"}, 7, {"title": "B"}]},
+        "content/authors/ana.md",
+        lambda key: None,
+    )
+    fields = ("title", "url")
+    found = reader.records("links", fields, "a title and a url", "link field")
+    assert [(key, sub.data["title"]) for key, sub in found] == [("links.0", "A"), ("links.2", "B")]
+    assert [(p.field, p.message, p.is_error) for p in reader.problems] == [
+        ("links.0.colour", "unknown link field, ignored", False),
+        ("links.1", "expected a title and a url, got 7", True),
+    ]
+
+
+def test_a_correction_that_is_not_a_mapping_is_a_located_error():
+    article, problems = parse_article("content/articles/dam.md", ARTICLE, ZoneInfo("UTC"))
+    errors = [p for p in problems if p.is_error]
+    assert [(p.field, p.line) for p in errors] == [("corrections.1", 9)]
+    assert errors[0].message == "expected a date and a text, got 'just a sentence'"
+    assert article is None  # an error in front matter: the article is not built
+    warnings = [p for p in problems if not p.is_error]
+    assert [(p.field, p.line) for p in warnings] == [("corrections.0.txt", 8)]
+
+
+def test_sections_accept_a_plain_title_and_reject_other_shapes():
+    config, problems = parse_config(
+        {
+            "title": "T",
+            "base_url": "https://x.example/",
+            "sections": ["World", {"title": "Money"}, [1]],
+        },
+        "site.yml",
+    )
+    assert [(p.field, p.message) for p in problems] == [
+        ("sections.2", "expected a title or slug/title/description, got a list")
+    ]
+    assert [s.title for s in config.sections] == ["World", "Money"]
