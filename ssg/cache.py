@@ -189,9 +189,11 @@ class BuildState:
 
     out_dir: str = ""
     global_digest: bytes = b""
+    base_digest: bytes = b""  # every input but the sources (see ssg.engine)
     next_change_ns: int | None = None  # when a scheduled or expiring article flips
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # relative path -> entry
     sources: dict[str, SourceStamp] = field(default_factory=dict)  # source path -> stamp
     parse_keys: dict[str, str] = field(default_factory=dict)  # source path -> parse key
     pages: int = 0
     warnings: tuple = ()  # the last build's warnings, shown again when nothing changed
+    snapshot_token: bytes = b""  # names the snapshot of these outputs (see ssg.quick)

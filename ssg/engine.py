@@ -4,7 +4,9 @@
 not change: sources whose bytes are unchanged come from the parse cache, pages whose
 fingerprint (template + context + config + code) is unchanged are not rendered, and
 files whose bytes are unchanged are not rewritten. Heavy steps run in a process pool.
-The result is byte-identical to a clean build; the property tests check exactly that.
+When only story texts changed, a new process skips the site model altogether and renders
+just the pages that print them (`ssg.quick`). The result is byte-identical to a clean
+build; the property tests check exactly that.
 """
 
 from __future__ import annotations
@@ -14,22 +16,18 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import pickle
 import shutil
 import time
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
 
 from ssg.assets import publish
-from ssg.build import assemble, asset_roots, plan_all, template_problem, walk_assets
-from ssg.cache import (
-    BuildState,
-    OutputEntry,
-    ParseCache,
-    read_blob,
-    write_blob,
-)
+from ssg.build import assemble, asset_roots, plan_all, walk_assets
+from ssg.cache import BuildState, OutputEntry, ParseCache, read_blob, write_blob
 from ssg.config import SiteConfig, load_config
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.fingerprint import (
@@ -44,73 +42,30 @@ from ssg.fragments import CardRenderer
 from ssg.frontpage import HOME_PATH
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
-from ssg.parallel import default_jobs, pmap, shared
+from ssg.parallel import default_jobs
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path
+from ssg.quick import save_snapshot, take_snapshot, text_edit
+from ssg.rendering import (
+    BuildReport,
+    BuildRun,
+    commit_outputs,
+    fingerprint_outputs,
+    render_into,
+    stage_assets,
+)
 from ssg.search import BUNDLE as SEARCH_BUNDLE
-from ssg.search import SearchReport, has_index, index_site, replace_bundle, stage_view
-from ssg.site import BuildOptions, Parsed, Site, build_site
+from ssg.search import has_index
+from ssg.site import BuildOptions, Parsed, build_site
 from ssg.sitemaps import NEWS_WINDOW
 from ssg.sources import KINDS, Progress, load_entries, scan
 from ssg.structured import headline_warnings
 from ssg.templates import make_environment
-from ssg.writer import Outcome, Staged, commit, existing_files, make_staging, matches, stage_bytes
+from ssg.writer import existing_files, make_staging, matches
 
-STATE_VERSION = b"state-1"
+__all__ = ["BuildReport", "Builder"]
 
-
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    """What one build did: the files it wrote, kept and removed, and what went wrong."""
-
-    ok: bool
-    output_dir: Path
-    pages: int = 0
-    files: int = 0
-    written: tuple[str, ...] = ()
-    unchanged: int = 0
-    removed: tuple[str, ...] = ()
-    changed_urls: tuple[str, ...] = ()
-    assets_only: bool = False  # only non-HTML files changed (a CSS swap is enough)
-    problems: tuple[Problem, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)
-    rendered: int = 0
-    site: Site | None = None
-    search: SearchReport | None = None
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
-
-
-@dataclass(frozen=True, slots=True)
-class _RenderState:
-    outputs: list[Output]
-    fingerprints: list[bytes]
-    previous: dict[str, OutputEntry]
-    out_dir: Path
-    staging: Path
-    env: object
-
-
-def _render_job(index: int) -> Staged | Problem:
-    """Render one planned output (in a worker) and stage it if its bytes changed."""
-    state: _RenderState = shared()
-    output = state.outputs[index]
-    try:
-        template = state.env.get_template(output.template)  # type: ignore[attr-defined]
-        data = template.render(output.context, page_url=output.url).encode("utf-8")
-    except Exception as exc:  # any template failure is a located, user-facing problem
-        return template_problem(exc, output)
-    relative_path = output_path(output.url)
-    return stage_bytes(
-        data,
-        relative_path,
-        state.fingerprints[index],
-        state.out_dir,
-        state.staging,
-        state.previous.get(relative_path),
-    )
+STATE_VERSION = b"state-2"
 
 
 class Builder:
@@ -161,6 +116,9 @@ class Builder:
         `changed_paths` (from a file watcher) is accepted for the live-preview server but
         not needed: every source's size and mtime (and, when in doubt, its bytes) are
         checked, so an event the watcher missed cannot leave a page stale.
+
+        Three ways through: nothing changed (a check of the output's files), only story
+        texts changed (`ssg.quick`), or the full pipeline below.
         """
         timings: dict[str, float] = {}
         clock = [time.perf_counter()]
@@ -170,6 +128,30 @@ class Builder:
             timings[name] = timings.get(name, 0.0) + now - clock[0]
             clock[0] = now
 
+        run = self._prepare(timings, lap)
+        if isinstance(run, BuildReport):
+            return run
+        if self._nothing_changed(run):
+            lap("check")
+            return self._unchanged(run)
+        if not run.read_problems and not self.live:
+            # the preview keeps its model in memory: the full path is as quick there
+            templates, skip_bodies = self._template_facts(run.env)
+            quick = text_edit(run, templates, self._fingerprinter(True)) if skip_bodies else None
+            if quick is not None:
+                self._save_state(run.state_file, quick[0])
+                self._state = quick[0]
+                lap("write")
+                return quick[1]
+            lap("check")
+        return self._full_build(run)
+
+    def _prepare(
+        self, timings: dict[str, float], lap: Callable[[str], None]
+    ) -> BuildRun | BuildReport:
+        """Step 1: the config, the last build's state, the sources and their parse keys,
+        the assets, the templates, and the digests that say what changed; a failure
+        report when the config or the templates cannot be loaded."""
         options = self.options or BuildOptions()
         config, problems = load_config(self.config_path, self.base_url)
         if config is None or has_errors(problems):
@@ -180,15 +162,11 @@ class Builder:
             self._code, b"parse", config.timezone.encode(), config.base_path.encode()
         )
         cache = ParseCache(cache_dir, parse_version) if cache_dir else None
-        state_file = (
-            cache_dir
-            / f"state-{hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()}.pickle"
-            if cache_dir
-            else None
-        )
+        out_key = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
+        state_file = cache_dir / f"state-{out_key}.pickle" if cache_dir else None
+        snapshot_file = cache_dir / f"snapshot-{out_key}.pickle" if cache_dir else None
         state = self._load_state(state_file, out_dir)
 
-        # 1. scan: which sources exist, and the digest of each one's bytes
         sources, stamps, read_problems = scan(self.root, state.sources, parse_version)
         problems += read_problems
         assets = walk_assets(asset_roots(self.root))
@@ -218,43 +196,90 @@ class Builder:
             f"{options.drafts},{options.future}".encode(),
             *(f"{r}\0{st.st_size}\0{st.st_mtime_ns}".encode() for r, st in asset_stats.items()),
         )
-        global_digest = digest_bytes(
+        base_digest = digest_bytes(  # every input but the sources
             model_inputs,
             f"{options.fingerprint},{search_wanted}".encode(),
             templates_digest,
             home_bytes,
-            *(f"{s.name}\0{s.key}".encode() for s in sources),
         )
+        global_digest = digest_bytes(base_digest, *(f"{s.name}\0{s.key}".encode() for s in sources))
         lap("scan")
-        now_ns = int(options.now.timestamp() * 1e9)
-        if (
-            not read_problems
+        return BuildRun(
+            code=self._code,
+            config=config,
+            options=options,
+            out_dir=out_dir,
+            cache=cache,
+            state=state,
+            state_file=state_file,
+            snapshot_file=snapshot_file,
+            sources=sources,
+            stamps=stamps,
+            read_problems=read_problems,
+            assets=assets,
+            asset_stats=asset_stats,
+            published=published,
+            env=env,
+            search_wanted=search_wanted,
+            model_inputs=model_inputs,
+            base_digest=base_digest,
+            global_digest=global_digest,
+            now_ns=int(options.now.timestamp() * 1e9),
+            jobs=self.jobs,
+            progress=self.progress,
+            problems=problems,
+            timings=timings,
+            lap=lap,
+        )
+
+    def _nothing_changed(self, run: BuildRun) -> bool:
+        """True when every input and every output file is as the last build left them."""
+        state, out_dir = run.state, run.out_dir
+        return (
+            not run.read_problems
             and not (self.live and self._fper is None)  # a live builder wants its model
-            and state.global_digest == global_digest
-            and (state.next_change_ns is None or now_ns < state.next_change_ns)
+            and state.global_digest == run.global_digest
+            and (state.next_change_ns is None or run.now_ns < state.next_change_ns)
             and all(matches(f"{out_dir}/{rel}", entry) for rel, entry in state.outputs.items())
-            and (not search_wanted or has_index(out_dir))
-        ):
-            lap("check")
-            if stamps != state.sources:
-                state.sources = stamps
-                self._save_state(state_file, state)
-            self._state = state
-            return BuildReport(
-                True,
-                out_dir,
-                pages=state.pages,
-                files=len(state.outputs),
-                unchanged=len(state.outputs),
-                problems=tuple(unique([*problems, *state.warnings])),
-                timings=timings,
-            )
+            and (not run.search_wanted or has_index(out_dir))
+        )
+
+    def _unchanged(self, run: BuildRun) -> BuildReport:
+        """The report of a build that had nothing to do (sources' stamps are refreshed)."""
+        state = run.state
+        if run.stamps != state.sources:
+            state.sources = run.stamps
+            self._save_state(run.state_file, state)
+        self._state = state
+        return BuildReport(
+            True,
+            run.out_dir,
+            pages=state.pages,
+            files=len(state.outputs),
+            unchanged=len(state.outputs),
+            problems=tuple(unique([*run.problems, *state.warnings])),
+            timings=run.timings,
+            mode="unchanged",
+        )
+
+    def _full_build(self, run: BuildRun) -> BuildReport:
+        """Steps 2-5: parse, link, plan, render and write, skipping what did not change."""
+        config, options, state, out_dir, lap = (
+            run.config,
+            run.options,
+            run.state,
+            run.out_dir,
+            run.lap,
+        )
+        problems = run.problems
+        sources = run.sources
 
         # 2. parse what is not cached, in parallel
         dead = set(state.parse_keys.values()) - {s.key for s in sources}
-        entries = load_entries(sources, cache, config, self._memo, dead, self.jobs, self.progress)
+        entries = load_entries(
+            sources, run.cache, config, self._memo, dead, self.jobs, self.progress
+        )
         self._memo = {s.key: entries[s.key] for s in sources}
-        lap("parse")
         parsed_lists: dict[str, list] = {kind: [] for kind, _ in KINDS}
         fronts: dict[str, str] = {}
         for source in sources:
@@ -264,42 +289,31 @@ class Builder:
             if value is not None:
                 parsed_lists[kind].append(value)
         parsed, home_problems = assemble(parsed_lists, fronts, self.root, config)
+        as_parsed = parsed.articles  # before the photo stage and the site model
         problems += home_problems
         lap("parse")
         # unchanged sources come back from the parse memo as the same objects; the photo
         # stage and the site model then return their previous results for them too
-        self._identity.start_build(model_inputs)
-        photos = process_photos(self.root, config, parsed, assets, self._identity)
-        parsed, problems = photos.parsed, problems + photos.problems
+        self._identity.start_build(run.model_inputs)
+        photos = process_photos(self.root, config, parsed, run.assets, self._identity)
+        parsed = photos.parsed
+        problems += photos.problems
         lap("images")
-        site, link_problems = build_site(config, parsed, options, assets, self._identity)
+        site, link_problems = build_site(config, parsed, options, run.assets, self._identity)
         self._identity.end_build()
         problems += link_problems
         problems += headline_warnings(site.articles, parsed.fronts)
         lap("link")
         if has_errors(problems):
-            self._save_parse_keys(state_file, state, stamps, sources)
-            return BuildReport(False, out_dir, problems=tuple(unique(problems)), timings=timings)
+            return self._failed(run)
 
         # 3. plan and fingerprint every output; only changed fingerprints are rendered
         outputs = plan_all(site, options)
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest
-        templates, skip_bodies = self._template_facts(env)
+        templates, skip_bodies = self._template_facts(run.env)
         fper = self._fingerprinter(skip_bodies)
-        # pages name fingerprinted CSS/JS through asset(): the manifest is an input of each
-        base = digest_bytes(self._code, fper.digest(config), fper.digest(published.manifest))
-        fingerprints = [
-            digest_bytes(
-                base,
-                templates.digest(o.template),
-                o.url.encode(),
-                o.template.encode(),
-                fper.context_digest(o.url, o.context),
-                printed_bodies(o, fper) if skip_bodies else b"",
-            )
-            for o in outputs
-        ]
+        fingerprints = fingerprint_outputs(run, outputs, fper, templates)
         previous = state.outputs
         todo = []
         kept: dict[str, OutputEntry] = {}
@@ -316,59 +330,16 @@ class Builder:
         staging = make_staging(out_dir)
         try:
             results: dict[str, OutputEntry] = dict(kept)
-            written: list[str] = []
-            changed_urls: list[str] = []
-            for name in sorted({outputs[i].template for i in todo}):
-                try:
-                    env.get_template(name)  # compile once, before workers fork
-                except Exception as exc:
-                    problems.append(template_problem(exc))
-            if not has_errors(problems):
-                render_state = _RenderState(outputs, fingerprints, previous, out_dir, staging, env)
-                done = 0
-                for index, result in zip(
-                    todo, pmap(_render_job, todo, self.jobs, render_state), strict=True
-                ):
-                    done += 1
-                    if self.progress and done % 200 == 0:
-                        self.progress("render", done, len(todo))
-                    if isinstance(result, Problem):
-                        problems.append(result)
-                        continue
-                    results[result.relative] = result.entry
-                    if result.outcome is Outcome.WRITTEN:
-                        written.append(result.relative)
-                        changed_urls.append(outputs[index].url)
+            written, changed_urls = render_into(
+                run, outputs, fingerprints, todo, staging, results, problems
+            )
             lap("render")
             if has_errors(problems):
                 shutil.rmtree(staging, ignore_errors=True)
-                self._save_parse_keys(state_file, state, stamps, sources)
-                return BuildReport(
-                    False, out_dir, problems=tuple(unique(problems)), timings=timings
-                )
-            asset_written = []
-            for rel, source in {**published.files, **photos.files}.items():
-                if source is None:  # a photo that could not be published safely
-                    continue
-                if isinstance(source, bytes):
-                    fp = digest_bytes(b"asset-bytes", rel.encode(), source)
-                else:
-                    st = asset_stats.get(rel) or os.stat(source)
-                    stat_key = b"%s:%d:%d" % (str(source).encode(), st.st_size, st.st_mtime_ns)
-                    fp = digest_bytes(b"asset", rel.encode(), stat_key)
-                entry = previous.get(rel)
-                if (
-                    entry is not None
-                    and entry.fingerprint == fp
-                    and matches(f"{out_dir}/{rel}", entry)
-                ):
-                    results[rel] = entry
-                    continue
-                data = source if isinstance(source, bytes) else source.read_bytes()
-                staged = stage_bytes(data, rel, fp, out_dir, staging, entry)
-                results[rel] = staged.entry
-                if staged.outcome is Outcome.WRITTEN:
-                    asset_written.append(rel)
+                return self._failed(run)
+            asset_written = stage_assets(
+                run, {**run.published.files, **photos.files}, staging, results
+            )
             lap("assets")
             if state.out_dir == str(out_dir) and state.outputs:
                 removed = sorted(previous.keys() - results.keys())
@@ -376,46 +347,36 @@ class Builder:
                 removed = sorted(set(existing_files(out_dir)) - results.keys())
             else:
                 removed = []
-            if state_file is not None:
-                state_file.unlink(missing_ok=True)  # stale until the new one is saved
             if config.search:  # the index is not a planned output: keep it
                 removed = [r for r in removed if not r.startswith(SEARCH_BUNDLE + "/")]
-            search_report = None
-            pages_changed = any(r.endswith(".html") for r in [*written, *removed])
-            if search_wanted and (pages_changed or not has_index(out_dir)):
-                # index the next version of the site before touching the output
-                view = stage_view(out_dir, staging, set(written), results)
-                try:
-                    search_report = index_site(view, config, len(site.articles))
-                except BuildFailed as failed:
-                    shutil.rmtree(view, ignore_errors=True)
-                    shutil.rmtree(staging, ignore_errors=True)
-                    self._save_parse_keys(state_file, state, stamps, sources)
-                    all_problems = unique([*problems, *failed.problems])
-                    return BuildReport(False, out_dir, problems=tuple(all_problems))
-                problems += search_report.warnings
-                lap("search")
-            commit(staging, out_dir, written + asset_written, removed)
+            try:
+                search_report = commit_outputs(
+                    run, staging, written, asset_written, removed, results, len(site.articles)
+                )
+            except BuildFailed as failed:
+                shutil.rmtree(staging, ignore_errors=True)
+                return self._failed(run, failed.problems)
             if search_report is not None:
-                if (view / SEARCH_BUNDLE).is_dir():  # no articles: nothing was indexed
-                    replace_bundle(view / SEARCH_BUNDLE, out_dir / SEARCH_BUNDLE)
-                shutil.rmtree(view, ignore_errors=True)
+                problems += search_report.warnings
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        if not out_dir.exists():  # pragma: no cover - commit always creates it
-            out_dir.mkdir(parents=True)
+
+        # 5. remember what was written, for the next build
         new_state = BuildState(
             out_dir=str(out_dir),
-            global_digest=global_digest,
+            global_digest=run.global_digest,
+            base_digest=run.base_digest,
             next_change_ns=_next_change(parsed, options),
             outputs=results,
-            sources=stamps,
+            sources=run.stamps,
             parse_keys={s.name: s.key for s in sources},
             pages=len(outputs),
             warnings=tuple(p for p in unique(problems) if not p.is_error),
         )
-        self._save_state(state_file, new_state)
+        if skip_bodies and run.snapshot_file is not None and not self.live:
+            new_state.snapshot_token = self._snapshot(run.snapshot_file, outputs, as_parsed)
+        self._save_state(run.state_file, new_state)
         self._state = new_state
         lap("write")
         if self.live:
@@ -435,13 +396,39 @@ class Builder:
             assets_only=bool(all_written or removed)
             and not any(r.endswith(".html") for r in [*all_written, *removed]),
             problems=tuple(unique(problems)),
-            timings=timings,
+            timings=run.timings,
             rendered=len(todo),
             site=site,
             search=search_report,
         )
 
+    def _failed(self, run: BuildRun, more: Iterable[Problem] = ()) -> BuildReport:
+        """The report of a failed build; the output folder was not touched. The sources'
+        digests are remembered, the outputs not (nothing was written)."""
+        if run.state_file is not None:
+            kept = replace(
+                run.state,
+                sources=run.stamps,
+                parse_keys={**run.state.parse_keys, **{s.name: s.key for s in run.sources}},
+                global_digest=b"",
+                snapshot_token=b"",  # the parse keys no longer describe the output
+            )
+            self._save_state(run.state_file, kept)
+        problems = tuple(unique([*run.problems, *more]))
+        return BuildReport(False, run.out_dir, problems=problems, timings=run.timings)
+
     # -- helpers -------------------------------------------------------------------
+
+    def _snapshot(self, snapshot_file: Path, outputs: list[Output], parsed: tuple) -> bytes:
+        """Save the snapshot a later text edit starts from (`ssg.quick`); its token, or
+        b"" when it cannot be saved."""
+        token = os.urandom(16)
+        snapshot = take_snapshot(token, outputs, parsed)
+        try:
+            save_snapshot(snapshot_file, snapshot, parsed, self._code)
+        except (pickle.PicklingError, TypeError, AttributeError, OSError):
+            return b""  # a value a template context holds cannot be saved: no text path
+        return token
 
     def _environment(self, config: SiteConfig, manifest: dict[str, str]) -> jinja2.Environment:
         """The Jinja environment, kept between builds so templates compile once; a new
@@ -504,30 +491,6 @@ class Builder:
             with contextlib.suppress(OSError):
                 write_blob(self._state_file, self._state, self._code + STATE_VERSION)
             self._unsaved = False
-
-    def _save_parse_keys(self, state_file, state, stamps, sources) -> None:
-        """After a failed build, remember source digests but not outputs (nothing was written)."""
-        if state_file is None:
-            return
-        kept = replace(
-            state,
-            sources=stamps,
-            parse_keys={**state.parse_keys, **{s.name: s.key for s in sources}},
-            global_digest=b"",
-        )
-        self._save_state(state_file, kept)
-
-
-def printed_bodies(output: Output, fper: Fingerprinter) -> bytes:
-    """A digest of the article bodies an output prints: its own article's, a feed's entries'."""
-    bodies = []
-    article = output.context.get("article")
-    if output.template == "article.html" and article is not None:
-        bodies.append(fper.text_digest(article, article.body_html))
-    feed = output.context.get("feed")
-    if feed is not None:
-        bodies += [fper.text_digest(entry, entry.body_html) for entry in feed.articles]
-    return digest_bytes(*bodies)
 
 
 def _url_of(relative_path: str) -> str:

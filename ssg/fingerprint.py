@@ -339,6 +339,16 @@ def bodies_printed_only_where_expected(env: jinja2.Environment) -> bool:
     return True
 
 
+def printed_articles(output: Any) -> tuple[Any, ...]:
+    """The stories whose body a planned output prints: an article page's own story,
+    a feed's entries (see `BODY_TEMPLATES`)."""
+    context = output.context
+    article = context.get("article")
+    own = (article,) if output.template == "article.html" and article is not None else ()
+    feed = context.get("feed")
+    return own + tuple(feed.articles) if feed is not None else own
+
+
 def all_templates_digest(env: jinja2.Environment) -> bytes:
     """One digest over every template the environment can load."""
     digests = TemplateDigests(env)

@@ -1,0 +1,251 @@
+"""The back half of a build: fingerprint planned outputs, render the changed ones into a
+staging folder in the process pool, then index them for search and move them into place.
+
+`ssg.engine` (the full build) and `ssg.quick` (the text-edit path) both end here, so a
+page is rendered, staged and committed the same way whichever path planned it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from ssg.assets import Published
+from ssg.build import template_problem
+from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp
+from ssg.config import SiteConfig
+from ssg.errors import BuildFailed, Problem, has_errors
+from ssg.fingerprint import Fingerprinter, TemplateDigests, digest_bytes, printed_articles
+from ssg.parallel import pmap, shared
+from ssg.plan import Output, output_path
+from ssg.search import BUNDLE as SEARCH_BUNDLE
+from ssg.search import SearchReport, has_index, index_site, replace_bundle, stage_view
+from ssg.site import BuildOptions, Site
+from ssg.sources import Progress, SourceFile
+from ssg.writer import Outcome, Staged, commit, matches, stage_bytes
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What one build did: the files it wrote, kept and removed, and what went wrong."""
+
+    ok: bool
+    output_dir: Path
+    pages: int = 0
+    files: int = 0
+    written: tuple[str, ...] = ()
+    unchanged: int = 0
+    removed: tuple[str, ...] = ()
+    changed_urls: tuple[str, ...] = ()
+    assets_only: bool = False  # only non-HTML files changed (a CSS swap is enough)
+    problems: tuple[Problem, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0
+    site: Site | None = None
+    search: SearchReport | None = None
+    # "unchanged" (nothing to do), "text" (only story texts changed: see ssg.quick), "full"
+    mode: str = "full"
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRun:
+    """What one build worked out before deciding how much to do: the config, the last
+    build's state, the scanned sources, the template environment and the digests."""
+
+    code: bytes  # the generator's code version
+    config: SiteConfig
+    options: BuildOptions
+    out_dir: Path
+    cache: ParseCache | None
+    state: BuildState  # what the last build wrote
+    state_file: Path | None
+    snapshot_file: Path | None
+    sources: list[SourceFile]
+    stamps: dict[str, SourceStamp]
+    read_problems: list[Problem]  # sources that could not be read
+    assets: dict[str, Path]  # relative path -> the file that wins (site over theme)
+    asset_stats: dict[str, os.stat_result]
+    published: Published  # assets to write, and the fingerprinted names
+    env: jinja2.Environment
+    search_wanted: bool
+    model_inputs: bytes  # what the photo stage and the site model read besides sources
+    base_digest: bytes  # every input but the sources
+    global_digest: bytes
+    now_ns: int
+    jobs: int
+    progress: Progress | None
+    problems: list[Problem]
+    timings: dict[str, float]
+    lap: Callable[[str], None]
+
+
+def printed_bodies(output: Output, fper: Fingerprinter) -> bytes:
+    """A digest of the article bodies an output prints: its own article's, a feed's entries'."""
+    return digest_bytes(*(fper.text_digest(a, a.body_html) for a in printed_articles(output)))
+
+
+def fingerprint_outputs(
+    run: BuildRun, outputs: list[Output], fper: Fingerprinter, templates: TemplateDigests
+) -> list[bytes]:
+    """Each output's fingerprint: its template (with what that pulls in), URL, context,
+    the bodies it prints, the config, the asset manifest and the generator's code.
+
+    When `fper` leaves bodies out of object digests, the bodies an output prints are
+    added on their own (`printed_bodies`)."""
+    skip_bodies = bool(fper.skip)
+    # pages name fingerprinted CSS/JS through asset(): the manifest is an input of each
+    base = digest_bytes(run.code, fper.digest(run.config), fper.digest(run.published.manifest))
+    return [
+        digest_bytes(
+            base,
+            templates.digest(o.template),
+            o.url.encode(),
+            o.template.encode(),
+            fper.context_digest(o.url, o.context),
+            printed_bodies(o, fper) if skip_bodies else b"",
+        )
+        for o in outputs
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderState:
+    outputs: list[Output]
+    fingerprints: list[bytes]
+    previous: dict[str, OutputEntry]
+    out_dir: Path
+    staging: Path
+    env: object
+
+
+def _render_job(index: int) -> Staged | Problem:
+    """Render one planned output (in a worker) and stage it if its bytes changed."""
+    state: _RenderState = shared()
+    output = state.outputs[index]
+    try:
+        template = state.env.get_template(output.template)  # type: ignore[attr-defined]
+        data = template.render(output.context, page_url=output.url).encode("utf-8")
+    except Exception as exc:  # any template failure is a located, user-facing problem
+        return template_problem(exc, output)
+    relative_path = output_path(output.url)
+    return stage_bytes(
+        data,
+        relative_path,
+        state.fingerprints[index],
+        state.out_dir,
+        state.staging,
+        state.previous.get(relative_path),
+    )
+
+
+def render_into(
+    run: BuildRun,
+    outputs: list[Output],
+    fingerprints: list[bytes],
+    todo: list[int],
+    staging: Path,
+    results: dict[str, OutputEntry],
+    problems: list[Problem],
+) -> tuple[list[str], list[str]]:
+    """Render the outputs numbered in `todo` into `staging`, in the process pool, and
+    record each in `results`. Returns the files written and their URLs; template
+    failures go to `problems`."""
+    written: list[str] = []
+    changed_urls: list[str] = []
+    for name in sorted({outputs[i].template for i in todo}):
+        try:
+            run.env.get_template(name)  # compile once, before workers fork
+        except Exception as exc:
+            problems.append(template_problem(exc))
+    if has_errors(problems):
+        return written, changed_urls
+    state = _RenderState(outputs, fingerprints, run.state.outputs, run.out_dir, staging, run.env)
+    for done, (index, result) in enumerate(
+        zip(todo, pmap(_render_job, todo, run.jobs, state), strict=True), 1
+    ):
+        if run.progress and done % 200 == 0:
+            run.progress("render", done, len(todo))
+        if isinstance(result, Problem):
+            problems.append(result)
+            continue
+        results[result.relative] = result.entry
+        if result.outcome is Outcome.WRITTEN:
+            written.append(result.relative)
+            changed_urls.append(outputs[index].url)
+    return written, changed_urls
+
+
+def commit_outputs(
+    run: BuildRun,
+    staging: Path,
+    pages: list[str],
+    assets: list[str],
+    removed: list[str],
+    results: dict[str, OutputEntry],
+    articles: int,
+) -> SearchReport | None:
+    """Index the next version of the site for search (when wanted), then move the staged
+    files into the output folder. Raises BuildFailed, with the output folder untouched,
+    when the search indexer fails."""
+    out_dir = run.out_dir
+    if run.state_file is not None:
+        run.state_file.unlink(missing_ok=True)  # stale until the new one is saved
+    report = None
+    view = None
+    pages_changed = any(r.endswith(".html") for r in [*pages, *removed])
+    if run.search_wanted and (pages_changed or not has_index(out_dir)):
+        # index the next version of the site before touching the output
+        view = stage_view(out_dir, staging, set(pages), results)
+        try:
+            report = index_site(view, run.config, articles)
+        except BuildFailed:
+            shutil.rmtree(view, ignore_errors=True)
+            raise
+        run.lap("search")
+    commit(staging, out_dir, pages + assets, removed)
+    if view is not None:
+        if (view / SEARCH_BUNDLE).is_dir():  # no articles: nothing was indexed
+            replace_bundle(view / SEARCH_BUNDLE, out_dir / SEARCH_BUNDLE)
+        shutil.rmtree(view, ignore_errors=True)
+    return report
+
+
+def stage_assets(
+    run: BuildRun,
+    files: dict[str, Path | bytes | None],
+    staging: Path,
+    results: dict[str, OutputEntry],
+) -> list[str]:
+    """Stage each asset file (a path to copy, or bytes: a minified stylesheet, an encoded
+    photo) whose bytes changed; record every one in `results`. Returns those written."""
+    written = []
+    previous = run.state.outputs
+    out_dir = run.out_dir
+    for rel, source in files.items():
+        if source is None:  # a photo that could not be published safely
+            continue
+        if isinstance(source, bytes):
+            fp = digest_bytes(b"asset-bytes", rel.encode(), source)
+        else:
+            st = run.asset_stats.get(rel) or os.stat(source)
+            stat_key = b"%s:%d:%d" % (str(source).encode(), st.st_size, st.st_mtime_ns)
+            fp = digest_bytes(b"asset", rel.encode(), stat_key)
+        entry = previous.get(rel)
+        if entry is not None and entry.fingerprint == fp and matches(f"{out_dir}/{rel}", entry):
+            results[rel] = entry
+            continue
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        staged = stage_bytes(data, rel, fp, out_dir, staging, entry)
+        results[rel] = staged.entry
+        if staged.outcome is Outcome.WRITTEN:
+            written.append(rel)
+    return written
