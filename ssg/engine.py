@@ -21,6 +21,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -45,7 +46,7 @@ from ssg.model import Article
 from ssg.parallel import default_jobs
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path
-from ssg.quick import save_snapshot, take_snapshot, text_edit
+from ssg.quick import Snapshot, load_snapshot, save_snapshot, take_snapshot, text_edit
 from ssg.rendering import (
     BuildReport,
     BuildRun,
@@ -109,6 +110,7 @@ class Builder:
         self._identity = IdentityMemo() if live else NoMemo()
         self._fper: Fingerprinter | None = None
         self._template_info: tuple[TemplateDigests, bool] | None = None
+        self._kept_snapshot: Snapshot | None = None  # a live builder's, see ssg.quick
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
         """Bring the output folder up to date with the sources.
@@ -134,17 +136,28 @@ class Builder:
         if self._nothing_changed(run):
             lap("check")
             return self._unchanged(run)
-        if not run.read_problems and not self.live:
-            # the preview keeps its model in memory: the full path is as quick there
-            templates, skip_bodies = self._template_facts(run.env)
-            quick = text_edit(run, templates, self._fingerprinter(True)) if skip_bodies else None
-            if quick is not None:
-                self._save_state(run.state_file, quick[0])
-                self._state = quick[0]
+        templates, skip_bodies = self._template_facts(run.env)
+        if not run.read_problems and skip_bodies:
+            head = Fingerprinter({Article: frozenset({"body_html"})}, keep_contexts=False)
+            done = text_edit(run, templates, head, partial(self._last_snapshot, run))
+            if done is not None:
+                self._save_state(run.state_file, done.state)
+                self._state = done.state
+                if self.live:
+                    self._kept_snapshot = done.snapshot
                 lap("write")
-                return quick[1]
+                return done.report
             lap("check")
         return self._full_build(run)
+
+    def _last_snapshot(self, run: BuildRun) -> Snapshot | None:
+        """The snapshot of the last successful build: kept in memory by a live builder,
+        saved on disk by `ssg build`."""
+        if self.live:
+            return self._kept_snapshot
+        if run.snapshot_file is None or not run.state.snapshot_token:
+            return None
+        return load_snapshot(run.snapshot_file, self._code, run.state.snapshot_token)
 
     def _prepare(
         self, timings: dict[str, float], lap: Callable[[str], None]
@@ -374,7 +387,10 @@ class Builder:
             pages=len(outputs),
             warnings=tuple(p for p in unique(problems) if not p.is_error),
         )
-        if skip_bodies and run.snapshot_file is not None and not self.live:
+        self._kept_snapshot = None
+        if skip_bodies and self.live:
+            self._kept_snapshot = take_snapshot(b"", outputs, as_parsed)
+        elif skip_bodies and run.snapshot_file is not None:
             new_state.snapshot_token = self._snapshot(run.snapshot_file, outputs, as_parsed)
         self._save_state(run.state_file, new_state)
         self._state = new_state
@@ -405,6 +421,7 @@ class Builder:
     def _failed(self, run: BuildRun, more: Iterable[Problem] = ()) -> BuildReport:
         """The report of a failed build; the output folder was not touched. The sources'
         digests are remembered, the outputs not (nothing was written)."""
+        self._kept_snapshot = None  # it no longer describes the output folder
         if run.state_file is not None:
             kept = replace(
                 run.state,

@@ -19,7 +19,7 @@ import gc
 import io
 import pickle
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -190,21 +190,33 @@ def elided(outputs: Iterable[Output]) -> set[str]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """A finished text-edit build: the new state, its report, and the snapshot with the
+    edited stories' new texts (a long-lived builder keeps it for the next edit)."""
+
+    state: BuildState
+    report: BuildReport
+    snapshot: Snapshot
+
+
 def text_edit(
-    run: BuildRun, templates: TemplateDigests, head: Fingerprinter
-) -> tuple[BuildState, BuildReport] | None:
-    """Render only the pages printing the stories whose text alone changed, and return
-    the new build state and the report; None when the build needs the full pipeline.
+    run: BuildRun,
+    templates: TemplateDigests,
+    head: Fingerprinter,
+    get_snapshot: Callable[[], Snapshot | None],
+) -> TextEdit | None:
+    """Render only the pages printing the stories whose text alone changed; None when
+    the build needs the full pipeline.
 
     The caller has checked that no template prints a story body outside its own page
-    and the feeds; `head` digests objects without their bodies.
+    and the feeds; `head` digests objects without their bodies; `get_snapshot` returns
+    the snapshot of the last build (from memory or disk), or None.
     """
     state, cache = run.state, run.cache
     known = state.parse_keys
     if (
         cache is None
-        or run.snapshot_file is None
-        or not state.snapshot_token
         or state.base_digest != run.base_digest
         or (state.next_change_ns is not None and run.now_ns >= state.next_change_ns)
         or len(known) != len(run.sources)
@@ -224,7 +236,7 @@ def text_edit(
         or not all(matches(f"{out}/{rel}", entry) for rel, entry in state.outputs.items())
     ):
         return None
-    snapshot = load_snapshot(run.snapshot_file, run.code, state.snapshot_token)
+    snapshot = get_snapshot()
     if snapshot is None:
         return None
     old_keys = [known[s.name] for s in edited]
@@ -250,6 +262,11 @@ def text_edit(
     outputs = [with_bodies(o, bodies) for o in outputs]
     if elided(outputs):
         return None
+    refreshed = dict(zip(indices, outputs, strict=True))
+    snapshot = replace(
+        snapshot,
+        outputs=tuple(refreshed.get(i, o) for i, o in enumerate(snapshot.outputs)),
+    )
     fingerprints = fingerprint_outputs(run, outputs, head, templates)
     todo = [
         i
@@ -301,4 +318,4 @@ def text_edit(
         search=search,
         mode="text",
     )
-    return new_state, report
+    return TextEdit(new_state, report, snapshot)

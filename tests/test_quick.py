@@ -222,3 +222,22 @@ def test_a_new_source_takes_the_full_build(site: Path):
     report = build(site)
     assert report.mode == "full" and "2024/03/04/fourth/index.html" in report.removed
     assert snapshot(site / "public") == clean(site)
+
+
+def test_the_preview_builder_keeps_its_snapshot_in_memory(tmp_path: Path):
+    root = write_site(tmp_path / "site", SITE)
+    builder = Builder(root, options=NOW, jobs=1, live=True)
+    assert builder.build().ok
+    for round_number in range(2):  # the second edit starts from the first one's pages
+        append(root, "first.md", f"\nEdit {round_number}.\n")
+        report = builder.build()
+        assert report.ok and report.mode == "text"
+        assert set(report.written) == {FIRST_PAGE, *FIRST_FEEDS}
+        assert snapshot(root / "public") == clean(root)
+    assert not list((root / ".ssg-cache").glob("snapshot-*"))  # nothing written to disk
+    path = root / "content/articles/first.md"
+    path.write_text(path.read_text().replace("First story", "First story, renamed"))
+    report = builder.build()
+    assert report.ok and report.mode == "full"
+    assert snapshot(root / "public") == clean(root)
+    builder.close()
