@@ -15,6 +15,7 @@ import os
 import pickle
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -69,12 +70,21 @@ def write_blob(path: Path, value: Any, version: bytes) -> None:
         raise
 
 
+SCHEMA = 2  # PRAGMA user_version of the parse cache's database
+KEEP_VERSIONS = 2  # parser versions whose entries are kept (say, two ssg releases)
+
+
 class ParseCache:
     """Parsed sources on disk in one SQLite table, keyed by (version, path, content) digest.
 
     SQLite keeps ten thousand entries in one file: one open and one transaction instead
     of ten thousand small files, which is what makes a warm build fast. A database that
-    cannot be opened or read is deleted and started afresh.
+    cannot be opened or read, or has another layout, is deleted and started afresh.
+
+    Each entry records the parser version that wrote it (the generator's code and the
+    settings parsing depends on). Entries of all but the `KEEP_VERSIONS` most recently
+    used versions are deleted and their space returned to the file system, so
+    upgrading ssg does not leave every source's old entry behind.
     """
 
     def __init__(self, folder: Path, version: bytes):
@@ -90,16 +100,46 @@ class ParseCache:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, isolation_level=None)
+                schema = db.execute("PRAGMA user_version").fetchone()[0]
+                if schema not in (0, SCHEMA) or (schema == 0 and _has_tables(db)):
+                    db.close()  # an older layout: start afresh
+                    self.reset()
+                    continue
+                if schema == 0:  # a new file: set it up
+                    db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before any table
+                    db.execute(
+                        "CREATE TABLE parsed (key TEXT PRIMARY KEY, version TEXT, blob BLOB)"
+                    )
+                    db.execute("CREATE TABLE versions (version TEXT PRIMARY KEY, used REAL)")
+                    db.execute(f"PRAGMA user_version={SCHEMA}")
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=OFF")  # a lost cache only costs a cold build
-                db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, blob BLOB)")
                 self._db = db
+                self._forget_old_versions(db)
                 return db
             except sqlite3.DatabaseError:
                 self.reset()
             except OSError:
                 return None
         return None
+
+    def _forget_old_versions(self, db: sqlite3.Connection) -> None:
+        """Mark this version used now; delete the entries of versions used longest ago."""
+        db.execute(
+            "INSERT OR REPLACE INTO versions VALUES (?, ?)", (self.version.hex(), time.time())
+        )
+        if db.execute("SELECT count(*) FROM versions").fetchone()[0] <= KEEP_VERSIONS:
+            return
+        rows = db.execute(
+            "SELECT version FROM versions ORDER BY used DESC LIMIT ?", (KEEP_VERSIONS,)
+        )
+        keep = [version for (version,) in rows]
+        marks = ",".join("?" * len(keep))
+        db.execute("BEGIN")
+        db.execute(f"DELETE FROM parsed WHERE version NOT IN ({marks})", keep)
+        db.execute(f"DELETE FROM versions WHERE version NOT IN ({marks})", keep)
+        db.execute("COMMIT")
+        db.executescript("PRAGMA incremental_vacuum;")  # run to the end: all free pages
 
     def reset(self) -> None:
         """Forget a damaged database."""
@@ -136,7 +176,11 @@ class ParseCache:
             return
         try:
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", items)
+            version = self.version.hex()
+            db.executemany(
+                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)",
+                [(key, version, blob) for key, blob in items],
+            )
             db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in dead])
             db.execute("COMMIT")
         except sqlite3.DatabaseError:
@@ -146,6 +190,10 @@ class ParseCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _has_tables(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
 
 
 class SourceStamp(NamedTuple):

@@ -106,6 +106,11 @@ def normalize_base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+# (file, base URL override) -> (its text, the result): the preview server reads site.yml
+# on every save, and validating it costs more than reading it
+_LAST: dict[tuple[str, str | None], tuple[str, SiteConfig | None, tuple[Problem, ...]]] = {}
+
+
 def load_config(path: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
     """Read and validate `site.yml`; returns (None, problems) when it cannot be used."""
     name = str(path)
@@ -116,6 +121,17 @@ def load_config(path: Path, base_url: str | None = None) -> tuple[SiteConfig | N
         return None, [error("site configuration not found", name, hint=hint)]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [error(f"cannot read site configuration: {exc}", name)]
+    last = _LAST.get((name, base_url))
+    if last is not None and last[0] == text:
+        return last[1], list(last[2])
+    config, problems = _read_config(text, name, base_url)
+    _LAST[(name, base_url)] = (text, config, tuple(problems))
+    return config, problems
+
+
+def _read_config(
+    text: str, name: str, base_url: str | None
+) -> tuple[SiteConfig | None, list[Problem]]:
     data, problems = load_yaml(text, name)
     if problems:
         return None, problems

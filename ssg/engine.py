@@ -111,6 +111,7 @@ class Builder:
         self._fper: Fingerprinter | None = None
         self._template_info: tuple[TemplateDigests, bool] | None = None
         self._kept_snapshot: Snapshot | None = None  # a live builder's, see ssg.quick
+        self._cache: ParseCache | None = None
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
         """Bring the output folder up to date with the sources.
@@ -133,21 +134,30 @@ class Builder:
         run = self._prepare(timings, lap)
         if isinstance(run, BuildReport):
             return run
+        try:
+            return self._build(run)
+        finally:
+            if run.cache is not None:  # no connection outlives a build (or its thread)
+                run.cache.close()
+
+    def _build(self, run: BuildRun) -> BuildReport:
         if self._nothing_changed(run):
-            lap("check")
+            run.lap("check")
             return self._unchanged(run)
         templates, skip_bodies = self._template_facts(run.env)
         if not run.read_problems and skip_bodies:
             head = Fingerprinter({Article: frozenset({"body_html"})}, keep_contexts=False)
-            done = text_edit(run, templates, head, partial(self._last_snapshot, run))
+            # the preview's folder under .ssg-cache/ is written by this builder alone
+            snapshot = partial(self._last_snapshot, run)
+            done = text_edit(run, templates, head, snapshot, check_outputs=not self.live)
             if done is not None:
                 self._save_state(run.state_file, done.state)
                 self._state = done.state
                 if self.live:
                     self._kept_snapshot = done.snapshot
-                lap("write")
+                run.lap("write")
                 return done.report
-            lap("check")
+            run.lap("check")
         return self._full_build(run)
 
     def _last_snapshot(self, run: BuildRun) -> Snapshot | None:
@@ -174,7 +184,7 @@ class Builder:
         parse_version = digest_bytes(
             self._code, b"parse", config.timezone.encode(), config.base_path.encode()
         )
-        cache = ParseCache(cache_dir, parse_version) if cache_dir else None
+        cache = self._parse_cache(cache_dir, parse_version)
         out_key = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
         state_file = cache_dir / f"state-{out_key}.pickle" if cache_dir else None
         snapshot_file = cache_dir / f"snapshot-{out_key}.pickle" if cache_dir else None
@@ -502,8 +512,23 @@ class Builder:
         with contextlib.suppress(OSError):
             write_blob(state_file, state, self._code + STATE_VERSION)
 
+    def _parse_cache(self, folder: Path | None, version: bytes) -> ParseCache | None:
+        """The parse cache, kept between builds while its folder and version stay (its
+        connection is closed after each build)."""
+        if folder is None:
+            return None
+        if self._cache is None or (self._cache.folder, self._cache.version) != (folder, version):
+            if self._cache is not None:
+                self._cache.close()
+            self._cache = ParseCache(folder, version)
+        return self._cache
+
     def close(self) -> None:
-        """Write the state a live builder kept in memory, for the next process."""
+        """Write the state a live builder kept in memory, for the next process, and close
+        the parse cache."""
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
         if self._unsaved and self._state_file is not None and self._state is not None:
             with contextlib.suppress(OSError):
                 write_blob(self._state_file, self._state, self._code + STATE_VERSION)

@@ -205,13 +205,17 @@ def text_edit(
     templates: TemplateDigests,
     head: Fingerprinter,
     get_snapshot: Callable[[], Snapshot | None],
+    check_outputs: bool = True,
 ) -> TextEdit | None:
     """Render only the pages printing the stories whose text alone changed; None when
     the build needs the full pipeline.
 
     The caller has checked that no template prints a story body outside its own page
     and the feeds; `head` digests objects without their bodies; `get_snapshot` returns
-    the snapshot of the last build (from memory or disk), or None.
+    the snapshot of the last build (from memory or disk), or None. `check_outputs`
+    False trusts that nobody else wrote to the output folder (the preview's own folder):
+    otherwise a file changed there since the last build sends it to the full build,
+    which rewrites it.
     """
     state, cache = run.state, run.cache
     known = state.parse_keys
@@ -233,7 +237,10 @@ def text_edit(
     if (
         not edited
         or len(edited) > MAX_EDITS
-        or not all(matches(f"{out}/{rel}", entry) for rel, entry in state.outputs.items())
+        or (
+            check_outputs
+            and not all(matches(f"{out}/{rel}", e) for rel, e in state.outputs.items())
+        )
     ):
         return None
     snapshot = get_snapshot()
@@ -295,7 +302,6 @@ def text_edit(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     cache.put_many([], set(old_keys))  # the edited stories' old parse results
-    cache.close()
     new_state = replace(
         state,
         global_digest=run.global_digest,

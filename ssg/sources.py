@@ -187,5 +187,4 @@ def load_entries(
             progress("parse", done, len(todo))
     if cache is not None:
         cache.put_many(batch, dead)
-        cache.close()
     return entries
