@@ -243,5 +243,6 @@ class BuildState:
     sources: dict[str, SourceStamp] = field(default_factory=dict)  # source path -> stamp
     parse_keys: dict[str, str] = field(default_factory=dict)  # source path -> parse key
     pages: int = 0
+    articles: int = 0  # article pages, for the search indexer
     warnings: tuple = ()  # the last build's warnings, shown again when nothing changed
     snapshot_token: bytes = b""  # names the snapshot of these outputs (see ssg.quick)

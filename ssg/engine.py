@@ -16,7 +16,6 @@ import datetime as dt
 import gc
 import hashlib
 import os
-import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -46,7 +45,7 @@ from ssg.model import Article
 from ssg.parallel import default_jobs
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path
-from ssg.quick import Snapshot, load_snapshot, save_snapshot, take_snapshot, text_edit
+from ssg.quick import text_edit
 from ssg.rendering import (
     BuildReport,
     BuildRun,
@@ -59,6 +58,7 @@ from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import has_index
 from ssg.site import BuildOptions, Parsed, build_site
 from ssg.sitemaps import NEWS_WINDOW
+from ssg.snapshot import Snapshot, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, load_entries, scan
 from ssg.structured import headline_warnings
 from ssg.templates import make_environment
@@ -148,26 +148,28 @@ class Builder:
         if not run.read_problems and skip_bodies:
             head = Fingerprinter({Article: frozenset({"body_html"})}, keep_contexts=False)
             # the preview's folder under .ssg-cache/ is written by this builder alone
-            snapshot = partial(self._last_snapshot, run)
-            done = text_edit(run, templates, head, snapshot, check_outputs=not self.live)
+            printing = partial(self._printing, run)
+            done = text_edit(run, templates, head, printing, check_outputs=not self.live)
             if done is not None:
                 self._save_state(run.state_file, done.state)
                 self._state = done.state
-                if self.live:
-                    self._kept_snapshot = done.snapshot
+                if self._kept_snapshot is not None:
+                    self._kept_snapshot.outputs.update(done.outputs)
                 run.lap("write")
                 return done.report
             run.lap("check")
         return self._full_build(run)
 
-    def _last_snapshot(self, run: BuildRun) -> Snapshot | None:
-        """The snapshot of the last successful build: kept in memory by a live builder,
-        saved on disk by `ssg build`."""
+    def _printing(self, run: BuildRun, paths: list[str]) -> list[Output] | None:
+        """The last full build's outputs that print these stories: kept in memory by a
+        live builder, stored beside the parse cache by `ssg build`."""
         if self.live:
-            return self._kept_snapshot
-        if run.snapshot_file is None or not run.state.snapshot_token:
+            return self._kept_snapshot.printing(paths) if self._kept_snapshot else None
+        if run.snapshot_file is None:
             return None
-        return load_snapshot(run.snapshot_file, self._code, run.state.snapshot_token)
+        return SnapshotStore(run.snapshot_file, self._code).printing(
+            run.state.snapshot_token, paths
+        )
 
     def _prepare(
         self, timings: dict[str, float], lap: Callable[[str], None]
@@ -187,7 +189,7 @@ class Builder:
         cache = self._parse_cache(cache_dir, parse_version)
         out_key = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
         state_file = cache_dir / f"state-{out_key}.pickle" if cache_dir else None
-        snapshot_file = cache_dir / f"snapshot-{out_key}.pickle" if cache_dir else None
+        snapshot_file = cache_dir / f"snapshot-{out_key}.sqlite" if cache_dir else None
         state = self._load_state(state_file, out_dir)
 
         sources, stamps, read_problems = scan(self.root, state.sources, parse_version)
@@ -395,13 +397,18 @@ class Builder:
             sources=run.stamps,
             parse_keys={s.name: s.key for s in sources},
             pages=len(outputs),
+            articles=len(site.articles),
             warnings=tuple(p for p in unique(problems) if not p.is_error),
         )
         self._kept_snapshot = None
         if skip_bodies and self.live:
-            self._kept_snapshot = take_snapshot(b"", outputs, as_parsed)
+            self._kept_snapshot = take_snapshot(outputs)
         elif skip_bodies and run.snapshot_file is not None:
-            new_state.snapshot_token = self._snapshot(run.snapshot_file, outputs, as_parsed)
+            token = os.urandom(16)
+            rendered = [outputs[i].url for i in todo]
+            store = SnapshotStore(run.snapshot_file, self._code)
+            if store.save(token, state.snapshot_token, outputs, rendered, as_parsed):
+                new_state.snapshot_token = token
         self._save_state(run.state_file, new_state)
         self._state = new_state
         lap("write")
@@ -445,17 +452,6 @@ class Builder:
         return BuildReport(False, run.out_dir, problems=problems, timings=run.timings)
 
     # -- helpers -------------------------------------------------------------------
-
-    def _snapshot(self, snapshot_file: Path, outputs: list[Output], parsed: tuple) -> bytes:
-        """Save the snapshot a later text edit starts from (`ssg.quick`); its token, or
-        b"" when it cannot be saved."""
-        token = os.urandom(16)
-        snapshot = take_snapshot(token, outputs, parsed)
-        try:
-            save_snapshot(snapshot_file, snapshot, parsed, self._code)
-        except (pickle.PicklingError, TypeError, AttributeError, OSError):
-            return b""  # a value a template context holds cannot be saved: no text path
-        return token
 
     def _environment(self, config: SiteConfig, manifest: dict[str, str]) -> jinja2.Environment:
         """The Jinja environment, kept between builds so templates compile once; a new

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -128,25 +129,34 @@ def test_a_body_photo_takes_the_full_build(site: Path):
     assert snapshot(site / "public") == clean(site)
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "missing", "foreign"])
+@pytest.mark.parametrize("damage", ["row", "garbage", "truncated", "missing", "foreign"])
 def test_a_damaged_or_foreign_snapshot_is_not_trusted(site: Path, tmp_path: Path, damage: str):
-    (snap,) = (site / ".ssg-cache").glob("snapshot-*")
-    if damage == "truncated":
-        snap.write_bytes(snap.read_bytes()[:-100])
+    (store,) = (site / ".ssg-cache").glob("snapshot-*.sqlite")
+    if damage == "row":  # one stored page altered on disk: its checksum no longer matches
+        db = sqlite3.connect(store)
+        (blob,) = db.execute("SELECT blob FROM outputs WHERE url = '/2024/03/01/first/'").fetchone()
+        changed = bytearray(blob)
+        changed[-20] ^= 0xFF
+        db.execute("UPDATE outputs SET blob = ? WHERE url = '/2024/03/01/first/'", (changed,))
+        db.commit()
+        db.close()
     elif damage == "garbage":
-        data = bytearray(snap.read_bytes())
-        data[len(data) // 2] ^= 0xFF
-        snap.write_bytes(bytes(data))
+        store.write_bytes(os.urandom(store.stat().st_size))
+    elif damage == "truncated":
+        store.write_bytes(store.read_bytes()[:3000])
     elif damage == "missing":
-        snap.unlink()
+        store.unlink()
     else:  # the snapshot of another build of this site, with other stories in it
         other = write_site(tmp_path / "other", {**SITE, "content/articles/third.md": None})
         assert build(other).ok
-        (other_snap,) = (other / ".ssg-cache").glob("snapshot-*")
-        snap.write_bytes(other_snap.read_bytes())
+        (other_store,) = (other / ".ssg-cache").glob("snapshot-*.sqlite")
+        store.write_bytes(other_store.read_bytes())
     append(site, "first.md", "\nMore text.\n")
     report = build(site)
     assert report.ok and report.mode == "full"
+    assert snapshot(site / "public") == clean(site)
+    append(site, "first.md", "\nAnd the next text edit finds a sound snapshot again.\n")
+    assert build(site).mode == "text"
     assert snapshot(site / "public") == clean(site)
 
 

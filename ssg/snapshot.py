@@ -1,0 +1,228 @@
+"""Snapshots for the text-edit path (`ssg.quick`): the planned outputs that print story
+bodies (article pages and feeds), kept from the last full build.
+
+A live builder (the preview server) keeps a `Snapshot` in memory. `ssg build` keeps a
+`SnapshotStore` beside the parse cache: one SQLite row per output, pickled on its own,
+so a text edit loads the few pages it needs, not ten thousand, and a full build
+rewrites only the rows of outputs it rendered again. In a stored row, a story body
+that reached the page exactly as it was parsed is left out (`ELIDED`) and taken from
+the parse cache when the row is used, so editing that story's text does not make the
+row stale.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ssg.cache import decode_blob, encode_blob
+from ssg.fingerprint import printed_articles
+from ssg.model import Article
+from ssg.plan import Output
+
+SNAPSHOT_VERSION = b"snapshot-2"
+
+
+class _Elided(str):
+    """A story body left out of a stored output; `ssg.quick` puts the text back."""
+
+    __slots__ = ()
+
+
+ELIDED = _Elided("")
+
+
+def is_elided(text: str) -> bool:
+    return type(text) is _Elided
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Outputs that print story bodies, by URL, and the URLs printing each story (by
+    source path): what a live builder keeps between saves."""
+
+    outputs: dict[str, Output]
+    printers: dict[str, tuple[str, ...]]
+
+    def printing(self, paths: Iterable[str]) -> list[Output]:
+        """The outputs that print the body of any story in `paths`."""
+        urls = sorted({url for path in paths for url in self.printers.get(path, ())})
+        return [self.outputs[url] for url in urls]
+
+
+def take_snapshot(outputs: Iterable[Output]) -> Snapshot:
+    """The snapshot of a build's planned outputs."""
+    printing: dict[str, Output] = {}
+    printers: dict[str, list[str]] = {}
+    for output in outputs:
+        stories = printed_articles(output)
+        if stories:
+            printing[output.url] = output
+            for story in stories:
+                printers.setdefault(story.path, []).append(output.url)
+    return Snapshot(printing, {path: tuple(urls) for path, urls in printers.items()})
+
+
+def _body_owners(parsed: Sequence[Article]) -> dict[int, str]:
+    """id of each parsed story body -> the story's path (strings two stories share, such
+    as an empty body, are left out)."""
+    owners: dict[int, str | None] = {}
+    for article in parsed:
+        if article.body_html:
+            key = id(article.body_html)
+            owners[key] = article.path if owners.get(key, article.path) == article.path else None
+    return {key: path for key, path in owners.items() if path is not None}
+
+
+class _Writer(pickle.Pickler):
+    def __init__(self, handle: io.BytesIO, owners: dict[int, str]):
+        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.owners = owners
+
+    def persistent_id(self, obj: object) -> str | None:
+        return self.owners.get(id(obj)) if type(obj) is str else None
+
+
+class _Reader(pickle.Unpickler):
+    def persistent_load(self, pid: object) -> str:
+        return ELIDED
+
+
+class SnapshotStore:
+    """The snapshot of `ssg build`'s last full build, in SQLite: one row per output.
+
+    Rows are checksummed and versioned like every cache file; the store also records the
+    token of the build it describes, and `printing` returns nothing unless the caller's
+    token matches. A store that cannot be read is deleted and written afresh.
+    """
+
+    def __init__(self, path: Path, version: bytes):
+        self.path = path
+        self.version = version + SNAPSHOT_VERSION
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=OFF")  # a lost snapshot only costs a full build
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS outputs (url TEXT PRIMARY KEY, blob BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS printers (path TEXT, url TEXT)")
+        db.execute("CREATE INDEX IF NOT EXISTS printers_path ON printers (path)")
+        return db
+
+    def _token(self, db: sqlite3.Connection) -> bytes | None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'token'").fetchone()
+        return decode_blob(row[0], self.version) if row else None
+
+    def save(
+        self,
+        token: bytes,
+        since: bytes,
+        outputs: Sequence[Output],
+        rendered: Iterable[str],
+        parsed: Sequence[Article],
+    ) -> bool:
+        """Describe the build `token` whose planned outputs are `outputs`. When the store
+        describes the build `since`, only the rows of `rendered` URLs (and of outputs no
+        longer planned) are written again: an output whose fingerprint did not change
+        holds the same values. A damaged store is deleted and written afresh. Returns
+        False when the store could not be written."""
+        rendered = set(rendered)
+        for _ in range(2):
+            try:
+                self._save(token, since, outputs, rendered, _body_owners(parsed))
+                return True
+            except sqlite3.DatabaseError:
+                self.remove()  # damaged: start afresh
+                since = b""
+            except (sqlite3.Error, OSError, pickle.PicklingError, TypeError, AttributeError):
+                self.remove()  # or a value in a template context that cannot be pickled
+                return False
+        return False
+
+    def _save(
+        self,
+        token: bytes,
+        since: bytes,
+        outputs: Sequence[Output],
+        rendered: set[str],
+        owners: dict[int, str],
+    ) -> None:
+        db = self._connect()
+        try:
+            incremental = bool(since) and self._token(db) == since
+            planned = {o.url for o in outputs}
+            db.execute("BEGIN")
+            db.execute("DELETE FROM meta WHERE key = 'token'")  # not valid until COMMIT
+            if incremental:
+                redo = rendered
+                stored = {url for (url,) in db.execute("SELECT url FROM outputs")}
+                gone = [(url,) for url in stored - planned]
+            else:
+                redo = planned
+                gone = []
+                db.execute("DELETE FROM outputs")
+                db.execute("DELETE FROM printers")
+            stale = [(url,) for url in redo] + gone
+            db.executemany("DELETE FROM outputs WHERE url = ?", stale)
+            db.executemany("DELETE FROM printers WHERE url = ?", stale)
+            rows, links = [], []
+            for output in outputs:
+                stories = printed_articles(output) if output.url in redo else ()
+                if not stories:
+                    continue
+                buffer = io.BytesIO()
+                _Writer(buffer, owners).dump(output)
+                rows.append((output.url, encode_blob(buffer.getvalue(), self.version)))
+                links += [(story.path, output.url) for story in stories]
+            db.executemany("INSERT INTO outputs VALUES (?, ?)", rows)
+            db.executemany("INSERT INTO printers VALUES (?, ?)", links)
+            db.execute("INSERT INTO meta VALUES ('token', ?)", (encode_blob(token, self.version),))
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    def remove(self) -> None:
+        """Delete the store (its next save writes every row)."""
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def printing(self, token: bytes, paths: Iterable[str]) -> list[Output] | None:
+        """The stored outputs that print the body of any story in `paths`, in URL order,
+        with elided bodies; None when the store is missing, damaged or describes another
+        build than `token`."""
+        if not token or not self.path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(self.path)
+            try:
+                if self._token(db) != token:
+                    return None
+                paths = list(paths)
+                marks = ",".join("?" * len(paths))
+                rows = db.execute(
+                    "SELECT url, blob FROM outputs WHERE url IN "
+                    f"(SELECT url FROM printers WHERE path IN ({marks})) ORDER BY url",
+                    paths,
+                ).fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return None
+        outputs = []
+        for _, blob in rows:
+            data = decode_blob(blob, self.version)
+            if not isinstance(data, bytes):
+                return None
+            try:
+                output = _Reader(io.BytesIO(data)).load()
+            except Exception:  # a checksum collision or a class that changed: not trusted
+                return None
+            if not isinstance(output, Output):
+                return None
+            outputs.append(output)
+        return outputs
