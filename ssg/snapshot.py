@@ -4,10 +4,11 @@ bodies (article pages and feeds), kept from the last full build.
 A live builder (the preview server) keeps a `Snapshot` in memory. `ssg build` keeps a
 `SnapshotStore` beside the parse cache: one SQLite row per output, pickled on its own,
 so a text edit loads the few pages it needs, not ten thousand, and a full build
-rewrites only the rows of outputs it rendered again. In a stored row, a story body
-that reached the page exactly as it was parsed is left out (`ELIDED`) and taken from
-the parse cache when the row is used, so editing that story's text does not make the
-row stale.
+rewrites only the rows of outputs it rendered again. Stories are stored once, in rows
+of their own, and outputs refer to them by source path (an article page names five
+related stories, a feed twenty). In a stored story, a body that reached the pages
+exactly as it was parsed is left out (`ELIDED`) and taken from the parse cache when
+used, so editing that story's text does not make the row stale.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import io
 import pickle
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,16 +80,55 @@ def _body_owners(parsed: Sequence[Article]) -> dict[int, str]:
 
 
 class _Writer(pickle.Pickler):
-    def __init__(self, handle: io.BytesIO, owners: dict[int, str]):
+    """Pickles one row: parsed bodies become references (elided), and so do stories
+    other than the row's own (`stories`: the one stored object per source path)."""
+
+    def __init__(
+        self,
+        handle: io.BytesIO,
+        owners: dict[int, str],
+        stories: dict[str, Article],
+        own: object = None,
+    ):
         super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
         self.owners = owners
+        self.stories = stories
+        self.own = own
+        self.named: set[str] = set()  # stories this row refers to
 
-    def persistent_id(self, obj: object) -> str | None:
-        return self.owners.get(id(obj)) if type(obj) is str else None
+    def persistent_id(self, obj: object) -> tuple[str, str] | None:
+        kind = type(obj)
+        if kind is str:
+            owner = self.owners.get(id(obj))
+            return ("body", owner) if owner is not None else None
+        if kind is Article and obj is not self.own and self.stories.get(obj.path) is obj:
+            self.named.add(obj.path)  # type: ignore[attr-defined]
+            return ("story", obj.path)  # type: ignore[attr-defined]
+        return None
+
+
+def _row(
+    obj: object,
+    version: bytes,
+    owners: dict[int, str],
+    stories: dict[str, Article],
+    own: object = None,
+) -> tuple[bytes, set[str]]:
+    """One row's blob, and the stories it refers to."""
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, owners, stories, own)
+    writer.dump(obj)
+    return encode_blob(buffer.getvalue(), version), writer.named
 
 
 class _Reader(pickle.Unpickler):
-    def persistent_load(self, pid: object) -> str:
+    def __init__(self, data: bytes, story: Callable[[str], Article]):
+        super().__init__(io.BytesIO(data))
+        self.story = story
+
+    def persistent_load(self, pid: object) -> object:
+        if isinstance(pid, tuple) and pid[0] == "story":
+            return self.story(pid[1])
         return ELIDED
 
 
@@ -112,6 +152,7 @@ class SnapshotStore:
         db.execute("CREATE TABLE IF NOT EXISTS outputs (url TEXT PRIMARY KEY, blob BLOB)")
         db.execute("CREATE TABLE IF NOT EXISTS printers (path TEXT, url TEXT)")
         db.execute("CREATE INDEX IF NOT EXISTS printers_path ON printers (path)")
+        db.execute("CREATE TABLE IF NOT EXISTS stories (path TEXT PRIMARY KEY, blob BLOB)")
         return db
 
     def _token(self, db: sqlite3.Connection) -> bytes | None:
@@ -134,7 +175,7 @@ class SnapshotStore:
         rendered = set(rendered)
         for _ in range(2):
             try:
-                self._save(token, since, outputs, rendered, _body_owners(parsed))
+                self._save(token, since, outputs, rendered, parsed)
                 return True
             except sqlite3.DatabaseError:
                 self.remove()  # damaged: start afresh
@@ -150,8 +191,13 @@ class SnapshotStore:
         since: bytes,
         outputs: Sequence[Output],
         rendered: set[str],
-        owners: dict[int, str],
+        parsed: Sequence[Article],
     ) -> None:
+        owners = _body_owners(parsed)
+        stories: dict[str, Article] = {}
+        for output in outputs:
+            for story in printed_articles(output):
+                stories.setdefault(story.path, story)
         db = self._connect()
         try:
             incremental = bool(since) and self._token(db) == since
@@ -167,20 +213,31 @@ class SnapshotStore:
                 gone = []
                 db.execute("DELETE FROM outputs")
                 db.execute("DELETE FROM printers")
+                db.execute("DELETE FROM stories")
             stale = [(url,) for url in redo] + gone
             db.executemany("DELETE FROM outputs WHERE url = ?", stale)
             db.executemany("DELETE FROM printers WHERE url = ?", stale)
             rows, links = [], []
+            named: set[str] = set()
             for output in outputs:
-                stories = printed_articles(output) if output.url in redo else ()
-                if not stories:
+                printed = printed_articles(output) if output.url in redo else ()
+                if not printed:
                     continue
-                buffer = io.BytesIO()
-                _Writer(buffer, owners).dump(output)
-                rows.append((output.url, encode_blob(buffer.getvalue(), self.version)))
-                links += [(story.path, output.url) for story in stories]
+                blob, names = _row(output, self.version, owners, stories)
+                rows.append((output.url, blob))
+                named |= names
+                links += [(story.path, output.url) for story in printed]
             db.executemany("INSERT INTO outputs VALUES (?, ?)", rows)
             db.executemany("INSERT INTO printers VALUES (?, ?)", links)
+            # the stories those rows name, once each; stories no longer published go
+            story_rows = [
+                (path, _row(stories[path], self.version, owners, stories, stories[path])[0])
+                for path in sorted(named)
+            ]
+            db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?)", story_rows)
+            stored_stories = {path for (path,) in db.execute("SELECT path FROM stories")}
+            unpublished = [(path,) for path in stored_stories - stories.keys()]
+            db.executemany("DELETE FROM stories WHERE path = ?", unpublished)
             db.execute("INSERT INTO meta VALUES ('token', ?)", (encode_blob(token, self.version),))
             db.execute("COMMIT")
         finally:
@@ -199,30 +256,52 @@ class SnapshotStore:
             return None
         try:
             db = sqlite3.connect(self.path)
-            try:
-                if self._token(db) != token:
-                    return None
-                paths = list(paths)
-                marks = ",".join("?" * len(paths))
-                rows = db.execute(
-                    "SELECT url, blob FROM outputs WHERE url IN "
-                    f"(SELECT url FROM printers WHERE path IN ({marks})) ORDER BY url",
-                    paths,
-                ).fetchall()
-            finally:
-                db.close()
         except sqlite3.Error:
             return None
-        outputs = []
-        for _, blob in rows:
-            data = decode_blob(blob, self.version)
-            if not isinstance(data, bytes):
-                return None
-            try:
-                output = _Reader(io.BytesIO(data)).load()
-            except Exception:  # a checksum collision or a class that changed: not trusted
-                return None
-            if not isinstance(output, Output):
-                return None
-            outputs.append(output)
-        return outputs
+        try:
+            return self._printing(db, token, list(paths))
+        except (sqlite3.Error, _Untrusted):
+            return None
+        finally:
+            db.close()
+
+    def _printing(
+        self, db: sqlite3.Connection, token: bytes, paths: list[str]
+    ) -> list[Output] | None:
+        if self._token(db) != token:
+            return None
+        marks = ",".join("?" * len(paths))
+        rows = db.execute(
+            "SELECT blob FROM outputs WHERE url IN "
+            f"(SELECT url FROM printers WHERE path IN ({marks})) ORDER BY url",
+            paths,
+        ).fetchall()
+        loaded: dict[str, Article] = {}
+
+        def story(path: str) -> Article:
+            found = loaded.get(path)
+            if found is None:
+                row = db.execute("SELECT blob FROM stories WHERE path = ?", (path,)).fetchone()
+                found = self._load(row[0] if row else b"", story)
+                if not isinstance(found, Article):
+                    raise _Untrusted
+                loaded[path] = found
+            return found
+
+        outputs = [self._load(blob, story) for (blob,) in rows]
+        return outputs if all(isinstance(o, Output) for o in outputs) else None
+
+    def _load(self, blob: bytes, story: Callable[[str], Article]) -> object:
+        data = decode_blob(blob, self.version)
+        if not isinstance(data, bytes):
+            raise _Untrusted
+        try:
+            return _Reader(data, story).load()
+        except _Untrusted:
+            raise
+        except Exception as exc:  # a checksum collision or a class that changed
+            raise _Untrusted from exc
+
+
+class _Untrusted(Exception):
+    """A row that is missing, damaged, or from another version."""
