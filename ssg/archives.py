@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from ssg.evolve import pickled_by_fields
 from ssg.model import Article
 
 MONTHS = (
@@ -31,6 +32,7 @@ MONTHS = (
 ARCHIVE_URL = "/archive/"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Month:
     """One month with articles, newest first."""
@@ -48,6 +50,7 @@ class Month:
         return f"{MONTHS[self.month - 1]} {self.year}"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Year:
     """One year with articles (newest first) and its months (newest first)."""

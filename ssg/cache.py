@@ -36,11 +36,12 @@ def decode_blob(data: bytes, version: bytes) -> Any | None:
     """The value stored by `encode_blob`, or None when the blob is damaged or stale."""
     if len(data) < _HEADER or not data.startswith(MAGIC) or data[len(MAGIC)] != FORMAT:
         return None
-    checksum, payload = data[len(MAGIC) + 1 : _HEADER], data[_HEADER:]
+    view = memoryview(data)  # no copies of a large blob
+    checksum, payload = data[len(MAGIC) + 1 : _HEADER], view[_HEADER:]
     if hashlib.blake2b(payload).digest()[:32] != checksum:
         return None
     framed = len(version).to_bytes(2, "little") + version
-    if not payload.startswith(framed):
+    if payload[: len(framed)] != framed:
         return None
     try:
         return pickle.loads(payload[len(framed) :])

@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 import jinja2
 
 from ssg.config import SiteConfig
+from ssg.evolve import pickled_by_fields
 from ssg.model import Article
 from ssg.plan import Output
 from ssg.sections import group_by_section
 from ssg.site import Site
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Feed:
     """One feed: where it lives, the HTML page it belongs to, and its newest entries."""

@@ -9,13 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ssg.evolve import pickled_by_fields
 
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     title: str
     url: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Rendition:
     """One published encoding of a photo: a site-relative URL and its pixel size."""
@@ -26,6 +30,7 @@ class Rendition:
     mime: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Image:
     """A photo: `src` is a path under `assets/` (or an absolute http(s) URL)."""
@@ -47,6 +52,7 @@ class Image:
         return self.src.startswith(("http://", "https://"))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Correction:
     date: dt.datetime
@@ -54,6 +60,7 @@ class Correction:
     text_html: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Author:
     slug: str
@@ -73,6 +80,7 @@ class Author:
         return f"https://x.com/{self.twitter}" if self.twitter else ""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Topic:
     slug: str
@@ -83,6 +91,7 @@ class Topic:
     url: str = ""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LiveUpdate:
     """One timestamped entry of a live-coverage article (see `ssg.live`)."""
@@ -97,6 +106,7 @@ class LiveUpdate:
     authors: tuple[Author, ...] = ()  # filled in by the site model
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     path: str
@@ -139,6 +149,7 @@ class Article:
         return self.updated is not None and self.updated > self.date
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Page:
     path: str

@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ssg.evolve import pickled_by_fields
 from ssg.model import Article
 from ssg.site import Site
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Paginator:
     """One page of a paginated listing, with links to its neighbours."""
@@ -52,6 +54,7 @@ class Paginator:
         return shown
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Output:
     """One file to write: its site URL, the template that renders it, and the context."""

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ssg.evolve import pickled_by_fields
 from ssg.fields import FieldReader
 from ssg.model import Article
 from ssg.slugs import slugify
@@ -18,6 +19,7 @@ from ssg.slugs import slugify
 SERIES_FIELDS = ("series", "series_part")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Series:
     """A named group of articles, in reading order."""

@@ -13,7 +13,8 @@ used, so editing that story's text does not make the row stale.
 
 from __future__ import annotations
 
-import io
+import dataclasses
+import operator
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -21,11 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ssg.cache import decode_blob, encode_blob
+from ssg.evolve import evolve, pickled_by_fields
+from ssg.feeds import Feed
 from ssg.fingerprint import printed_articles
 from ssg.model import Article
 from ssg.plan import Output
 
-SNAPSHOT_VERSION = b"snapshot-2"
+SNAPSHOT_VERSION = b"snapshot-5"
 
 
 class _Elided(str):
@@ -79,57 +82,71 @@ def _body_owners(parsed: Sequence[Article]) -> dict[int, str]:
     return {key: path for key, path in owners.items() if path is not None}
 
 
-class _Writer(pickle.Pickler):
-    """Pickles one row: parsed bodies become references (elided), and so do stories
-    other than the row's own (`stories`: the one stored object per source path)."""
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    """A story in a stored output, by source path: stories are stored once each."""
 
-    def __init__(
-        self,
-        handle: io.BytesIO,
-        owners: dict[int, str],
-        stories: dict[str, Article],
-        own: object = None,
-    ):
-        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
-        self.owners = owners
-        self.stories = stories
-        self.own = own
-        self.named: set[str] = set()  # stories this row refers to
-
-    def persistent_id(self, obj: object) -> tuple[str, str] | None:
-        kind = type(obj)
-        if kind is str:
-            owner = self.owners.get(id(obj))
-            return ("body", owner) if owner is not None else None
-        if kind is Article and obj is not self.own and self.stories.get(obj.path) is obj:
-            self.named.add(obj.path)  # type: ignore[attr-defined]
-            return ("story", obj.path)  # type: ignore[attr-defined]
-        return None
+    path: str
 
 
-def _row(
-    obj: object,
-    version: bytes,
-    owners: dict[int, str],
-    stories: dict[str, Article],
-    own: object = None,
-) -> tuple[bytes, set[str]]:
-    """One row's blob, and the stories it refers to."""
-    buffer = io.BytesIO()
-    writer = _Writer(buffer, owners, stories, own)
-    writer.dump(obj)
-    return encode_blob(buffer.getvalue(), version), writer.named
+def _skeleton(output: Output) -> Output:
+    """`output` with the stories in its context (directly, in tuples, in a feed)
+    replaced by references, so a story is pickled once however many outputs show it."""
+    context = {}
+    for key, value in output.context.items():
+        if type(value) is Article:
+            value = _Ref(value.path)
+        elif type(value) is tuple and value and all(type(v) is Article for v in value):
+            value = tuple(_Ref(v.path) for v in value)
+        elif type(value) is Feed:
+            value = evolve(value, articles=tuple(_Ref(a.path) for a in value.articles))
+        context[key] = value
+    return Output(output.url, output.template, context)
 
 
-class _Reader(pickle.Unpickler):
-    def __init__(self, data: bytes, story: Callable[[str], Article]):
-        super().__init__(io.BytesIO(data))
-        self.story = story
+def _filled(output: Output, story: Callable[[str], Article]) -> Output:
+    """The output `_skeleton` stored, with its stories loaded by `story(path)`."""
+    context = {}
+    for key, value in output.context.items():
+        if type(value) is _Ref:
+            value = story(value.path)
+        elif type(value) is tuple and value and all(type(v) is _Ref for v in value):
+            value = tuple(story(v.path) for v in value)
+        elif type(value) is Feed:
+            value = evolve(value, articles=tuple(story(r.path) for r in value.articles))
+        context[key] = value
+    return Output(output.url, output.template, context)
 
-    def persistent_load(self, pid: object) -> object:
-        if isinstance(pid, tuple) and pid[0] == "story":
-            return self.story(pid[1])
-        return ELIDED
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_read_story = operator.attrgetter(*_FIELDS)
+_BODY, _AUTHORS, _TOPICS = (_FIELDS.index(n) for n in ("body_html", "authors", "topics"))
+
+
+class _Shared:
+    """Authors and topics, stored once each: many stories name the same ones."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def key(self, kind: str, slug: str, value: object) -> str:
+        key = f"{kind}:{slug}"
+        known = self.values.setdefault(key, value)
+        if known is not value and known != value:
+            raise ValueError(f"two versions of {key} in the outputs")
+        return key
+
+
+def _stored_story(story: Article, owners: dict[int, str], shared: _Shared) -> tuple:
+    """The story as stored: its field values, with its body elided when it is exactly
+    the parsed body, and its authors and topics as keys of shared rows."""
+    values = list(_read_story(story))
+    if owners.get(id(story.body_html)) == story.path:
+        values[_BODY] = ELIDED
+    values[_AUTHORS] = tuple(shared.key("author", a.slug, a) for a in story.authors)
+    values[_TOPICS] = tuple(shared.key("topic", t.slug, t) for t in story.topics)
+    return tuple(values)
 
 
 class SnapshotStore:
@@ -152,7 +169,9 @@ class SnapshotStore:
         db.execute("CREATE TABLE IF NOT EXISTS outputs (url TEXT PRIMARY KEY, blob BLOB)")
         db.execute("CREATE TABLE IF NOT EXISTS printers (path TEXT, url TEXT)")
         db.execute("CREATE INDEX IF NOT EXISTS printers_path ON printers (path)")
+        db.execute("CREATE INDEX IF NOT EXISTS printers_url ON printers (url)")
         db.execute("CREATE TABLE IF NOT EXISTS stories (path TEXT PRIMARY KEY, blob BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, blob BLOB)")
         return db
 
     def _token(self, db: sqlite3.Connection) -> bytes | None:
@@ -180,7 +199,14 @@ class SnapshotStore:
             except sqlite3.DatabaseError:
                 self.remove()  # damaged: start afresh
                 since = b""
-            except (sqlite3.Error, OSError, pickle.PicklingError, TypeError, AttributeError):
+            except (
+                sqlite3.Error,
+                OSError,
+                pickle.PicklingError,
+                TypeError,
+                AttributeError,
+                ValueError,
+            ):
                 self.remove()  # or a value in a template context that cannot be pickled
                 return False
         return False
@@ -194,10 +220,6 @@ class SnapshotStore:
         parsed: Sequence[Article],
     ) -> None:
         owners = _body_owners(parsed)
-        stories: dict[str, Article] = {}
-        for output in outputs:
-            for story in printed_articles(output):
-                stories.setdefault(story.path, story)
         db = self._connect()
         try:
             incremental = bool(since) and self._token(db) == since
@@ -207,37 +229,53 @@ class SnapshotStore:
             if incremental:
                 redo = rendered
                 stored = {url for (url,) in db.execute("SELECT url FROM outputs")}
-                gone = [(url,) for url in stored - planned]
+                stale = [(url,) for url in redo | (stored - planned)]
+                db.executemany("DELETE FROM outputs WHERE url = ?", stale)
+                db.executemany("DELETE FROM printers WHERE url = ?", stale)
             else:
                 redo = planned
-                gone = []
                 db.execute("DELETE FROM outputs")
                 db.execute("DELETE FROM printers")
                 db.execute("DELETE FROM stories")
-            stale = [(url,) for url in redo] + gone
-            db.executemany("DELETE FROM outputs WHERE url = ?", stale)
-            db.executemany("DELETE FROM printers WHERE url = ?", stale)
+                db.execute("DELETE FROM shared")
             rows, links = [], []
-            named: set[str] = set()
+            stories: dict[str, Article] = {}  # of the rows written: stored once each
             for output in outputs:
                 printed = printed_articles(output) if output.url in redo else ()
                 if not printed:
                     continue
-                blob, names = _row(output, self.version, owners, stories)
-                rows.append((output.url, blob))
-                named |= names
+                rows.append((output.url, encode_blob(_skeleton(output), self.version)))
                 links += [(story.path, output.url) for story in printed]
+                for value in output.context.values():
+                    found = (value,) if type(value) is Article else ()
+                    if type(value) is tuple:
+                        found = tuple(v for v in value if type(v) is Article)
+                    elif type(value) is Feed:
+                        found = value.articles
+                    for story in found:
+                        known = stories.setdefault(story.path, story)
+                        if known is not story and known != story:
+                            raise ValueError(f"two versions of {story.path} in the outputs")
             db.executemany("INSERT INTO outputs VALUES (?, ?)", rows)
             db.executemany("INSERT INTO printers VALUES (?, ?)", links)
-            # the stories those rows name, once each; stories no longer published go
-            story_rows = [
-                (path, _row(stories[path], self.version, owners, stories, stories[path])[0])
-                for path in sorted(named)
-            ]
-            db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?)", story_rows)
-            stored_stories = {path for (path,) in db.execute("SELECT path FROM stories")}
-            unpublished = [(path,) for path in stored_stories - stories.keys()]
-            db.executemany("DELETE FROM stories WHERE path = ?", unpublished)
+            shared = _Shared()
+            db.executemany(
+                "INSERT OR REPLACE INTO stories VALUES (?, ?)",
+                [
+                    (path, encode_blob(_stored_story(story, owners, shared), self.version))
+                    for path, story in stories.items()
+                ],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO shared VALUES (?, ?)",
+                [(key, encode_blob(value, self.version)) for key, value in shared.values.items()],
+            )
+            if incremental:  # stories no output shows any more
+                shown = {path for (path,) in db.execute("SELECT DISTINCT path FROM printers")}
+                stored_stories = {path for (path,) in db.execute("SELECT path FROM stories")}
+                db.executemany(
+                    "DELETE FROM stories WHERE path = ?", [(p,) for p in stored_stories - shown]
+                )
             db.execute("INSERT INTO meta VALUES ('token', ?)", (encode_blob(token, self.version),))
             db.execute("COMMIT")
         finally:
@@ -277,30 +315,48 @@ class SnapshotStore:
             paths,
         ).fetchall()
         loaded: dict[str, Article] = {}
+        values: dict[str, object] = {}
+
+        def row(table: str, column: str, key: str) -> object:
+            found = db.execute(f"SELECT blob FROM {table} WHERE {column} = ?", (key,)).fetchone()
+            return self._load(found[0] if found else b"")
+
+        def value(key: str) -> object:
+            if key not in values:
+                values[key] = row("shared", "key", key)
+            return values[key]
 
         def story(path: str) -> Article:
             found = loaded.get(path)
             if found is None:
-                row = db.execute("SELECT blob FROM stories WHERE path = ?", (path,)).fetchone()
-                found = self._load(row[0] if row else b"", story)
-                if not isinstance(found, Article):
+                fields = row("stories", "path", path)
+                if type(fields) is not tuple or len(fields) != len(_FIELDS):
+                    raise _Untrusted
+                fields = list(fields)
+                fields[_AUTHORS] = tuple(value(k) for k in fields[_AUTHORS])
+                fields[_TOPICS] = tuple(value(k) for k in fields[_TOPICS])
+                try:
+                    found = Article(*fields)
+                except TypeError as exc:
+                    raise _Untrusted from exc
+                if found.path != path:
                     raise _Untrusted
                 loaded[path] = found
             return found
 
-        outputs = [self._load(blob, story) for (blob,) in rows]
-        return outputs if all(isinstance(o, Output) for o in outputs) else None
+        outputs = []
+        for (blob,) in rows:
+            output = self._load(blob)
+            if not isinstance(output, Output):
+                raise _Untrusted
+            outputs.append(_filled(output, story))
+        return outputs
 
-    def _load(self, blob: bytes, story: Callable[[str], Article]) -> object:
-        data = decode_blob(blob, self.version)
-        if not isinstance(data, bytes):
+    def _load(self, blob: bytes) -> object:
+        found = decode_blob(blob, self.version)  # None: damaged, or another version
+        if found is None:
             raise _Untrusted
-        try:
-            return _Reader(data, story).load()
-        except _Untrusted:
-            raise
-        except Exception as exc:  # a checksum collision or a class that changed
-            raise _Untrusted from exc
+        return found
 
 
 class _Untrusted(Exception):
