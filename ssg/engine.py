@@ -27,7 +27,7 @@ import jinja2
 
 from ssg.assets import publish
 from ssg.build import assemble, asset_roots, plan_all, walk_assets
-from ssg.cache import BuildState, OutputEntry, ParseCache, read_blob, write_blob
+from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp, read_blob, write_blob
 from ssg.config import SiteConfig, load_config
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.fingerprint import (
@@ -59,7 +59,7 @@ from ssg.search import has_index
 from ssg.site import BuildOptions, Parsed, build_site
 from ssg.sitemaps import NEWS_WINDOW
 from ssg.snapshot import Snapshot, SnapshotStore, take_snapshot
-from ssg.sources import KINDS, Progress, load_entries, scan
+from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
 from ssg.structured import headline_warnings
 from ssg.templates import make_environment
 from ssg.writer import existing_files, make_staging, matches
@@ -112,13 +112,19 @@ class Builder:
         self._template_info: tuple[TemplateDigests, bool] | None = None
         self._kept_snapshot: Snapshot | None = None  # a live builder's, see ssg.quick
         self._cache: ParseCache | None = None
+        # a live builder's last scan (parse version, sources, stamps), and whether it
+        # trusted the watcher's paths and is still to be checked by `verify`
+        self._scanned: tuple[bytes, list[SourceFile], dict[str, SourceStamp]] | None = None
+        self._unverified = False
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
         """Bring the output folder up to date with the sources.
 
-        `changed_paths` (from a file watcher) is accepted for the live-preview server but
-        not needed: every source's size and mtime (and, when in doubt, its bytes) are
-        checked, so an event the watcher missed cannot leave a page stale.
+        `changed_paths` are the paths a file watcher reported. A one-off build ignores
+        them: every source's size and mtime (and, when in doubt, its bytes) are checked. A
+        live builder looks at just those sources, and `verify()` checks the rest after
+        the browser has reloaded, so an event the watcher missed costs one more rebuild,
+        never a stale page.
 
         Three ways through: nothing changed (a check of the output's files), only story
         texts changed (`ssg.quick`), or the full pipeline below.
@@ -131,7 +137,7 @@ class Builder:
             timings[name] = timings.get(name, 0.0) + now - clock[0]
             clock[0] = now
 
-        run = self._prepare(timings, lap)
+        run = self._prepare(timings, lap, changed_paths)
         if isinstance(run, BuildReport):
             return run
         try:
@@ -172,7 +178,10 @@ class Builder:
         )
 
     def _prepare(
-        self, timings: dict[str, float], lap: Callable[[str], None]
+        self,
+        timings: dict[str, float],
+        lap: Callable[[str], None],
+        changed_paths: set[Path] | None = None,
     ) -> BuildRun | BuildReport:
         """Step 1: the config, the last build's state, the sources and their parse keys,
         the assets, the templates, and the digests that say what changed; a failure
@@ -192,7 +201,7 @@ class Builder:
         snapshot_file = cache_dir / f"snapshot-{out_key}.sqlite" if cache_dir else None
         state = self._load_state(state_file, out_dir)
 
-        sources, stamps, read_problems = scan(self.root, state.sources, parse_version)
+        sources, stamps, read_problems = self._scan(state, parse_version, changed_paths)
         problems += read_problems
         assets = walk_assets(asset_roots(self.root))
         asset_stats = {rel: os.stat(path) for rel, path in assets.items()}
@@ -256,6 +265,36 @@ class Builder:
             timings=timings,
             lap=lap,
         )
+
+    def _scan(
+        self, state: BuildState, parse_version: bytes, changed_paths: set[Path] | None
+    ) -> tuple[list[SourceFile], dict[str, SourceStamp], list[Problem]]:
+        """Step 1a: which sources exist, and their parse keys. A live builder that has
+        scanned before looks only at the paths its watcher reported (see `verify`)."""
+        found = None
+        last = self._scanned
+        if self.live and changed_paths and last is not None and last[0] == parse_version:
+            found = rescan(self.root, last[1], last[2], changed_paths, parse_version)
+        self._unverified = found is not None
+        if found is None:
+            found = scan(self.root, state.sources, parse_version)
+        if self.live:
+            self._scanned = (parse_version, found[0], found[1])
+        return found
+
+    def verify(self) -> bool:
+        """True when the sources are as the last build saw them. After a build that
+        looked only at the watcher's paths, this scans every source (its size and mtime)
+        to catch a change the watcher missed; the caller then builds again."""
+        if not self._unverified or self._scanned is None:
+            return True
+        self._unverified = False
+        version, sources, stamps = self._scanned
+        found, _, problems = scan(self.root, stamps, version)
+        same = [(s.name, s.key) for s in found] == [(s.name, s.key) for s in sources]
+        if not same or problems:
+            self._scanned = None  # the next build scans everything
+        return same and not problems
 
     def _nothing_changed(self, run: BuildRun) -> bool:
         """True when every input and every output file is as the last build left them."""

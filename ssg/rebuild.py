@@ -57,6 +57,10 @@ class Rebuilder(Protocol):
         """Rebuild after `changed` source paths changed; an empty set means build everything."""
         ...
 
+    def verify(self) -> bool:
+        """After a rebuild: True when no source changed that `changed` did not name."""
+        ...
+
 
 def url_of_file(relative: str) -> str:
     """The site URL of an output file: 'a/b/index.html' -> '/a/b/', 'css/x.css' -> '/css/x.css'."""
@@ -160,6 +164,11 @@ class EngineRebuilder:
         if config.search and any(f.endswith(".html") for f in changed_files):
             self._request_index(config)
         return report_for(changed_files, report.warnings, report.rendered)
+
+    def verify(self) -> bool:
+        """True when a full look at the sources finds nothing the last rebuild missed (it
+        looked only at the paths the watcher reported); else rebuild with no paths."""
+        return self._builder.verify() if self._builder is not None else True
 
     def _request_index(self, config: SiteConfig) -> None:
         """Re-index the preview for search soon, without holding up the reload."""

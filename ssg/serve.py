@@ -186,6 +186,9 @@ class Preview:
     def _on_batch(self, paths: frozenset[Path]) -> None:
         self._watcher.refresh()
         self._rebuild(paths)
+        # the rebuild trusted the watcher's paths: with the tab reloaded, check the rest
+        if not self.rebuilder.verify():
+            self._rebuild(frozenset())
 
     def _rebuild(self, paths: frozenset[Path]) -> RebuildReport:
         start = time.perf_counter()

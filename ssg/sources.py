@@ -12,7 +12,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,55 +101,115 @@ def scan(
     root: Path, stamps_before: dict[str, SourceStamp], parse_version: bytes
 ) -> tuple[list[SourceFile], dict[str, SourceStamp], list[Problem]]:
     """List sources in a stable order and compute each one's parse key."""
+    content_dir = root / "content"
+    names = []
+    for kind, recursive in KINDS:
+        names += markdown_names(content_dir / kind, f"content/{kind}", recursive)
+    return _stat_sources(root, names, stamps_before, parse_version)
+
+
+def _stat_sources(
+    root: Path, names: list[str], stamps_before: dict[str, SourceStamp], parse_version: bytes
+) -> tuple[list[SourceFile], dict[str, SourceStamp], list[Problem]]:
+    """The named sources that are regular files, with their stamps and parse keys."""
     sources: list[SourceFile] = []
     stamps: dict[str, SourceStamp] = {}
     problems: list[Problem] = []
-    content_dir = root / "content"
     version = parse_version.hex()
     base = os.fspath(root) + os.sep
-    for kind, recursive in KINDS:
-        for name in markdown_names(content_dir / kind, f"content/{kind}", recursive):
-            path = base + name
+    for name in names:
+        kind = name.split("/", 2)[1]
+        path = base + name
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            continue  # gone since the listing, or a dangling link: not a source
+        except OSError as exc:
+            problems.append(error(f"cannot read file: {exc.strerror}", name))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        stamp = stamps_before.get(name)
+        if not stamp_is_trusted(stamp, st):
             try:
-                st = os.stat(path)
-            except FileNotFoundError:
-                continue  # gone since the listing, or a dangling link: not a source
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(
+                    error(
+                        f"file is not UTF-8 text ({exc.reason})",
+                        name,
+                        hint="save it as UTF-8",
+                    )
+                )
+                continue
             except OSError as exc:
                 problems.append(error(f"cannot read file: {exc.strerror}", name))
                 continue
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            stamp = stamps_before.get(name)
-            if not stamp_is_trusted(stamp, st):
-                try:
-                    with open(path, "rb") as handle:
-                        data = handle.read()
-                    data.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    problems.append(
-                        error(
-                            f"file is not UTF-8 text ({exc.reason})",
-                            name,
-                            hint="save it as UTF-8",
-                        )
-                    )
-                    continue
-                except OSError as exc:
-                    problems.append(error(f"cannot read file: {exc.strerror}", name))
-                    continue
-                stamp = SourceStamp(
-                    st.st_size,
-                    st.st_mtime_ns,
-                    hashlib.blake2b(data, digest_size=16).hexdigest(),
-                    time.time_ns(),
-                )
-            assert stamp is not None
-            stamps[name] = stamp
-            key = hashlib.blake2b(
-                f"{version}\0{kind}\0{name}\0{stamp.digest}".encode(), digest_size=16
-            ).hexdigest()
-            sources.append(SourceFile(kind, path, name, key, stamp.digest))
+            stamp = SourceStamp(
+                st.st_size,
+                st.st_mtime_ns,
+                hashlib.blake2b(data, digest_size=16).hexdigest(),
+                time.time_ns(),
+            )
+        stamps[name] = stamp
+        key = hashlib.blake2b(
+            f"{version}\0{kind}\0{name}\0{stamp.digest}".encode(), digest_size=16
+        ).hexdigest()
+        sources.append(SourceFile(kind, path, name, key, stamp.digest))
     return sources, stamps, problems
+
+
+def _order(source: SourceFile) -> tuple:
+    """The place of a source in `scan`'s order: by kind, then by path parts."""
+    kind = source.name.split("/", 2)[1]
+    return (_KIND_ORDER.get(kind, len(KINDS)), tuple(source.name.split("/")[2:]))
+
+
+_KIND_ORDER = {kind: number for number, (kind, _) in enumerate(KINDS)}
+
+
+def rescan(
+    root: Path,
+    sources: list[SourceFile],
+    stamps: dict[str, SourceStamp],
+    changed: Iterable[Path],
+    parse_version: bytes,
+) -> tuple[list[SourceFile], dict[str, SourceStamp], list[Problem]] | None:
+    """`scan`'s result after only the `changed` paths changed, from the previous result;
+    None when that cannot be told from the paths alone (a folder, or anything that is
+    not a source file) and a full scan is needed.
+
+    The preview server passes the paths its file watcher reported, and checks the result
+    with a full scan after the browser has reloaded (`Builder.verify`).
+    """
+    content = root / "content"
+    names = []
+    for path in changed:
+        try:
+            parts = path.relative_to(content).parts
+        except ValueError:
+            if path.is_relative_to(root / "layouts") or path.is_relative_to(root / "assets"):
+                continue  # read in full by every build anyway
+            if path.name in ("site.yml", "home.yml"):
+                continue
+            return None
+        kind = parts[0] if parts else ""
+        recursive = dict(KINDS).get(kind)
+        if recursive is None or len(parts) < 2 or (not recursive and len(parts) != 2):
+            return None
+        if not parts[-1].endswith(".md") or parts[-1].startswith((".", "_")):
+            return None
+        names.append("/".join(("content", *parts)))
+    if not names:
+        return list(sources), dict(stamps), []
+    found, new_stamps, problems = _stat_sources(root, names, stamps, parse_version)
+    kept = [s for s in sources if s.name not in set(names)]
+    merged = sorted([*kept, *found], key=_order)
+    all_stamps = {name: stamp for name, stamp in stamps.items() if name not in set(names)}
+    all_stamps.update(new_stamps)
+    return merged, all_stamps, problems
 
 
 def load_entries(

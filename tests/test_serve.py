@@ -267,6 +267,9 @@ class SlowRebuilder:
         self.started = threading.Event()
         self.version = 0
 
+    def verify(self) -> bool:
+        return True
+
     def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
         self.version += 1
         self.output_dir.mkdir(parents=True, exist_ok=True)
@@ -305,3 +308,17 @@ def test_first_build_failing_still_serves_a_page_that_follows_the_fix(site: Path
             assert b"Third story" in live.get("/")[2]
         finally:
             events.close()
+
+
+def test_a_change_the_watcher_did_not_report_is_built_after_the_check(site: Path):
+    """The preview's rebuild looks only at the reported paths; the full check right after
+    it finds the unreported change and builds again."""
+    with running(site) as live:
+        live.preview._watcher.stop()  # only the batch below reaches the preview
+        done = live.preview.rebuilds
+        first, third = site / "content/articles/first.md", site / THIRD
+        first.write_text(first.read_text() + "\nReported.\n")
+        third.write_text(third.read_text().replace("Third story", "Third, unreported"))
+        live.preview._on_batch(frozenset({first}))  # as if the watcher saw only first.md
+        assert live.preview.rebuilds == done + 2  # the rebuild, then the check's
+        assert "Third, unreported" in card_titles(live, "/")
