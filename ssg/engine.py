@@ -155,12 +155,17 @@ class Builder:
             head = Fingerprinter({Article: frozenset({"body_html"})}, keep_contexts=False)
             # the preview's folder under .ssg-cache/ is written by this builder alone
             printing = partial(self._printing, run)
-            done = text_edit(run, templates, head, printing, check_outputs=not self.live)
+            done = text_edit(
+                run, templates, head, printing, check_outputs=not self.live, memo=self._memo
+            )
             if done is not None:
                 self._save_state(run.state_file, done.state)
                 self._state = done.state
-                if self._kept_snapshot is not None:
+                if self.live and self._kept_snapshot is not None:
                     self._kept_snapshot.outputs.update(done.outputs)
+                    # parse results by key, for the next build: the edited stories' new ones
+                    known = {**self._memo, **done.entries}
+                    self._memo = {s.key: known[s.key] for s in run.sources if s.key in known}
                 run.lap("write")
                 return done.report
             run.lap("check")

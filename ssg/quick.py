@@ -90,6 +90,7 @@ class TextEdit:
     state: BuildState
     report: BuildReport
     outputs: dict[str, Output]
+    entries: dict[str, tuple]  # the edited stories' parse results, by parse key
 
 
 def text_edit(
@@ -98,6 +99,7 @@ def text_edit(
     head: Fingerprinter,
     printing: Callable[[list[str]], list[Output] | None],
     check_outputs: bool = True,
+    memo: Mapping[str, tuple] | None = None,
 ) -> TextEdit | None:
     """Render only the pages printing the stories whose text alone changed; None when
     the build needs the full pipeline.
@@ -107,7 +109,8 @@ def text_edit(
     returns the last full build's outputs that print those stories (from memory or
     disk), or None. `check_outputs` False trusts that nobody else wrote to the output
     folder (the preview's own folder): otherwise a file changed there since the last
-    build sends it to the full build, which rewrites it.
+    build sends it to the full build, which rewrites it. `memo` holds parse results a
+    live builder kept, by parse key; the rest come from the parse cache.
     """
     state, cache = run.state, run.cache
     known = state.parse_keys
@@ -140,8 +143,11 @@ def text_edit(
     if outputs is None:
         return None
     old_keys = [known[s.name] for s in edited]
-    before = cache.get_many(old_keys)
-    after = load_entries(edited, cache, run.config, {}, set(), run.jobs)
+    memo = memo or {}
+    before = {key: memo[key] for key in old_keys if key in memo}
+    if len(before) < len(old_keys):
+        before.update(cache.get_many([key for key in old_keys if key not in before]))
+    after = load_entries(edited, cache, run.config, dict(memo), set(), run.jobs)
     bodies: dict[str, str] = {}
     old_bodies: dict[str, str] = {}
     for source, old_key in zip(edited, old_keys, strict=True):
@@ -215,4 +221,5 @@ def text_edit(
         search=search,
         mode="text",
     )
-    return TextEdit(new_state, report, {o.url: o for o in outputs})
+    entries = {s.key: after[s.key] for s in edited}
+    return TextEdit(new_state, report, {o.url: o for o in outputs}, entries)
