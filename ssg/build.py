@@ -138,16 +138,17 @@ def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
     """Map each asset's relative path to the file that wins (site over theme)."""
     files: dict[str, Path] = {}
     for asset_root in roots:
-        folder = asset_root.folder
+        folder = os.fspath(asset_root.folder)
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            prefix = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+            prefix = "" if prefix == "." else prefix + "/"
             for filename in sorted(filenames):
                 if filename.startswith("."):
                     continue
-                path = Path(dirpath) / filename
-                relative = path.relative_to(folder).as_posix()
+                relative = prefix + filename  # string work: one Path per file, not three
                 if asset_root.only is None or relative.startswith(asset_root.only):
-                    files[relative] = path
+                    files[relative] = Path(dirpath, filename)
     return files
 
 

@@ -72,6 +72,7 @@ def write_blob(path: Path, value: Any, version: bytes) -> None:
 
 
 SCHEMA = 2  # PRAGMA user_version of the parse cache's database
+_VERSIONS_MARKED: set[tuple[Path, bytes]] = set()  # see ParseCache._forget_old_versions
 KEEP_VERSIONS = 2  # parser versions whose entries are kept (say, two ssg releases)
 
 
@@ -125,7 +126,11 @@ class ParseCache:
         return None
 
     def _forget_old_versions(self, db: sqlite3.Connection) -> None:
-        """Mark this version used now; delete the entries of versions used longest ago."""
+        """Mark this version used now; delete the entries of versions used longest ago.
+        Once per database and version in a process: the preview opens it on every save."""
+        if (self.path, self.version) in _VERSIONS_MARKED:
+            return
+        _VERSIONS_MARKED.add((self.path, self.version))
         db.execute(
             "INSERT OR REPLACE INTO versions VALUES (?, ?)", (self.version.hex(), time.time())
         )
@@ -144,6 +149,7 @@ class ParseCache:
 
     def reset(self) -> None:
         """Forget a damaged database."""
+        _VERSIONS_MARKED.discard((self.path, self.version))
         if self._db is not None:
             self._db.close()
             self._db = None

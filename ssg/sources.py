@@ -205,10 +205,17 @@ def rescan(
     if not names:
         return list(sources), dict(stamps), []
     found, new_stamps, problems = _stat_sources(root, names, stamps, parse_version)
-    kept = [s for s in sources if s.name not in set(names)]
-    merged = sorted([*kept, *found], key=_order)
-    all_stamps = {name: stamp for name, stamp in stamps.items() if name not in set(names)}
-    all_stamps.update(new_stamps)
+    changed_names = set(names)
+    by_name = {s.name: s for s in found}
+    if by_name.keys() == changed_names and changed_names <= stamps.keys():
+        # edits of existing files only: same sources, same order
+        merged = [by_name.get(s.name, s) for s in sources]
+    else:  # files added or removed
+        kept = [s for s in sources if s.name not in changed_names]
+        merged = sorted([*kept, *found], key=_order)
+    all_stamps = {**stamps, **new_stamps}
+    for name in changed_names - new_stamps.keys():
+        all_stamps.pop(name, None)
     return merged, all_stamps, problems
 
 
