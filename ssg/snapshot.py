@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ssg.cache import decode_blob, encode_blob
 from ssg.evolve import evolve, pickled_by_fields
@@ -90,33 +91,30 @@ class _Ref:
     path: str
 
 
-def _skeleton(output: Output) -> Output:
-    """`output` with the stories in its context (directly, in tuples, in a feed)
-    replaced by references, so a story is pickled once however many outputs show it."""
+def _map_stories(output: Output, kind: type, convert: Callable[[Any], Any]) -> Output:
+    """`output` with each `kind` value in its context (directly, in a tuple, among a
+    feed's entries) replaced by `convert(value)`."""
     context = {}
     for key, value in output.context.items():
-        if type(value) is Article:
-            value = _Ref(value.path)
-        elif type(value) is tuple and value and all(type(v) is Article for v in value):
-            value = tuple(_Ref(v.path) for v in value)
+        if type(value) is kind:
+            value = convert(value)
+        elif type(value) is tuple and value and all(type(v) is kind for v in value):
+            value = tuple(convert(v) for v in value)
         elif type(value) is Feed:
-            value = evolve(value, articles=tuple(_Ref(a.path) for a in value.articles))
+            value = evolve(value, articles=tuple(convert(a) for a in value.articles))
         context[key] = value
     return Output(output.url, output.template, context)
+
+
+def _skeleton(output: Output) -> Output:
+    """`output` with its stories replaced by references, so a story is pickled once
+    however many outputs show it."""
+    return _map_stories(output, Article, lambda story: _Ref(story.path))
 
 
 def _filled(output: Output, story: Callable[[str], Article]) -> Output:
     """The output `_skeleton` stored, with its stories loaded by `story(path)`."""
-    context = {}
-    for key, value in output.context.items():
-        if type(value) is _Ref:
-            value = story(value.path)
-        elif type(value) is tuple and value and all(type(v) is _Ref for v in value):
-            value = tuple(story(v.path) for v in value)
-        elif type(value) is Feed:
-            value = evolve(value, articles=tuple(story(r.path) for r in value.articles))
-        context[key] = value
-    return Output(output.url, output.template, context)
+    return _map_stories(output, _Ref, lambda ref: story(ref.path))
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Article))
