@@ -67,6 +67,8 @@ from ssg.writer import existing_files, make_staging, matches
 __all__ = ["BuildReport", "Builder"]
 
 STATE_VERSION = b"state-2"
+# digests that leave story bodies out (they count only where printed: see printed_bodies)
+WITHOUT_BODIES = {Article: frozenset({"body_html"})}
 
 
 class Builder:
@@ -152,7 +154,7 @@ class Builder:
             return self._unchanged(run)
         templates, skip_bodies = self._template_facts(run.env)
         if not run.read_problems and skip_bodies:
-            head = Fingerprinter({Article: frozenset({"body_html"})}, keep_contexts=False)
+            head = Fingerprinter(WITHOUT_BODIES, keep_contexts=False)
             # the preview's folder under .ssg-cache/ is written by this builder alone
             printing = partial(self._printing, run)
             done = text_edit(
@@ -520,7 +522,7 @@ class Builder:
 
     def _fingerprinter(self, skip_bodies: bool) -> Fingerprinter:
         """The builder's Fingerprinter: digests of objects the site model reused are kept."""
-        skip = {Article: frozenset({"body_html"})} if skip_bodies else {}
+        skip = WITHOUT_BODIES if skip_bodies else {}
         if self._fper is None or self._fper.skip != skip:
             # a one-off `ssg build` has no next build to reuse context digests in
             self._fper = Fingerprinter(skip, keep_contexts=self.live)

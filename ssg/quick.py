@@ -25,7 +25,7 @@ from ssg.fingerprint import Fingerprinter, TemplateDigests, printed_articles
 from ssg.model import Article
 from ssg.plan import Output, output_path
 from ssg.rendering import BuildReport, BuildRun, commit_outputs, fingerprint_outputs, render_into
-from ssg.snapshot import is_elided
+from ssg.snapshot import is_elided, map_stories
 from ssg.sources import load_entries
 from ssg.writer import make_staging, matches
 
@@ -60,19 +60,13 @@ def as_parsed(article: Article) -> bool:
 
 
 def with_bodies(output: Output, bodies: Mapping[str, str]) -> Output:
-    """`output` with the bodies of the stories it prints taken from `bodies`, by path."""
+    """`output` with the bodies of its stories taken from `bodies`, by path."""
 
     def refreshed(article: Article) -> Article:
         body = bodies.get(article.path)
         return article if body is None else evolve(article, body_html=body)
 
-    context = dict(output.context)
-    if output.template == "article.html" and context.get("article") is not None:
-        context["article"] = refreshed(context["article"])
-    feed = context.get("feed")
-    if feed is not None:
-        context["feed"] = evolve(feed, articles=tuple(refreshed(a) for a in feed.articles))
-    return Output(output.url, output.template, context)
+    return map_stories(output, Article, refreshed)
 
 
 def elided(outputs: Iterable[Output]) -> set[str]:

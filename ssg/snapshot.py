@@ -91,7 +91,7 @@ class _Ref:
     path: str
 
 
-def _map_stories(output: Output, kind: type, convert: Callable[[Any], Any]) -> Output:
+def map_stories(output: Output, kind: type, convert: Callable[[Any], Any]) -> Output:
     """`output` with each `kind` value in its context (directly, in a tuple, among a
     feed's entries) replaced by `convert(value)`."""
     context = {}
@@ -109,12 +109,12 @@ def _map_stories(output: Output, kind: type, convert: Callable[[Any], Any]) -> O
 def _skeleton(output: Output) -> Output:
     """`output` with its stories replaced by references, so a story is pickled once
     however many outputs show it."""
-    return _map_stories(output, Article, lambda story: _Ref(story.path))
+    return map_stories(output, Article, lambda story: _Ref(story.path))
 
 
 def _filled(output: Output, story: Callable[[str], Article]) -> Output:
     """The output `_skeleton` stored, with its stories loaded by `story(path)`."""
-    return _map_stories(output, _Ref, lambda ref: story(ref.path))
+    return map_stories(output, _Ref, lambda ref: story(ref.path))
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Article))
