@@ -29,6 +29,10 @@ CREDIT_LEVELS = ("error", "warning", "off")
 # libwebp effort (0-6): 2 encodes about 2.5 times faster than 4 for files within a few
 # percent of the size; below 2 files grow by a quarter or more.
 WEBP_METHOD = 2
+# Resized JPEGs are the <picture> fallback and the social-card crops: browsers that load
+# photos progressively take the WebP files, so the JPEGs are baseline (optimised Huffman
+# tables), which encodes 2.5 times faster than progressive for files about 2% larger.
+# The full-size original, opened on its own, stays progressive.
 
 
 class ImageError(Exception):
@@ -53,7 +57,7 @@ class ImageSettings:
     def signature(self) -> str:
         """What the encoded files depend on, for the cache key."""
         widths = ",".join(map(str, self.widths))
-        return f"w={widths};q={self.quality};c={self.crop_width};webp-m={WEBP_METHOD};v=2"
+        return f"w={widths};q={self.quality};c={self.crop_width};webp-m={WEBP_METHOD};v=3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +178,10 @@ def resize(image: PILImage.Image, width: int) -> PILImage.Image:
     return image.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def encode(image: PILImage.Image, fmt: str, quality: int) -> bytes:
-    """Encode with no metadata at all (the ICC colour profile is kept: it is not personal)."""
+def encode(image: PILImage.Image, fmt: str, quality: int, progressive: bool = False) -> bytes:
+    """Encode with no metadata at all (the ICC colour profile is kept: it is not personal).
+
+    `progressive` applies to JPEG only."""
     icc = image.info.get("icc_profile")
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = _flatten(image)
@@ -187,7 +193,7 @@ def encode(image: PILImage.Image, fmt: str, quality: int) -> bytes:
     if icc:
         options["icc_profile"] = icc
     if fmt == "JPEG":
-        options.update(quality=quality, optimize=True, progressive=True)
+        options.update(quality=quality, optimize=True, progressive=progressive)
     elif fmt == "WEBP":
         options.update(quality=quality, method=WEBP_METHOD)
     elif fmt == "PNG":
@@ -256,4 +262,5 @@ def process(
 def strip(data: bytes, fmt: str) -> tuple[Encoded, bytes]:
     """The photo at full size, upright and without metadata, for its original address."""
     image = open_upright(data)
-    return Encoded("original", *image.size, fmt, "original"), encode(image, fmt, 92)
+    encoded = encode(image, fmt, 92, progressive=True)
+    return Encoded("original", *image.size, fmt, "original"), encoded

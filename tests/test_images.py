@@ -60,6 +60,15 @@ def test_crops_have_the_right_ratios_and_minimum_width():
     assert crops == {"16x9.jpg": (1200, 675), "4x3.jpg": (1200, 900), "1x1.jpg": (1000, 1000)}
 
 
+def test_resized_jpegs_are_baseline_and_the_original_progressive():
+    source = make_photo(1000, 500, "JPEG", gps=True)
+    files = images.process(source, "JPEG", ImageSettings(), crops=True)
+    jpegs = [data for encoded, data in files if encoded.format == "JPEG"]
+    assert len(jpegs) == 6  # three widths and three crops
+    assert not any(open_bytes(data).info.get("progressive") for data in jpegs)
+    assert open_bytes(images.strip(source, "JPEG")[1]).info.get("progressive")
+
+
 def test_crop_box_follows_the_focal_point():
     assert images.crop_box((2000, 1000), (1, 1), None) == (500, 0, 1500, 1000)
     assert images.crop_box((2000, 1000), (1, 1), (0.0, 0.5)) == (0, 0, 1000, 1000)
