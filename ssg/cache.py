@@ -176,6 +176,27 @@ class ParseCache:
             return {}
         return found
 
+    def stored_keys(self, keys: list[str]) -> set[str]:
+        """Those of `keys` that have an entry of this version."""
+        db = self._connect()
+        if db is None or not keys:
+            return set()
+        found: set[str] = set()
+        version = self.version.hex()
+        try:
+            for start in range(0, len(keys), 500):
+                batch = keys[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = db.execute(
+                    f"SELECT key FROM parsed WHERE version = ? AND key IN ({marks})",
+                    [version, *batch],
+                )
+                found.update(key for (key,) in rows)
+        except sqlite3.DatabaseError:
+            self.reset()
+            return set()
+        return found
+
     def put_many(self, items: list[tuple[str, bytes]], dead: set[str]) -> None:
         """Store encoded entries and delete the ones no source uses any more."""
         db = self._connect()

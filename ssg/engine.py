@@ -26,6 +26,7 @@ from pathlib import Path
 import jinja2
 
 from ssg.assets import publish
+from ssg.bodies import elide_bodies
 from ssg.build import assemble, asset_roots, plan_all, walk_assets
 from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp, read_blob, write_blob
 from ssg.config import SiteConfig, load_config
@@ -37,12 +38,13 @@ from ssg.fingerprint import (
     bodies_printed_only_where_expected,
     code_version,
     digest_bytes,
+    printed_articles,
 )
 from ssg.fragments import CardRenderer
 from ssg.frontpage import HOME_PATH
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
-from ssg.parallel import default_jobs
+from ssg.parallel import default_jobs, release_free_memory
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path
 from ssg.quick import text_edit
@@ -395,6 +397,17 @@ class Builder:
                 kept[rel] = entry
             else:
                 todo.append(index)
+        bodies = None
+        if skip_bodies and not self.live and run.cache is not None and todo:
+            # a one-off build reads bodies back where a page prints them (ssg.bodies);
+            # the stories changed in place must not reach the next build
+            holders = [as_parsed, parsed.articles, site.articles]
+            holders += [printed_articles(o) for o in outputs]
+            holders.append([e[1] for e in entries.values() if type(e[1]) is Article])
+            bodies = elide_bodies(run.cache, sources, as_parsed, holders)
+            self._memo, self._fper = {}, None
+            del holders
+            release_free_memory()
         lap("plan")
 
         # 4. render into a staging folder; the output folder is touched only on success
@@ -402,7 +415,7 @@ class Builder:
         try:
             results: dict[str, OutputEntry] = dict(kept)
             written, changed_urls = render_into(
-                run, outputs, fingerprints, todo, staging, results, problems
+                run, outputs, fingerprints, todo, staging, results, problems, bodies
             )
             lap("render")
             if has_errors(problems):

@@ -18,14 +18,14 @@ import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from ssg.bodies import with_bodies
 from ssg.cache import BuildState
 from ssg.errors import BuildFailed, has_errors, unique
-from ssg.evolve import evolve
 from ssg.fingerprint import Fingerprinter, TemplateDigests, printed_articles
 from ssg.model import Article
 from ssg.plan import Output, output_path
 from ssg.rendering import BuildReport, BuildRun, commit_outputs, fingerprint_outputs, render_into
-from ssg.snapshot import is_elided, map_stories
+from ssg.snapshot import is_elided
 from ssg.sources import load_entries
 from ssg.writer import make_staging, matches
 
@@ -57,16 +57,6 @@ def as_parsed(article: Article) -> bool:
     """True when the site model leaves the story's body as it was parsed: no link to
     another story to resolve, no local photo to turn into `<picture>` markup."""
     return not article.links and "<img" not in article.body_html
-
-
-def with_bodies(output: Output, bodies: Mapping[str, str]) -> Output:
-    """`output` with the bodies of its stories taken from `bodies`, by path."""
-
-    def refreshed(article: Article) -> Article:
-        body = bodies.get(article.path)
-        return article if body is None else evolve(article, body_html=body)
-
-    return map_stories(output, Article, refreshed)
 
 
 def elided(outputs: Iterable[Output]) -> set[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from ssg.assets import Published
+from ssg.bodies import BodyLost, BodySource, close_connections, lost_body_problem
 from ssg.build import template_problem
 from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp
 from ssg.config import SiteConfig
@@ -125,12 +126,18 @@ class _RenderState:
     out_dir: Path
     staging: Path
     env: object
+    bodies: BodySource | None  # where elided story bodies are read back (`ssg.bodies`)
 
 
 def _render_job(index: int) -> Staged | Problem:
     """Render one planned output (in a worker) and stage it if its bytes changed."""
     state: _RenderState = shared()
     output = state.outputs[index]
+    if state.bodies is not None:
+        try:
+            output = state.bodies.fill(output)
+        except BodyLost as lost:
+            return lost_body_problem(lost)
     try:
         template = state.env.get_template(output.template)  # type: ignore[attr-defined]
         data = template.render(output.context, page_url=output.url).encode("utf-8")
@@ -155,10 +162,12 @@ def render_into(
     staging: Path,
     results: dict[str, OutputEntry],
     problems: list[Problem],
+    bodies: BodySource | None = None,
 ) -> tuple[list[str], list[str]]:
     """Render the outputs numbered in `todo` into `staging`, in the process pool, and
     record each in `results`. Returns the files written and their URLs; template
-    failures go to `problems`."""
+    failures go to `problems`. `bodies` reads back the story bodies left out of the
+    outputs (`ssg.bodies`)."""
     written: list[str] = []
     changed_urls: list[str] = []
     for name in sorted({outputs[i].template for i in todo}):
@@ -168,7 +177,13 @@ def render_into(
             problems.append(template_problem(exc))
     if has_errors(problems):
         return written, changed_urls
-    state = _RenderState(outputs, fingerprints, run.state.outputs, run.out_dir, staging, run.env)
+    state = _RenderState(
+        outputs, fingerprints, run.state.outputs, run.out_dir, staging, run.env, bodies
+    )
+    if bodies is not None:  # workers open their own connections (no SQLite across fork)
+        close_connections()
+        if run.cache is not None:
+            run.cache.close()
     for done, (index, result) in enumerate(
         zip(todo, pmap(_render_job, todo, run.jobs, state), strict=True), 1
     ):

@@ -135,6 +135,20 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+def many_articles_site(root: Path, count: int = 90) -> Path:
+    """The tiny site (without search) and `count` more stories: enough pages for the
+    process pool."""
+    files = {**TINY_SITE, "site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "search: false\n"}
+    for i in range(count):
+        files[f"content/articles/bulk/story-{i:03d}.md"] = (
+            f"---\ntitle: Bulk story {i}\nauthors: [{'ana-ruiz' if i % 2 else 'li-wei'}]\n"
+            f"date: 2023-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z\n"
+            f"topics: [Topic {i % 7}, Topic {i % 5}]\n---\n"
+            f"Paragraph {i} with *emphasis* and a [link](https://example.org/{i}).\n\n## Part {i}\n"
+        )
+    return write_site(root, files)
+
+
 def copy_sample(root: Path) -> Path:
     """Copy the repository's sample newsroom (content, layouts, assets, site.yml) into `root`."""
     root.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from ssg.cache import decode_blob, encode_blob
 from ssg.engine import Builder
 from ssg.site import BuildOptions
 
-from conftest import TINY_SITE, html, run, snapshot, write_site
+from conftest import TINY_SITE, html, many_articles_site, run, snapshot, write_site
 
 # Pagefind's index is not byte-for-byte reproducible (two clean builds of one site
 # differ), so these byte-level tests build without it; test_search.py covers the index.
@@ -146,18 +146,6 @@ def test_css_only_change_is_reported_as_assets_only(tiny_site: Path):
     assert report.ok and report.assets_only
     assert report.written[0] == "css/extra.css"
     assert re.fullmatch(r"css/extra\.[0-9a-f]{8}\.css", report.written[1])
-
-
-def many_articles_site(root: Path, count: int = 90) -> Path:
-    files = dict(ENGINE_SITE)
-    for i in range(count):
-        files[f"content/articles/bulk/story-{i:03d}.md"] = (
-            f"---\ntitle: Bulk story {i}\nauthors: [{'ana-ruiz' if i % 2 else 'li-wei'}]\n"
-            f"date: 2023-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z\n"
-            f"topics: [Topic {i % 7}, Topic {i % 5}]\n---\n"
-            f"Paragraph {i} with *emphasis* and a [link](https://example.org/{i}).\n\n## Part {i}\n"
-        )
-    return write_site(root, files)
 
 
 def test_jobs_one_and_two_give_identical_output(tmp_path: Path):

@@ -1,0 +1,111 @@
+"""Story bodies left on disk while a one-off build renders (`ssg.bodies`): the pages
+print every body as a build without the cache does, in-process and in the pool, and a
+body gone from the parse cache fails the build with a located error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections import OrderedDict
+from pathlib import Path
+
+from ssg import bodies
+from ssg.bodies import BodySource, elide_bodies
+from ssg.cache import ParseCache, encode_blob
+from ssg.engine import Builder
+from ssg.model import Article
+from ssg.plan import Output
+from ssg.site import BuildOptions
+from ssg.snapshot import is_elided
+from ssg.sources import SourceFile
+
+from conftest import TINY_SITE, html, many_articles_site, snapshot, write_site
+
+SITE = {**TINY_SITE, "site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "search: false\n"}
+NOW = BuildOptions(now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+
+
+def clean(root: Path, out: Path) -> dict[str, bytes]:
+    """A build without the parse cache: every body stays in memory."""
+    report = Builder(root, options=NOW, output=out, jobs=1, use_cache=False).build()
+    assert report.ok, report.problems
+    return snapshot(out)
+
+
+def touch_base_template(root: Path) -> None:
+    """A template edit that makes the next build render every page again."""
+    base = (Path(__file__).parent.parent / "layouts/base.html").read_text(encoding="utf-8")
+    target = root / "layouts/base.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(base.replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
+
+
+def test_pages_print_the_bodies_read_back_from_the_parse_cache(tmp_path: Path, monkeypatch):
+    root = write_site(tmp_path / "site", SITE)
+    assert Builder(root, options=NOW, jobs=1).build().ok
+    read: list[str] = []
+    original = BodySource._read
+
+    def spy(self, paths):
+        read.extend(paths)
+        return original(self, paths)
+
+    monkeypatch.setattr(BodySource, "_read", spy)
+    touch_base_template(root)
+    report = Builder(root, options=NOW, jobs=1).build()
+    assert report.ok, report.problems
+    assert set(read) == {
+        "content/articles/first.md",
+        "content/articles/third.md",
+    }  # the second story links to the first: its body was rewritten, so it stayed
+    page = html(root / "public/2024/03/01/first/index.html")
+    assert "The first paragraph of the first story." in page.text_content()
+    assert snapshot(root / "public") == clean(root, tmp_path / "clean")
+
+
+def test_workers_read_bodies_back_and_match_a_build_without_cache(tmp_path: Path):
+    root = many_articles_site(tmp_path / "site")
+    assert Builder(root, options=NOW, jobs=2).build().ok
+    touch_base_template(root)
+    report = Builder(root, options=NOW, jobs=2).build()
+    assert report.ok, report.problems
+    assert len(report.written) > 100  # rendered in the pool, not in-process
+    assert snapshot(root / "public") == clean(root, tmp_path / "clean")
+
+
+def test_a_body_gone_from_the_parse_cache_fails_the_build_cleanly(tmp_path: Path, monkeypatch):
+    root = write_site(tmp_path / "site", SITE)
+    assert Builder(root, options=NOW, jobs=1).build().ok
+    before = snapshot(root / "public")
+    monkeypatch.setattr(bodies.ParseCache, "get_many", lambda self, keys: {})
+    monkeypatch.setattr(bodies, "_recent", OrderedDict())  # bodies read by earlier tests
+    touch_base_template(root)
+    report = Builder(root, options=NOW, jobs=1).build()
+    assert not report.ok
+    lost = [p for p in report.problems if "disappeared from the parse cache" in p.message]
+    assert {p.path for p in lost} == {"content/articles/first.md", "content/articles/third.md"}
+    assert all(p.hint and "build again" in p.hint for p in lost)
+    assert snapshot(root / "public") == before
+
+
+def story(path: str, body: str) -> Article:
+    date = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    return Article(path=path, slug=path, title=path, date=date, author_slugs=(), body_html=body)
+
+
+def test_only_bodies_exactly_as_parsed_and_stored_are_left_out(tmp_path: Path):
+    cache = ParseCache(tmp_path / "cache", b"v1")
+    parsed = [story("a.md", "<p>A</p>"), story("b.md", "<p>B</p>"), story("c.md", "<p>C</p>")]
+    sources = [SourceFile("articles", a.path, a.path, f"key-{a.path}") for a in parsed]
+    # a.md and c.md are stored; b.md is not (a failed cache write, say)
+    entries = [("articles", a, [], "") for a in parsed if a.path != "b.md"]
+    cache.put_many([(f"key-{e[1].path}", encode_blob(e, b"v1")) for e in entries], set())
+    # the site model rewrote c.md's body (a link resolved): a new string
+    linked = [parsed[0], parsed[1], story("c.md", "<p>C, linked</p>")]
+    source = elide_bodies(cache, sources, parsed, [linked])
+    cache.close()
+    assert [is_elided(a.body_html) for a in linked] == [True, False, False]
+    assert dict(source.keys) == {"a.md": "key-a.md", "c.md": "key-c.md"}
+    page = Output("/a/", "article.html", {"article": linked[0]})
+    assert source.fill(page).context["article"].body_html == "<p>A</p>"
+    bodies.close_connections()
