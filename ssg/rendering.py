@@ -22,7 +22,7 @@ from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp
 from ssg.config import SiteConfig
 from ssg.errors import BuildFailed, Problem, has_errors
 from ssg.fingerprint import Fingerprinter, TemplateDigests, digest_bytes, printed_articles
-from ssg.parallel import pmap, shared
+from ssg.parallel import pmap_helping, shared
 from ssg.plan import Output, output_path
 from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import SearchReport, has_index, index_site, replace_bundle, stage_view
@@ -185,7 +185,7 @@ def render_into(
         if run.cache is not None:
             run.cache.close()
     for done, (index, result) in enumerate(
-        zip(todo, pmap(_render_job, todo, run.jobs, state), strict=True), 1
+        zip(todo, pmap_helping(_render_job, todo, run.jobs, state), strict=True), 1
     ):
         if run.progress and done % 200 == 0:
             run.progress("render", done, len(todo))
