@@ -417,6 +417,7 @@ class Builder:
             written, changed_urls = render_into(
                 run, outputs, fingerprints, todo, staging, results, problems, bodies
             )
+            run.env.globals["card"] = CardRenderer(run.env)  # this process rendered cards too
             lap("render")
             if has_errors(problems):
                 shutil.rmtree(staging, ignore_errors=True)

@@ -184,18 +184,22 @@ def render_into(
         close_connections()
         if run.cache is not None:
             run.cache.close()
-    for done, (index, result) in enumerate(
-        zip(todo, pmap_helping(_render_job, todo, run.jobs, state), strict=True), 1
-    ):
-        if run.progress and done % 200 == 0:
-            run.progress("render", done, len(todo))
-        if isinstance(result, Problem):
-            problems.append(result)
-            continue
-        results[result.relative] = result.entry
-        if result.outcome is Outcome.WRITTEN:
-            written.append(result.relative)
-            changed_urls.append(outputs[index].url)
+    try:
+        for done, (index, result) in enumerate(
+            zip(todo, pmap_helping(_render_job, todo, run.jobs, state), strict=True), 1
+        ):
+            if run.progress and done % 200 == 0:
+                run.progress("render", done, len(todo))
+            if isinstance(result, Problem):
+                problems.append(result)
+                continue
+            results[result.relative] = result.entry
+            if result.outcome is Outcome.WRITTEN:
+                written.append(result.relative)
+                changed_urls.append(outputs[index].url)
+    finally:
+        if bodies is not None:  # bodies read in this process: no connection stays open
+            close_connections()
     return written, changed_urls
 
 
