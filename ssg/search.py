@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ssg.config import SiteConfig
 from ssg.errors import BuildFailed, Problem, error, warning
+from ssg.writer import scratch_folder
 
 BUNDLE = "pagefind"
 SEARCH_URL = "/search/"
@@ -110,7 +111,7 @@ def stage_view(out_dir: Path, staging: Path, fresh: set[str], files: Iterable[st
     `out_dir`; indexing the view before the output is touched means a failed index
     leaves the previous site, pages and index alike, as it was.
     """
-    view = Path(tempfile.mkdtemp(prefix=".ssg-search.", dir=out_dir.parent))
+    view = scratch_folder(out_dir.parent, ".ssg-search.")
     for relative in files:
         if not relative.endswith(".html"):
             continue
@@ -154,7 +155,7 @@ def index_site(
             [error("search: the Pagefind indexer is not installed", hint=INSTALL_HINT)]
         )
     output_dir = output_dir.resolve()
-    fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}.", dir=output_dir))
+    fresh = scratch_folder(output_dir, f".{BUNDLE}.")
     try:
         glob = article_glob(config.permalink) if articles else None
         log, pages = "", -1

@@ -18,6 +18,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -67,7 +68,55 @@ def make_staging(out_dir: Path) -> Path:
     """A fresh staging folder on the same file system as the output folder."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _made.clear()
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging.", dir=out_dir.parent))
+    return scratch_folder(out_dir.parent, f".{out_dir.name}.staging.")
+
+
+STALE_AFTER_SECONDS = 3600
+
+
+def scratch_folder(parent: Path, prefix: str) -> Path:
+    """A new private folder `<prefix><pid>.<random>` in `parent`.
+
+    A build killed outright (out of memory, SIGKILL, a power cut) cannot delete its
+    scratch folders, and a staging folder holds a whole site. So folders of the same
+    prefix left by a process that no longer runs, and untouched for an hour (a process
+    in another container may have the same number), are deleted first."""
+    sweep_stale(parent, prefix)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}.", dir=parent))
+
+
+def sweep_stale(parent: Path, prefix: str) -> list[str]:
+    """Delete the stale scratch folders of `prefix` in `parent`; returns their names."""
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return []
+    swept = []
+    for name in names:
+        pid = name[len(prefix) :].partition(".")[0] if name.startswith(prefix) else ""
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        folder = parent / name
+        try:
+            if time.time() - folder.stat().st_mtime < STALE_AFTER_SECONDS:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        swept.append(name)
+    return swept
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to ask: assume it runs
+        return True
+    return True
 
 
 def stage_bytes(

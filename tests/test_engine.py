@@ -9,7 +9,10 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -228,6 +231,36 @@ def test_damaged_output_file_is_repaired(tiny_site: Path):
     assert report.ok
     assert set(report.written) == {"authors/index.html", "topics/index.html"}
     assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
+
+
+def dead_pid() -> int:
+    """The number of a process that has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_scratch_folders_of_killed_builds_are_swept(tiny_site: Path):
+    """A build killed outright leaves its staging folder (a whole site) beside the output;
+    the next build deletes it once its process is gone and it is an hour old."""
+    assert Builder(tiny_site, options=NOW).build().ok
+    hour_ago = time.time() - 3700
+    gone, mine, fresh = dead_pid(), os.getpid(), dead_pid()
+    stale = tiny_site / f".public.staging.{gone}.abc123"
+    running = tiny_site / f".public.staging.{mine}.def456"
+    recent = tiny_site / f".public.staging.{fresh}.ghi789"
+    other = tiny_site / ".public.staging.nopid"
+    for folder in (stale, running, recent, other):
+        (folder / "2024").mkdir(parents=True)
+        (folder / "2024/index.html").write_text("left over", encoding="utf-8")
+        if folder is not recent:
+            os.utime(folder, (hour_ago, hour_ago))
+    write_site(tiny_site, {"layouts/partials/card.html": "<p>{{ item.title }}</p>"})
+    assert Builder(tiny_site, options=NOW).build().ok
+    assert not stale.exists()
+    assert running.exists() and recent.exists() and other.exists()
+    # this build's own staging folder is gone too
+    assert [p.name for p in tiny_site.glob(f".public.staging.{mine}.*")] == [running.name]
 
 
 def test_failed_rebuild_leaves_output_and_no_staging(tiny_site: Path):
