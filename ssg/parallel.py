@@ -215,7 +215,6 @@ def release_free_memory() -> None:
 
     Freed blocks otherwise stay in the process's heap and count in its memory, and in
     that of every worker forked from it. Elsewhere than glibc this does nothing."""
-    gc.collect()
     with contextlib.suppress(AttributeError, OSError):  # not glibc
         ctypes.CDLL(None).malloc_trim(0)
 
