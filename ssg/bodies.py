@@ -32,7 +32,7 @@ RECENT_BODIES = 256  # bodies a process keeps at hand: a feed's entries recur in
 
 
 class BodyLost(Exception):
-    """A story's parsed body is no longer in the parse cache."""
+    """A story's parsed body is no longer in the parse cache (or cannot be read)."""
 
     def __init__(self, path: str):
         super().__init__(path)
@@ -88,19 +88,21 @@ _recent: OrderedDict[str, str] = OrderedDict()
 
 
 def close_connections() -> None:
-    """Close this process's parse cache connections: SQLite connections must not be
-    open across a fork, or the workers' own connections may read stale data."""
+    """Close this process's parse cache connections: an SQLite connection must not be
+    carried across a fork (SQLite's "How To Corrupt" notes), so none is open when the
+    render workers fork."""
     for cache in _caches.values():
         cache.close()
     _caches.clear()
 
 
 def lost_body_problem(lost: BodyLost) -> Problem:
-    """The located problem for a body that vanished from the parse cache mid-build."""
+    """The located problem for a body the parse cache could not give back mid-build."""
     return error(
-        "this story's parsed body disappeared from the parse cache during the build",
+        "this story's parsed body could not be read back from the parse cache",
         lost.path,
-        hint="another build may have pruned .ssg-cache/parse.sqlite at the same time: build again",
+        hint="another build may have pruned .ssg-cache/parse.sqlite meanwhile, or the file "
+        "is damaged: build again (and delete .ssg-cache/ if this recurs)",
     )
 
 

@@ -82,7 +82,7 @@ def test_a_body_gone_from_the_parse_cache_fails_the_build_cleanly(tmp_path: Path
     touch_base_template(root)
     report = Builder(root, options=NOW, jobs=1).build()
     assert not report.ok
-    lost = [p for p in report.problems if "disappeared from the parse cache" in p.message]
+    lost = [p for p in report.problems if "read back from the parse cache" in p.message]
     assert {p.path for p in lost} == {"content/articles/first.md", "content/articles/third.md"}
     assert all(p.hint and "build again" in p.hint for p in lost)
     assert snapshot(root / "public") == before
