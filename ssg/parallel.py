@@ -46,6 +46,16 @@ def shared() -> Any:
     return _shared
 
 
+def _forks(jobs: int, count: int) -> bool:
+    """True when `count` items are worth forking processes for (and forking exists)."""
+    return jobs > 1 and count >= MIN_PARALLEL and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _chunk_size(count: int, jobs: int, most: int) -> int:
+    """Items per task: at most `most`, and about eight tasks per process at least."""
+    return max(1, min(most, count // (jobs * 8) or 1))
+
+
 def pmap(
     func: Callable[[T], R],
     items: list[T],
@@ -59,12 +69,7 @@ def pmap(
     """
     global _shared
     _shared = state
-    use_pool = (
-        jobs > 1
-        and len(items) >= MIN_PARALLEL
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
-    if not use_pool:
+    if not _forks(jobs, len(items)):
         try:
             yield from map(func, items)
         finally:
@@ -81,8 +86,7 @@ def pmap(
             maxtasksperchild=WORKER_TASKS,
         )
         try:
-            size = max(1, min(chunksize, len(items) // (jobs * 8) or 1))
-            yield from pool.imap(func, items, chunksize=size)
+            yield from pool.imap(func, items, chunksize=_chunk_size(len(items), jobs, chunksize))
         except BaseException:  # an error, Ctrl-C, or the caller stopped early
             pool.terminate()
             raise
@@ -112,14 +116,10 @@ def pmap_helping(
     the work stays balanced; results come back in input order.
     """
     global _shared
-    if not (
-        jobs > 1
-        and len(items) >= MIN_PARALLEL
-        and "fork" in multiprocessing.get_all_start_methods()
-    ):
+    if not _forks(jobs, len(items)):
         yield from pmap(func, items, 1, state)
         return
-    size = max(1, min(chunksize, len(items) // (jobs * 8) or 1))
+    size = _chunk_size(len(items), jobs, chunksize)
     chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     claim = _ChunkCounter(context, len(chunks))
