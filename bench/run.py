@@ -73,7 +73,11 @@ def tree_rss(pid: int) -> int:
 
 
 def measure(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak total RSS in bytes of its process tree)."""
+    """Run a command; return (wall seconds, peak total RSS in bytes of its process tree).
+
+    Dirty pages of earlier steps are flushed first, so the kernel writing back one
+    build's gigabyte of output does not run during (and slow) the next one."""
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]

@@ -13,7 +13,6 @@ import click
 
 from ssg import __version__, clock, scaffold
 from ssg.build import build
-from ssg.check import run_check
 from ssg.config import load_config
 from ssg.errors import BuildFailed, Problem
 from ssg.progress import progress_bar
@@ -157,6 +156,8 @@ def check_command(config, fmt, strict, debug) -> None:
     """
     root, config_path = site_root(config)
     try:
+        from ssg.check import run_check  # imported here: `ssg build` starts faster
+
         report = run_check(root, config_path, strict=strict)
     except Exception as exc:
         fail_unexpected(exc, debug)
