@@ -63,7 +63,7 @@ from ssg.sitemaps import NEWS_WINDOW
 from ssg.snapshot import Snapshot, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
 from ssg.structured import headline_warnings
-from ssg.templates import make_environment
+from ssg.templates import CompiledTemplates, make_environment
 from ssg.writer import existing_files, make_staging, matches
 
 __all__ = ["BuildReport", "Builder"]
@@ -521,7 +521,11 @@ class Builder:
         layouts = (self.root / "layouts").is_dir()  # the loader searches it only if it exists
         key = (repr(config), tuple(sorted(manifest.items())), layouts)
         if self._env is None or self._env_key != key:
-            self._env = make_environment(config, self.root / "layouts", manifest)
+            compiled = None
+            if self.use_cache:
+                folder = (self.root / config.cache_dir / "templates").resolve()
+                compiled = CompiledTemplates(folder, self._code.hex()[:16])
+            self._env = make_environment(config, self.root / "layouts", manifest, compiled)
             self._env_key = key
             self._template_info = None
         self._env.globals["card"] = CardRenderer(self._env)  # cards of this build only

@@ -15,6 +15,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from ssg.cache import decode_blob, encode_blob
@@ -382,3 +383,36 @@ def test_pool_workers_do_not_inherit_the_servers_signal_handlers():
     finally:
         signal.signal(signal.SIGTERM, before)
     assert seen == {(signal.SIG_DFL, signal.SIG_IGN)}
+
+
+def count_compiles(monkeypatch) -> list[str]:
+    """Names of the templates Jinja compiles from source from now on."""
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def spy(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", spy)
+    return compiled
+
+
+def test_compiled_templates_are_kept_between_processes(tiny_site: Path, monkeypatch):
+    assert Builder(tiny_site, options=NOW).build().ok
+    folder = tiny_site / ".ssg-cache/templates"
+    (folder / "an-older-version").mkdir()
+    compiled = count_compiles(monkeypatch)
+    # a new process rendering every page into a new folder compiles nothing
+    report = Builder(tiny_site, options=NOW, output=tiny_site / "second").build()
+    assert report.ok and compiled == []
+    assert snapshot(tiny_site / "second") == snapshot(tiny_site / "public")
+    assert [p.name for p in folder.iterdir()] != [] and not (folder / "an-older-version").exists()
+    # damaged entries are compiled again, never trusted
+    entries = list(folder.glob("*/*.code"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"garbage")
+    report = Builder(tiny_site, options=NOW, output=tiny_site / "third").build()
+    assert report.ok and "article.html" in compiled
+    assert snapshot(tiny_site / "third") == snapshot(tiny_site / "public")
