@@ -16,7 +16,8 @@ import pickle
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -274,3 +275,28 @@ class BuildState:
     articles: int = 0  # article pages, for the search indexer
     warnings: tuple = ()  # the last build's warnings, shown again when nothing changed
     snapshot_token: bytes = b""  # names the snapshot of these outputs (see ssg.quick)
+
+    # Pickled with the outputs and stamps as columns (a tuple per field): pickle handles
+    # tuples of bytes and ints in C but each NamedTuple through Python, and the state of
+    # a 10,000-article site holds 30,000 of them (load and save: about 135 ms to 25 ms).
+    def __getstate__(self) -> dict[str, Any]:
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        state["outputs"] = _columns(self.outputs)
+        state["sources"] = _columns(self.sources)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["outputs"] = _rows(state["outputs"], OutputEntry)
+        state["sources"] = _rows(state["sources"], SourceStamp)
+        for name, value in state.items():
+            setattr(self, name, value)
+
+
+def _columns(rows: dict[str, tuple]) -> tuple[tuple, ...]:
+    """A mapping of equal-length tuples as (keys, first fields, second fields, ...)."""
+    return (tuple(rows), *zip(*rows.values(), strict=True))
+
+
+def _rows(columns: tuple[tuple, ...], kind: Callable[..., Any]) -> dict[str, Any]:
+    keys, *values = columns
+    return dict(zip(keys, map(kind, *values), strict=True)) if keys else {}

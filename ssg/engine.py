@@ -68,7 +68,7 @@ from ssg.writer import existing_files, make_staging, matches
 
 __all__ = ["BuildReport", "Builder"]
 
-STATE_VERSION = b"state-2"
+STATE_VERSION = b"state-3"
 # digests that leave story bodies out (they count only where printed: see printed_bodies)
 WITHOUT_BODIES = {Article: frozenset({"body_html"})}
 

@@ -6,7 +6,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ssg.cache import KEEP_VERSIONS, ParseCache, encode_blob
+from ssg.cache import (
+    KEEP_VERSIONS,
+    BuildState,
+    OutputEntry,
+    ParseCache,
+    SourceStamp,
+    encode_blob,
+    read_blob,
+    write_blob,
+)
 
 
 def fill(folder: Path, version: bytes, count: int = 200) -> None:
@@ -53,3 +62,24 @@ def test_a_database_with_the_old_layout_is_replaced(tmp_path: Path):
     cache.put_many([("k", blob)], set())
     assert cache.get_many(["k"]) == {"k": ("articles", None, (), "")}
     cache.close()
+
+
+def test_build_state_round_trips_through_its_cache_file(tmp_path):
+    state = BuildState(
+        out_dir="/site/public",
+        next_change_ns=5,
+        outputs={
+            "index.html": OutputEntry(b"f" * 16, b"d" * 16, 120, 1_700_000_000_000_000_000),
+            "a/index.html": OutputEntry(b"g" * 16, b"e" * 16, 7, 3),
+        },
+        sources={"content/a.md": SourceStamp(10, 20, "abc", 30)},
+        parse_keys={"content/a.md": "key"},
+        warnings=("a warning",),
+    )
+    write_blob(tmp_path / "state.pickle", state, b"v")
+    loaded = read_blob(tmp_path / "state.pickle", b"v")
+    assert loaded == state
+    assert all(type(e) is OutputEntry for e in loaded.outputs.values())
+    assert all(type(s) is SourceStamp for s in loaded.sources.values())
+    write_blob(tmp_path / "empty.pickle", BuildState(), b"v")
+    assert read_blob(tmp_path / "empty.pickle", b"v") == BuildState()
