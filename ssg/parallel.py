@@ -215,7 +215,7 @@ def release_free_memory() -> None:
 
     Freed blocks otherwise stay in the process's heap and count in its memory, and in
     that of every worker forked from it. Elsewhere than glibc this does nothing."""
-    with contextlib.suppress(AttributeError, OSError):  # not glibc
+    with contextlib.suppress(AttributeError, OSError, TypeError):  # not glibc
         ctypes.CDLL(None).malloc_trim(0)
 
 
