@@ -219,7 +219,7 @@ class Builder:
         )
         published = publish(assets, settings)
         try:
-            env = self._environment(config, published.manifest)
+            env = self._environment(config, published.manifest, cache_dir)
         except FileNotFoundError as exc:
             return BuildReport(False, out_dir, problems=tuple(unique([*problems, error(str(exc))])))
         home_file = self.root / HOME_PATH
@@ -513,18 +513,20 @@ class Builder:
 
     # -- helpers -------------------------------------------------------------------
 
-    def _environment(self, config: SiteConfig, manifest: dict[str, str]) -> jinja2.Environment:
+    def _environment(
+        self, config: SiteConfig, manifest: dict[str, str], cache_dir: Path | None
+    ) -> jinja2.Environment:
         """The Jinja environment, kept between builds so templates compile once; a new
         config or asset manifest starts anew. Templates edited on disk are seen through
         the digest of every template's source (`build` clears the compiled ones when it
-        changes), so Jinja does not check each file's mtime on every `get_template`."""
+        changes), so Jinja does not check each file's mtime on every `get_template`. With a
+        cache folder, compiled templates are kept there for the next process."""
         layouts = (self.root / "layouts").is_dir()  # the loader searches it only if it exists
         key = (repr(config), tuple(sorted(manifest.items())), layouts)
         if self._env is None or self._env_key != key:
             compiled = None
-            if self.use_cache:
-                folder = (self.root / config.cache_dir / "templates").resolve()
-                compiled = CompiledTemplates(folder, self._code.hex()[:16])
+            if cache_dir is not None:
+                compiled = CompiledTemplates(cache_dir / "templates", self._code.hex()[:16])
             self._env = make_environment(config, self.root / "layouts", manifest, compiled)
             self._env_key = key
             self._template_info = None

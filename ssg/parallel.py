@@ -135,13 +135,10 @@ def pmap_helping(
             helper.start()
         done: dict[int, list[R]] = {}
         for wanted in range(len(chunks)):
-            while wanted not in done:
-                while not results.empty():
+            while wanted not in done:  # collect what came in, else work, else wait
+                if not results.empty():
                     _receive(results.get(), done)
-                if wanted in done:
-                    break
-                mine = claim.next()
-                if mine is not None:
+                elif (mine := claim.next()) is not None:
                     start, end = chunks[mine]
                     done[mine] = [func(items[i]) for i in range(start, end)]
                 else:  # every chunk is taken: wait for the helpers' results

@@ -180,10 +180,8 @@ def render_into(
     state = _RenderState(
         outputs, fingerprints, run.state.outputs, run.out_dir, staging, run.env, bodies
     )
-    if bodies is not None:  # workers open their own connections (no SQLite across fork)
-        close_connections()
-        if run.cache is not None:
-            run.cache.close()
+    if bodies is not None and run.cache is not None:
+        run.cache.close()  # workers open their own connections (no SQLite across fork)
     try:
         for done, (index, result) in enumerate(
             zip(todo, pmap_helping(_render_job, todo, run.jobs, state), strict=True), 1
@@ -198,7 +196,7 @@ def render_into(
                 written.append(result.relative)
                 changed_urls.append(outputs[index].url)
     finally:
-        if bodies is not None:  # bodies read in this process: no connection stays open
+        if bodies is not None:  # none stays open to be inherited by the next fork
             close_connections()
     return written, changed_urls
 
