@@ -3,10 +3,14 @@
 The parsed bodies of a 10,000-article site take about 110 MB, the largest part of the
 builder's memory, and every render worker inherits them. Yet once every output is
 fingerprinted, a body is needed only where a page prints it: the story's own page
-and the feeds (`printed_articles`). So a one-off build replaces each body that is
-exactly as parsed, and stored in the parse cache, by `ELIDED`; a render worker reads
-back the few bodies the page in hand prints (`BodySource.fill`). Bodies the site model
+and the feeds (`printed_articles`). So a one-off build writes each body that is
+exactly as parsed, and stored in the parse cache, to an unnamed temporary file and
+replaces it by `ELIDED`; a render process reads back the few bodies the page in hand
+prints (`BodySource.fill`), each with one positioned read. Bodies the site model
 rewrote (links to other stories, local photos) stay in memory.
+
+Only bodies the parse cache holds are left out: the snapshot that one-article rebuilds
+start from (`ssg.snapshot`) leaves out the same ones and reads them back from there.
 
 The preview's live builder keeps its bodies: it renders again after every save.
 """
@@ -14,10 +18,10 @@ The preview's live builder keeps its bodies: it renders again after every save.
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import BinaryIO
 
 from ssg.cache import ParseCache
 from ssg.errors import Problem, error
@@ -28,11 +32,9 @@ from ssg.plan import Output
 from ssg.snapshot import ELIDED, is_elided, map_stories
 from ssg.sources import SourceFile
 
-RECENT_BODIES = 256  # bodies a process keeps at hand: a feed's entries recur in the next
-
 
 class BodyLost(Exception):
-    """A story's parsed body is no longer in the parse cache (or cannot be read)."""
+    """A story's body could not be read back from the build's body file."""
 
     def __init__(self, path: str):
         super().__init__(path)
@@ -41,68 +43,47 @@ class BodyLost(Exception):
 
 @dataclass(frozen=True, slots=True)
 class BodySource:
-    """Where a render worker reads elided bodies back: the parse cache and each elided
-    story's parse key, by source path."""
+    """Where render processes read elided bodies back: an unnamed temporary file (it
+    has no name to be left behind by) and each body's place in it as (offset, length
+    in bytes), by source path. Forked render workers inherit the open file."""
 
-    folder: Path
-    version: bytes
-    keys: Mapping[str, str]
+    file: BinaryIO
+    spans: Mapping[str, tuple[int, int]]
 
     def fill(self, output: Output) -> Output:
         """`output` with the elided bodies of the stories it prints read back.
 
-        Raises BodyLost when one has gone from the parse cache."""
+        Raises BodyLost when one cannot be read."""
         wanted = [a.path for a in printed_articles(output) if is_elided(a.body_html)]
         if not wanted:
             return output
-        return with_bodies(output, self._read(wanted))
+        return with_bodies(output, {path: self._read(path) for path in wanted})
 
-    def _read(self, paths: list[str]) -> dict[str, str]:
-        keys = {path: self.keys.get(path, "") for path in paths}
-        found = {key: _recent[key] for key in keys.values() if key in _recent}
-        missing = [key for key in keys.values() if key not in found]
-        if missing:
-            where = (os.getpid(), self.folder, self.version)
-            cache = _caches.get(where)
-            if cache is None:
-                cache = _caches[where] = ParseCache(self.folder, self.version)
-            for key, entry in cache.get_many(missing).items():
-                if isinstance(entry[1], Article):
-                    found[key] = entry[1].body_html
-        bodies = {}
-        for path, key in keys.items():
-            if key not in found:
+    def _read(self, path: str) -> str:
+        span = self.spans.get(path)
+        if span is None:
+            raise BodyLost(path)
+        offset, length = span
+        try:
+            data = os.pread(self.file.fileno(), length, offset)
+            if len(data) != length:
                 raise BodyLost(path)
-            bodies[path] = found[key]
-            _recent[key] = found[key]
-            _recent.move_to_end(key)
-        while len(_recent) > RECENT_BODIES:
-            _recent.popitem(last=False)
-        return bodies
+            return data.decode("utf-8")
+        except (OSError, ValueError) as exc:  # ValueError: a closed file, bad UTF-8
+            raise BodyLost(path) from exc
 
-
-# per process (each render worker has its own): open parse caches, recently read bodies
-# by parse key (a key names one version of one source, so an entry never goes stale)
-_caches: dict[tuple[int, Path, bytes], ParseCache] = {}
-_recent: OrderedDict[str, str] = OrderedDict()
-
-
-def close_connections() -> None:
-    """Close this process's parse cache connections: an SQLite connection must not be
-    carried across a fork (SQLite's "How To Corrupt" notes), so none is open when the
-    render workers fork."""
-    for cache in _caches.values():
-        cache.close()
-    _caches.clear()
+    def close(self) -> None:
+        """Close the file; the space it took on disk is given back."""
+        self.file.close()
 
 
 def lost_body_problem(lost: BodyLost) -> Problem:
-    """The located problem for a body the parse cache could not give back mid-build."""
+    """The located problem for a body that could not be read back mid-build."""
     return error(
-        "this story's parsed body could not be read back from the parse cache",
+        "this story's parsed body could not be read back from the build's temporary file",
         lost.path,
-        hint="another build may have pruned .ssg-cache/parse.sqlite meanwhile, or the file "
-        "is damaged: build again (and delete .ssg-cache/ if this recurs)",
+        hint="the disk holding .ssg-cache/ may be failing: build again (and free or check "
+        "that disk if this recurs)",
     )
 
 
@@ -121,10 +102,12 @@ def elide_bodies(
     sources: Sequence[SourceFile],
     parsed: Sequence[Article],
     holders: Iterable[Iterable[Article]],
-) -> BodySource:
-    """Replace by `ELIDED`, in every story of `holders`, the body that is exactly its
-    parsed one (`parsed`, before the photo stage and the site model) and is stored in
-    the parse cache. Returns where the render workers read them back.
+) -> BodySource | None:
+    """Write to a temporary file in the cache folder, and replace by `ELIDED` in every
+    story of `holders`, each body that is exactly its parsed one (`parsed`, before the
+    photo stage and the site model) and is stored in the parse cache. Returns where
+    render processes read them back; None, with nothing changed, when the file cannot
+    be written (a full disk, say): the bodies then stay in memory.
 
     The stories are changed in place: every copy of a story (parsed, with photos,
     linked) holds the same body string, and only when none holds it any more is its
@@ -134,9 +117,26 @@ def elide_bodies(
     bodies = {a.path: a.body_html for a in parsed if a.body_html and a.path in keys}
     stored = cache.stored_keys([keys[path] for path in bodies])
     bodies = {path: body for path, body in bodies.items() if keys[path] in stored}
+    spans: dict[str, tuple[int, int]] = {}
+    try:
+        # open until BodySource.close(), after rendering
+        handle = tempfile.TemporaryFile(dir=cache.folder, prefix=".bodies-")  # noqa: SIM115
+    except OSError:
+        return None
+    try:
+        offset = 0
+        for path, body in bodies.items():
+            data = body.encode("utf-8")
+            handle.write(data)
+            spans[path] = (offset, len(data))
+            offset += len(data)
+        handle.flush()
+    except OSError:
+        handle.close()
+        return None
     for group in holders:
         for article in group:
             body = bodies.get(article.path)
             if body is not None and article.body_html is body:
                 object.__setattr__(article, "body_html", ELIDED)
-    return BodySource(cache.folder, cache.version, {path: keys[path] for path in bodies})
+    return BodySource(handle, spans)

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from ssg.assets import Published
-from ssg.bodies import BodyLost, BodySource, close_connections, lost_body_problem
+from ssg.bodies import BodyLost, BodySource, lost_body_problem
 from ssg.build import template_problem
 from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp
 from ssg.config import SiteConfig
@@ -180,8 +180,6 @@ def render_into(
     state = _RenderState(
         outputs, fingerprints, run.state.outputs, run.out_dir, staging, run.env, bodies
     )
-    if bodies is not None and run.cache is not None:
-        run.cache.close()  # workers open their own connections (no SQLite across fork)
     try:
         for done, (index, result) in enumerate(
             zip(todo, pmap_helping(_render_job, todo, run.jobs, state), strict=True), 1
@@ -196,8 +194,8 @@ def render_into(
                 written.append(result.relative)
                 changed_urls.append(outputs[index].url)
     finally:
-        if bodies is not None:  # none stays open to be inherited by the next fork
-            close_connections()
+        if bodies is not None:  # its disk space is given back
+            bodies.close()
     return written, changed_urls
 
 

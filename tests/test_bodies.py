@@ -1,12 +1,11 @@
 """Story bodies left on disk while a one-off build renders (`ssg.bodies`): the pages
 print every body as a build without the cache does, in-process and in the pool, and a
-body gone from the parse cache fails the build with a located error."""
+body that cannot be read back fails the build with a located error."""
 
 from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections import OrderedDict
 from pathlib import Path
 
 from ssg import bodies
@@ -40,15 +39,15 @@ def touch_base_template(root: Path) -> None:
     target.write_text(base.replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
 
 
-def test_pages_print_the_bodies_read_back_from_the_parse_cache(tmp_path: Path, monkeypatch):
+def test_pages_print_the_bodies_read_back_from_disk(tmp_path: Path, monkeypatch):
     root = write_site(tmp_path / "site", SITE)
     assert Builder(root, options=NOW, jobs=1).build().ok
     read: list[str] = []
     original = BodySource._read
 
-    def spy(self, paths):
-        read.extend(paths)
-        return original(self, paths)
+    def spy(self, path):
+        read.append(path)
+        return original(self, path)
 
     monkeypatch.setattr(BodySource, "_read", spy)
     touch_base_template(root)
@@ -73,16 +72,15 @@ def test_workers_read_bodies_back_and_match_a_build_without_cache(tmp_path: Path
     assert snapshot(root / "public") == clean(root, tmp_path / "clean")
 
 
-def test_a_body_gone_from_the_parse_cache_fails_the_build_cleanly(tmp_path: Path, monkeypatch):
+def test_a_body_that_cannot_be_read_back_fails_the_build_cleanly(tmp_path: Path, monkeypatch):
     root = write_site(tmp_path / "site", SITE)
     assert Builder(root, options=NOW, jobs=1).build().ok
     before = snapshot(root / "public")
-    monkeypatch.setattr(bodies.ParseCache, "get_many", lambda self, keys: {})
-    monkeypatch.setattr(bodies, "_recent", OrderedDict())  # bodies read by earlier tests
+    monkeypatch.setattr(bodies.os, "pread", lambda fd, length, offset: b"")  # a short read
     touch_base_template(root)
     report = Builder(root, options=NOW, jobs=1).build()
     assert not report.ok
-    lost = [p for p in report.problems if "read back from the parse cache" in p.message]
+    lost = [p for p in report.problems if "could not be read back" in p.message]
     assert {p.path for p in lost} == {"content/articles/first.md", "content/articles/third.md"}
     assert all(p.hint and "build again" in p.hint for p in lost)
     assert snapshot(root / "public") == before
@@ -104,8 +102,10 @@ def test_only_bodies_exactly_as_parsed_and_stored_are_left_out(tmp_path: Path):
     linked = [parsed[0], parsed[1], story("c.md", "<p>C, linked</p>")]
     source = elide_bodies(cache, sources, parsed, [linked])
     cache.close()
+    assert source is not None
     assert [is_elided(a.body_html) for a in linked] == [True, False, False]
-    assert dict(source.keys) == {"a.md": "key-a.md", "c.md": "key-c.md"}
+    assert source.spans.keys() == {"a.md", "c.md"}
     page = Output("/a/", "article.html", {"article": linked[0]})
     assert source.fill(page).context["article"].body_html == "<p>A</p>"
-    bodies.close_connections()
+    source.close()
+    assert not list((tmp_path / "cache").glob(".bodies-*"))  # the file had no name to leave
