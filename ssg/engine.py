@@ -60,7 +60,7 @@ from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import has_index
 from ssg.site import BuildOptions, Parsed, build_site
 from ssg.sitemaps import NEWS_WINDOW
-from ssg.snapshot import Snapshot, SnapshotStore, take_snapshot
+from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
 from ssg.structured import headline_warnings
 from ssg.templates import CompiledTemplates, make_environment
@@ -410,12 +410,28 @@ class Builder:
             release_free_memory()
         lap("plan")
 
-        # 4. render into a staging folder; the output folder is touched only on success
+        # 4. render into a staging folder; the output folder is touched only on success.
+        # A one-off build saves the snapshot one-article rebuilds start from while the
+        # forked helpers render (it reads the outputs only, and no render result); the
+        # new state names it only if this build succeeds.
+        save_snapshot = None
+        if skip_bodies and not self.live and run.snapshot_file is not None:
+            rendered = [outputs[i].url for i in todo]
+            store = SnapshotStore(run.snapshot_file, self._code)
+            save_snapshot = SnapshotSave(store, state.snapshot_token, outputs, rendered, as_parsed)
         staging = make_staging(out_dir)
         try:
             results: dict[str, OutputEntry] = dict(kept)
             written, changed_urls = render_into(
-                run, outputs, fingerprints, todo, staging, results, problems, bodies
+                run,
+                outputs,
+                fingerprints,
+                todo,
+                staging,
+                results,
+                problems,
+                bodies,
+                meanwhile=save_snapshot,
             )
             run.env.globals["card"] = CardRenderer(run.env)  # this process rendered cards too
             lap("render")
@@ -463,12 +479,8 @@ class Builder:
         self._kept_snapshot = None
         if skip_bodies and self.live:
             self._kept_snapshot = take_snapshot(outputs)
-        elif skip_bodies and run.snapshot_file is not None:
-            token = os.urandom(16)
-            rendered = [outputs[i].url for i in todo]
-            store = SnapshotStore(run.snapshot_file, self._code)
-            if store.save(token, state.snapshot_token, outputs, rendered, as_parsed):
-                new_state.snapshot_token = token
+        elif save_snapshot is not None:
+            new_state.snapshot_token = save_snapshot.token  # empty if it could not be saved
         self._save_state(run.state_file, new_state)
         self._state = new_state
         lap("write")

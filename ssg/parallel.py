@@ -105,9 +105,14 @@ def pmap_helping(
     jobs: int,
     state: Any = None,
     chunksize: int = 32,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[R]:
     """Like `pmap`, but the calling process works through the items too, beside
     `jobs - 1` forked helpers: one process fewer for the same number of cores.
+
+    `meanwhile`, when given, is called in the calling process once the helpers have
+    started, before it takes any item: other work of the caller's then overlaps theirs
+    (without helpers, it is simply called first).
 
     For steps that read a large inherited state (rendering reads the site model): a
     forked process copies each memory page of the state it touches, so every process
@@ -117,6 +122,8 @@ def pmap_helping(
     """
     global _shared
     if not _forks(jobs, len(items)):
+        if meanwhile is not None:
+            meanwhile()
         yield from pmap(func, items, 1, state)
         return
     size = _chunk_size(len(items), jobs, chunksize)
@@ -133,6 +140,8 @@ def pmap_helping(
     try:
         for helper in helpers:
             helper.start()
+        if meanwhile is not None:
+            meanwhile()
         done: dict[int, list[R]] = {}
         for wanted in range(len(chunks)):
             while wanted not in done:  # collect what came in, else work, else wait

@@ -163,11 +163,13 @@ def render_into(
     results: dict[str, OutputEntry],
     problems: list[Problem],
     bodies: BodySource | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Render the outputs numbered in `todo` into `staging`, in the process pool, and
     record each in `results`. Returns the files written and their URLs; template
     failures go to `problems`. `bodies` reads back the story bodies left out of the
-    outputs (`ssg.bodies`)."""
+    outputs (`ssg.bodies`); `meanwhile` is called in this process while the forked
+    helpers start rendering (`pmap_helping`)."""
     written: list[str] = []
     changed_urls: list[str] = []
     for name in sorted({outputs[i].template for i in todo}):
@@ -182,7 +184,12 @@ def render_into(
     )
     try:
         for done, (index, result) in enumerate(
-            zip(todo, pmap_helping(_render_job, todo, run.jobs, state), strict=True), 1
+            zip(
+                todo,
+                pmap_helping(_render_job, todo, run.jobs, state, meanwhile=meanwhile),
+                strict=True,
+            ),
+            1,
         ):
             if run.progress and done % 200 == 0:
                 run.progress("render", done, len(todo))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import os
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -145,6 +146,25 @@ def _stored_story(story: Article, owners: dict[int, str], shared: _Shared) -> tu
     values[_AUTHORS] = tuple(shared.key("author", a.slug, a) for a in story.authors)
     values[_TOPICS] = tuple(shared.key("topic", t.slug, t) for t in story.topics)
     return tuple(values)
+
+
+@dataclass(slots=True)
+class SnapshotSave:
+    """A pending `SnapshotStore.save` of a build's outputs, to run when convenient (the
+    builder runs it while its render helpers work); `token` names the saved snapshot,
+    and stays empty when it could not be saved."""
+
+    store: SnapshotStore
+    since: bytes
+    outputs: Sequence[Output]
+    rendered: list[str]
+    parsed: Sequence[Article]
+    token: bytes = b""
+
+    def __call__(self) -> None:
+        token = os.urandom(16)
+        if self.store.save(token, self.since, self.outputs, self.rendered, self.parsed):
+            self.token = token
 
 
 class SnapshotStore:

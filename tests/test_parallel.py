@@ -57,3 +57,39 @@ def test_a_helper_that_dies_is_an_error_not_a_hang():
 def test_small_batches_run_in_the_caller():
     results = list(pmap_helping(_who, ITEMS[:3], 2))
     assert {r[1] for r in results} == {os.getpid()}
+
+
+def _mark_in_helper(item: int) -> int:
+    caller, marker = shared()
+    if os.getpid() != caller:
+        marker.touch()
+    return item
+
+
+def test_meanwhile_runs_once_in_the_caller_while_the_helpers_work(tmp_path):
+    marker = tmp_path / "a-helper-worked"
+    calls: list[tuple[int, bool]] = []
+
+    def meanwhile() -> None:  # waits for a helper's first item: they must run already
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        calls.append((os.getpid(), marker.exists()))
+
+    state = (os.getpid(), marker)
+    results = list(pmap_helping(_mark_in_helper, ITEMS, 2, state, meanwhile=meanwhile))
+    assert results == ITEMS
+    assert calls == [(os.getpid(), True)]
+
+
+def test_meanwhile_runs_first_when_nothing_is_forked():
+    order: list[str] = []
+    results = pmap_helping(
+        lambda item: order.append("item") or item,
+        [1, 2],
+        2,
+        None,
+        meanwhile=lambda: order.append("meanwhile"),
+    )
+    assert list(results) == [1, 2]
+    assert order == ["meanwhile", "item", "item"]
