@@ -80,7 +80,8 @@ def scratch_folder(parent: Path, prefix: str) -> Path:
     A build killed outright (out of memory, SIGKILL, a power cut) cannot delete its
     scratch folders, and a staging folder holds a whole site. So folders of the same
     prefix left by a process that no longer runs, and untouched for an hour (a process
-    in another container may have the same number), are deleted first."""
+    in another container may have the same number), are deleted first; so are those
+    named the way earlier versions did, without a process id, once an hour old."""
     sweep_stale(parent, prefix)
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}.", dir=parent))
 
@@ -93,9 +94,11 @@ def sweep_stale(parent: Path, prefix: str) -> list[str]:
         return []
     swept = []
     for name in names:
-        pid = name[len(prefix) :].partition(".")[0] if name.startswith(prefix) else ""
-        if not pid.isdigit() or _running(int(pid)):
+        if not name.startswith(prefix):
             continue
+        pid, dot, _ = name[len(prefix) :].partition(".")
+        if dot and pid.isdigit() and _running(int(pid)):
+            continue  # without a process id (an earlier version's name): by age alone
         folder = parent / name
         try:
             if time.time() - folder.stat().st_mtime < STALE_AFTER_SECONDS:

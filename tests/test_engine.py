@@ -243,23 +243,25 @@ def dead_pid() -> int:
 
 def test_scratch_folders_of_killed_builds_are_swept(tiny_site: Path):
     """A build killed outright leaves its staging folder (a whole site) beside the output;
-    the next build deletes it once its process is gone and it is an hour old."""
+    the next build deletes it once its process is gone and it is an hour old. A folder
+    named without a process id, as earlier versions did, goes by its age alone."""
     assert Builder(tiny_site, options=NOW).build().ok
     hour_ago = time.time() - 3700
     gone, mine, fresh = dead_pid(), os.getpid(), dead_pid()
     stale = tiny_site / f".public.staging.{gone}.abc123"
     running = tiny_site / f".public.staging.{mine}.def456"
     recent = tiny_site / f".public.staging.{fresh}.ghi789"
-    other = tiny_site / ".public.staging.nopid"
-    for folder in (stale, running, recent, other):
+    old_style = tiny_site / ".public.staging.k2j4x9qa"
+    old_style_recent = tiny_site / ".public.staging.p0m3z7wb"
+    for folder in (stale, running, recent, old_style, old_style_recent):
         (folder / "2024").mkdir(parents=True)
         (folder / "2024/index.html").write_text("left over", encoding="utf-8")
-        if folder is not recent:
+        if folder not in (recent, old_style_recent):
             os.utime(folder, (hour_ago, hour_ago))
     write_site(tiny_site, {"layouts/partials/card.html": "<p>{{ item.title }}</p>"})
     assert Builder(tiny_site, options=NOW).build().ok
-    assert not stale.exists()
-    assert running.exists() and recent.exists() and other.exists()
+    assert not stale.exists() and not old_style.exists()
+    assert running.exists() and recent.exists() and old_style_recent.exists()
     # this build's own staging folder is gone too
     assert [p.name for p in tiny_site.glob(f".public.staging.{mine}.*")] == [running.name]
 
