@@ -10,6 +10,7 @@ version, the settings that parsing depends on, the source's path and its bytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -20,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from ssg.errors import Problem, warning
 
 MAGIC = b"SSGCACHE"
 FORMAT = 1
@@ -70,6 +73,25 @@ def write_blob(path: Path, value: Any, version: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def unusable_cache_folder(folder: Path, setting: str) -> Problem | None:
+    """None when `folder` can hold cache files (it is created if missing); otherwise the
+    warning that the build goes without a cache. `setting` is `cache_dir` as written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        reason = None if os.access(folder, os.W_OK | os.X_OK) else "not writable"
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    if reason is None:
+        return None
+    return warning(
+        f"the cache folder {setting} cannot be used ({reason}): building without it, so "
+        "every build starts cold",
+        "site.yml",
+        field="cache_dir",
+        hint="point cache_dir at a folder ssg may write to, or fix its permissions",
+    )
 
 
 SCHEMA = 2  # PRAGMA user_version of the parse cache's database
@@ -155,7 +177,8 @@ class ParseCache:
             self._db.close()
             self._db = None
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # gone, or its folder cannot be used
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         """The cached values for the keys that have a sound entry."""

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ssg.assets import publish
 from ssg.build import asset_roots, parse_content, plan_all, render_outputs, walk_assets
+from ssg.cache import unusable_cache_folder
 from ssg.config import SiteConfig, load_config
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
 from ssg.frontmatter import field_line
@@ -131,14 +133,35 @@ def run_check(
     strict: bool = False,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Build the site at `root` in memory and check it; never writes the output folder."""
-    options = BuildOptions(now=now) if now else BuildOptions()
+    """Build the site at `root` in memory and check it; never writes the output folder.
+
+    Photos are encoded through the build's cache (`cache_dir`), or a temporary folder
+    when that cannot be used."""
     config, problems = load_config(config_path or root / "site.yml")
     if config is None:
         return Report(tuple(Finding(p, "config") for p in problems), strict=strict)
+    cache_dir = root / config.cache_dir
+    unusable = unusable_cache_folder(cache_dir, config.cache_dir)
+    if unusable is None:
+        return _check(root, config, problems, cache_dir / "images", config_path, strict, now)
+    with tempfile.TemporaryDirectory(prefix="ssg-photos-") as scratch:
+        problems = [*problems, unusable]
+        return _check(root, config, problems, Path(scratch), config_path, strict, now)
+
+
+def _check(
+    root: Path,
+    config: SiteConfig,
+    problems: list[Problem],
+    image_cache: Path,
+    config_path: Path | None,
+    strict: bool,
+    now: dt.datetime | None,
+) -> Report:
+    options = BuildOptions(now=now) if now else BuildOptions()
     raw, parse_problems = parse_content(root, config)
     assets = walk_assets(asset_roots(root))
-    photos = process_photos(root, config, raw, assets)
+    photos = process_photos(root, config, raw, assets, image_cache)
     parsed = photos.parsed
     site, site_problems = build_site(config, parsed, options, assets)
     build_problems = unique(problems + parse_problems + photos.problems + site_problems)

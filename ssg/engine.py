@@ -17,6 +17,7 @@ import gc
 import hashlib
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -28,7 +29,15 @@ import jinja2
 from ssg.assets import publish
 from ssg.bodies import elide_bodies
 from ssg.build import assemble, asset_roots, plan_all, walk_assets
-from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp, read_blob, write_blob
+from ssg.cache import (
+    BuildState,
+    OutputEntry,
+    ParseCache,
+    SourceStamp,
+    read_blob,
+    unusable_cache_folder,
+    write_blob,
+)
 from ssg.config import SiteConfig, load_config
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.fingerprint import (
@@ -116,6 +125,7 @@ class Builder:
         self._template_info: tuple[TemplateDigests, bool] | None = None
         self._kept_snapshot: Snapshot | None = None  # a live builder's, see ssg.quick
         self._cache: ParseCache | None = None
+        self._images_scratch: tempfile.TemporaryDirectory[str] | None = None
         # a live builder's last scan (parse version, sources, stamps), and whether it
         # trusted the watcher's paths and is still to be checked by `verify`
         self._scanned: tuple[bytes, list[SourceFile], dict[str, SourceStamp]] | None = None
@@ -201,6 +211,11 @@ class Builder:
             return BuildReport(False, self._out_dir(config), problems=tuple(unique(problems)))
         out_dir = self._out_dir(config)
         cache_dir = (self.root / config.cache_dir).resolve() if self.use_cache else None
+        if cache_dir is not None and (
+            unusable := unusable_cache_folder(cache_dir, config.cache_dir)
+        ):
+            problems.append(unusable)
+            cache_dir = None
         parse_version = digest_bytes(
             self._code, b"parse", config.timezone.encode(), config.base_path.encode()
         )
@@ -256,6 +271,7 @@ class Builder:
             state=state,
             state_file=state_file,
             snapshot_file=snapshot_file,
+            image_cache=cache_dir / "images" if cache_dir else self._scratch_images(),
             sources=sources,
             stamps=stamps,
             read_problems=read_problems,
@@ -368,7 +384,9 @@ class Builder:
         # unchanged sources come back from the parse memo as the same objects; the photo
         # stage and the site model then return their previous results for them too
         self._identity.start_build(run.model_inputs)
-        photos = process_photos(self.root, config, parsed, run.assets, self._identity)
+        photos = process_photos(
+            self.root, config, parsed, run.assets, run.image_cache, self._identity
+        )
         parsed = photos.parsed
         problems += photos.problems
         lap("images")
@@ -597,12 +615,22 @@ class Builder:
             self._cache = ParseCache(folder, version)
         return self._cache
 
+    def _scratch_images(self) -> Path:
+        """Where encoded photos go when there is no cache folder: a temporary folder,
+        kept while this builder lives (a live builder's photo stage refers to it)."""
+        if self._images_scratch is None:
+            self._images_scratch = tempfile.TemporaryDirectory(prefix="ssg-photos-")
+        return Path(self._images_scratch.name)
+
     def close(self) -> None:
         """Write the state a live builder kept in memory, for the next process, and close
-        the parse cache."""
+        the parse cache; delete the temporary photo folder, if any."""
         if self._cache is not None:
             self._cache.close()
             self._cache = None
+        if self._images_scratch is not None:
+            self._images_scratch.cleanup()
+            self._images_scratch = None
         if self._unsaved and self._state_file is not None and self._state is not None:
             with contextlib.suppress(OSError):
                 write_blob(self._state_file, self._state, self._code + STATE_VERSION)

@@ -27,7 +27,6 @@ from ssg.model import Article, Image, Page, Rendition
 from ssg.picture import picture_html
 from ssg.site import Parsed
 
-CACHE_SUBDIR = Path(".ssg-cache") / "images"
 _BODY_IMAGE = re.compile(
     r"<figure>(?P<fimg><img\b[^>]*>)(?:<figcaption>(?P<cap>.*?)</figcaption>)?</figure>"
     r"|(?P<img><img\b[^>]*>)",
@@ -87,16 +86,23 @@ def process_photos(
     config: SiteConfig,
     parsed: Parsed,
     assets: dict[str, Path],
+    cache_folder: Path,
     memo: IdentityMemo | None = None,
 ) -> PhotoResult:
-    """Encode the site's photos (through the cache) and attach renditions to the content.
+    """Encode the site's photos (through the cache in `cache_folder`, where the encoded
+    files stay) and attach renditions to the content.
 
     With a `memo` (a long-lived builder's), the stage and each article's result are kept
     between builds: an unchanged article comes back as the same object without its
     photos being looked at again. The memo's scope must cover the asset files' stats.
     """
     memo = memo or NoMemo()
-    stage = memo.get("photo-stage", (), str(root), lambda: _Stage(root, config, assets))
+    stage = memo.get(
+        "photo-stage",
+        (),
+        f"{root}\0{cache_folder}",
+        lambda: _Stage(root, config, assets, cache_folder),
+    )
     stage.begin()
     stage.run([job for item in (*parsed.articles, *parsed.pages) for job in stage.jobs(item, memo)])
     articles = tuple(stage.remembered(a, stage.article, memo) for a in parsed.articles)
@@ -117,12 +123,12 @@ class _Stage:
     memo) for as long as the photos on disk and the image settings stay the same.
     """
 
-    def __init__(self, root: Path, config: SiteConfig, assets: dict[str, Path]):
+    def __init__(self, root: Path, config: SiteConfig, assets: dict[str, Path], cache_folder: Path):
         self.root = root
         self.config = config
         self.settings: images.ImageSettings = config.images
         self.assets = assets
-        self.cache = ImageCache(root / CACHE_SUBDIR)
+        self.cache = ImageCache(cache_folder)
         self._data: dict[str, bytes] = {}
         self._results: dict[str, list[tuple[Encoded, Path]] | ImageError] = {}
         self._renditions: dict[str, tuple[list[Rendition], list[Rendition]] | ImageError] = {}

@@ -7,6 +7,7 @@ page is rendered, staged and committed the same way whichever path planned it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable
@@ -70,6 +71,7 @@ class BuildRun:
     state: BuildState  # what the last build wrote
     state_file: Path | None
     snapshot_file: Path | None
+    image_cache: Path  # encoded photos: the cache's, or a temporary folder without one
     sources: list[SourceFile]
     stamps: dict[str, SourceStamp]
     read_problems: list[Problem]  # sources that could not be read
@@ -220,7 +222,8 @@ def commit_outputs(
     when the search indexer fails."""
     out_dir = run.out_dir
     if run.state_file is not None:
-        run.state_file.unlink(missing_ok=True)  # stale until the new one is saved
+        with contextlib.suppress(OSError):  # a cache folder that cannot be used
+            run.state_file.unlink(missing_ok=True)  # stale until the new one is saved
     report = None
     view = None
     pages_changed = any(r.endswith(".html") for r in [*pages, *removed])

@@ -13,6 +13,7 @@ used, so editing that story's text does not make the row stale.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import operator
 import os
@@ -302,7 +303,8 @@ class SnapshotStore:
     def remove(self) -> None:
         """Delete the store (its next save writes every row)."""
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # gone, or its folder cannot be used
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def printing(self, token: bytes, paths: Iterable[str]) -> list[Output] | None:
         """The stored outputs that print the body of any story in `paths`, in URL order,

@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 
 from ssg import images
 
-from conftest import TINY_SITE, html, run, write_site
+from conftest import TINY_SITE, html, run, snapshot, write_site
 from photofix import BOTTOM, TOP, close, make_photo
 
 HERO_ARTICLE = """\
@@ -338,3 +338,33 @@ def test_unreferenced_photo_with_gps_that_cannot_be_cleaned_is_not_published(pho
     assert result.exit_code == 0, result.output
     assert "warning: assets/images/unused.jpg was not published" in result.output
     assert not (photo_site / "public/images/unused.jpg").exists()
+
+
+def test_encoded_photos_live_in_the_configured_cache_folder(photo_site: Path):
+    write_site(photo_site, {"site.yml": TINY_SITE["site.yml"] + "cache_dir: build-cache\n"})
+    shutil.rmtree(photo_site / ".ssg-cache")
+    result = run(photo_site, "build")
+    assert result.exit_code == 0, result.output
+    assert not (photo_site / ".ssg-cache").exists()
+    cached = {p.name for p in (photo_site / "build-cache/images").rglob("*") if p.is_file()}
+    assert any(name.endswith(".webp") for name in cached)
+
+
+def test_a_cache_folder_that_cannot_be_used_builds_without_it(photo_site: Path, tmp_path: Path):
+    """cache_dir below a regular file: a warning naming the setting, the same site, and
+    nothing written into a cache anywhere under the site (the search index aside)."""
+    expected = tmp_path / "expected"
+    assert run(photo_site, "build", "--output", str(expected)).exit_code == 0
+    (photo_site / "blocker").write_text("not a folder", encoding="utf-8")
+    write_site(photo_site, {"site.yml": TINY_SITE["site.yml"] + "cache_dir: blocker/cache\n"})
+    shutil.rmtree(photo_site / ".ssg-cache")
+    for command in (("build",), ("check",)):
+        result = run(photo_site, *command)
+        assert result.exit_code == 0, result.output
+        assert "warning: field 'cache_dir': the cache folder blocker/cache cannot be used" in (
+            result.output
+        )
+        assert "Traceback" not in result.output
+    assert not (photo_site / ".ssg-cache").exists()
+    site_files = {k: v for k, v in snapshot(photo_site / "public").items() if "pagefind" not in k}
+    assert site_files == {k: v for k, v in snapshot(expected).items() if "pagefind" not in k}
