@@ -117,8 +117,10 @@ def pmap_helping(
     For steps that read a large inherited state (rendering reads the site model): a
     forked process copies each memory page of the state it touches, so every process
     spared saves that copy; the caller, which only collects small results, would
-    otherwise sit idle. Chunks are handed out one at a time from a shared counter, so
-    the work stays balanced; results come back in input order.
+    otherwise sit idle. Chunks are handed out one at a time, the caller taking them from
+    the front and the helpers from the back, so the work stays balanced and each process
+    works through neighbouring items (put items that share work, such as pages showing
+    the same story cards, next to each other); results come back in input order.
     """
     global _shared
     if not _forks(jobs, len(items)):
@@ -164,26 +166,29 @@ def pmap_helping(
 
 
 class _ChunkCounter:
-    """The next chunk to take, shared by the caller and its helpers."""
+    """The chunks still to take, shared by the caller and its helpers: the caller takes
+    them from the front, the helpers from the back, until the two ends meet."""
 
     def __init__(self, context: Any, count: int):
-        self._value = context.RawValue("q", 0)
+        self._ends = context.RawArray("q", [0, count])  # the next front chunk, the back end
         self._lock = context.Lock()
-        self._count = count
 
-    def next(self) -> int | None:
+    def next(self, from_back: bool = False) -> int | None:
         with self._lock:
-            taken = self._value.value
-            if taken >= self._count:
+            front, back = self._ends[0], self._ends[1]
+            if front >= back:
                 return None
-            self._value.value = taken + 1
-            return taken
+            if from_back:
+                self._ends[1] = back - 1
+                return back - 1
+            self._ends[0] = front + 1
+            return front
 
 
 def _help(func, items, chunks, claim: _ChunkCounter, results) -> None:
     """A helper process: take chunks until none is left, send back each one's results."""
     _worker_start()
-    while (mine := claim.next()) is not None:
+    while (mine := claim.next(from_back=True)) is not None:
         start, end = chunks[mine]
         try:
             results.put((mine, [func(items[i]) for i in range(start, end)], None))

@@ -184,11 +184,17 @@ def render_into(
     state = _RenderState(
         outputs, fingerprints, run.state.outputs, run.out_dir, staging, run.env, bodies
     )
+    # stories' own pages first, then listings and feeds: the calling process works from
+    # the front and its helper from the back, and the two kinds show different story
+    # cards (related boxes against rivers), so each process renders fewer cards the
+    # other one renders too (a process keeps the cards it rendered)
+    order = sorted(todo, key=lambda i: outputs[i].template != "article.html")
+    changed: list[tuple[int, str]] = []
     try:
         for done, (index, result) in enumerate(
             zip(
-                todo,
-                pmap_helping(_render_job, todo, run.jobs, state, meanwhile=meanwhile),
+                order,
+                pmap_helping(_render_job, order, run.jobs, state, meanwhile=meanwhile),
                 strict=True,
             ),
             1,
@@ -200,11 +206,13 @@ def render_into(
                 continue
             results[result.relative] = result.entry
             if result.outcome is Outcome.WRITTEN:
-                written.append(result.relative)
-                changed_urls.append(outputs[index].url)
+                changed.append((index, result.relative))
     finally:
         if bodies is not None:  # its disk space is given back
             bodies.close()
+    for index, relative in sorted(changed):  # in the planned order
+        written.append(relative)
+        changed_urls.append(outputs[index].url)
     return written, changed_urls
 
 

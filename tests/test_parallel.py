@@ -3,6 +3,7 @@ work shared with the forked helpers, their failures raised in the caller, never 
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -93,3 +94,13 @@ def test_meanwhile_runs_first_when_nothing_is_forked():
     )
     assert list(results) == [1, 2]
     assert order == ["meanwhile", "item", "item"]
+
+
+def test_the_caller_works_from_the_front_and_its_helper_from_the_back():
+    """Neighbouring items stay in one process: the caller's results are a prefix of the
+    input and the helper's the rest (items that share work are put side by side)."""
+    owners = [pid for _, pid, *_ in pmap_helping(_who, ITEMS, 2)]
+    caller = os.getpid()
+    assert owners[0] == caller and owners[-1] != caller
+    switches = sum(1 for a, b in itertools.pairwise(owners) if a != b)
+    assert switches == 1
