@@ -62,8 +62,11 @@ class _Job:
 
 
 def is_photo(asset: str) -> bool:
-    """True for files we resize (JPEG, PNG, WebP)."""
-    return PurePosixPath(asset).suffix.lower() in images.RASTER_FORMATS
+    """True for files we resize (JPEG, PNG, WebP), by suffix as `PurePosixPath` reads it
+    (plain string work: this runs for every story's photo on every build)."""
+    name = asset.rstrip("/").rpartition("/")[2]
+    dot = name.rfind(".")
+    return 0 < dot < len(name) - 1 and name[dot:].lower() in images.RASTER_FORMATS
 
 
 def output_name(asset: str, key: str, suffix: str) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from PIL import Image as PILImage
 
 from ssg import images
+from ssg.photos import is_photo
 
 from conftest import TINY_SITE, html, run, snapshot, write_site
 from photofix import BOTTOM, TOP, close, make_photo
@@ -368,3 +369,25 @@ def test_a_cache_folder_that_cannot_be_used_builds_without_it(photo_site: Path, 
     assert not (photo_site / ".ssg-cache").exists()
     site_files = {k: v for k, v in snapshot(photo_site / "public").items() if "pagefind" not in k}
     assert site_files == {k: v for k, v in snapshot(expected).items() if "pagefind" not in k}
+
+
+@pytest.mark.parametrize(
+    "asset",
+    [
+        "images/a.jpg",
+        "images/a.JPEG",
+        "a.png",
+        "deep/er/a.webp",
+        "images/a.gif",
+        "images/a.svg",
+        "images/.jpg",
+        "images/a.",
+        "images/a.tar.jpg",
+        "images/jpg",
+        "images.jpg/a",
+        "images/a.jpg/",
+        "",
+    ],
+)
+def test_is_photo_reads_the_suffix_as_pathlib_does(asset: str):
+    assert is_photo(asset) == (PurePosixPath(asset).suffix.lower() in images.RASTER_FORMATS)
