@@ -21,6 +21,7 @@ from ssg.build import asset_roots, parse_content, plan_all, render_outputs, walk
 from ssg.cache import unusable_cache_folder
 from ssg.config import SiteConfig, load_config
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
+from ssg.folders import cache_folder_problem
 from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article
@@ -141,7 +142,8 @@ def run_check(
     if config is None:
         return Report(tuple(Finding(p, "config") for p in problems), strict=strict)
     cache_dir = root / config.cache_dir
-    unusable = unusable_cache_folder(cache_dir, config.cache_dir)
+    wrong = cache_folder_problem(cache_dir.resolve(), root, config.cache_dir)
+    unusable = wrong or unusable_cache_folder(cache_dir, config.cache_dir)
     if unusable is None:
         return _check(root, config, problems, cache_dir / "images", config_path, strict, now)
     with tempfile.TemporaryDirectory(prefix="ssg-photos-") as scratch:

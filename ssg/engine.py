@@ -49,6 +49,7 @@ from ssg.fingerprint import (
     digest_bytes,
     printed_articles,
 )
+from ssg.folders import cache_folder_problem, output_folder_problem
 from ssg.fragments import CardRenderer
 from ssg.frontpage import HOME_PATH
 from ssg.memo import IdentityMemo, NoMemo
@@ -210,10 +211,23 @@ class Builder:
         if config is None or has_errors(problems):
             return BuildReport(False, self._out_dir(config), problems=tuple(unique(problems)))
         out_dir = self._out_dir(config)
-        cache_dir = (self.root / config.cache_dir).resolve() if self.use_cache else None
-        if cache_dir is not None and (
-            unusable := unusable_cache_folder(cache_dir, config.cache_dir)
-        ):
+        cache_dir = (self.root / config.cache_dir).resolve()
+        wrong = [
+            cache_folder_problem(cache_dir, self.root, config.cache_dir),
+            output_folder_problem(
+                out_dir,
+                self.root,
+                cache_dir,
+                str(self.output) if self.output is not None else config.output,
+                from_flag=self.output is not None,
+            ),
+        ]
+        if any(wrong):
+            problems += [p for p in wrong if p is not None]
+            return BuildReport(False, out_dir, problems=tuple(unique(problems)))
+        if not self.use_cache:
+            cache_dir = None
+        elif unusable := unusable_cache_folder(cache_dir, config.cache_dir):
             problems.append(unusable)
             cache_dir = None
         parse_version = digest_bytes(

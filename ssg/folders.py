@@ -1,0 +1,72 @@
+"""The folders a build writes, checked against the site's own files before anything is written.
+
+A build deletes files in its output folder that it did not produce (the pages of deleted
+articles, or everything unknown when the cache that remembers its outputs is gone), and
+the caches prune what they no longer use. So an output folder or cache folder that is the
+site's folder, holds it, or overlaps `content/`, `layouts/` or `assets/` would delete the
+sources: `ssg build --output content` once did. Such a setting is an error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssg.errors import Problem, error
+
+SOURCE_FOLDERS = ("content", "layouts", "assets")
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def _conflict(folder: Path, root: Path) -> str | None:
+    """Why `folder` (resolved) must not be written by a build of the site at `root`."""
+    if folder == root or root.is_relative_to(folder):
+        return "it is or holds the site's own folder"
+    for name in SOURCE_FOLDERS:
+        if _overlap(folder, (root / name).resolve()):
+            return f"it overlaps the site's {name}/ folder"
+    return None
+
+
+def output_folder_problem(
+    out_dir: Path, root: Path, cache_dir: Path | None, shown: str, from_flag: bool
+) -> Problem | None:
+    """The error for an output folder a build must not write (see the module), or None.
+    `shown` is the folder as the user wrote it; `from_flag`: it came from `--output`,
+    not from `output:` in site.yml.
+
+    The output folder may lie inside the cache folder (the preview builds into
+    `.ssg-cache/serve/`), but must not hold it: the build would delete the cache."""
+    reason = _conflict(out_dir, root.resolve())
+    if reason is None and cache_dir is not None and cache_dir.is_relative_to(out_dir):
+        reason = "it holds the build cache (cache_dir)"
+    if reason is None:
+        return None
+    message = (
+        f"the output folder {shown} cannot be used: {reason}, and a build deletes files "
+        "there that it did not write"
+    )
+    if from_flag:
+        return error(message, hint="pass --output a folder of its own, such as public")
+    return error(
+        message,
+        "site.yml",
+        field="output",
+        hint="set output to a folder of its own, such as public",
+    )
+
+
+def cache_folder_problem(cache_dir: Path, root: Path, setting: str) -> Problem | None:
+    """The error for a `cache_dir` a build must not write (see the module), or None."""
+    reason = _conflict(cache_dir, root.resolve())
+    if reason is None:
+        return None
+    return error(
+        f"the cache folder {setting} cannot be used: {reason}, and the cache deletes entries "
+        "it no longer needs",
+        "site.yml",
+        field="cache_dir",
+        hint="use a folder of its own, such as .ssg-cache (the default)",
+    )

@@ -1,0 +1,68 @@
+"""An output or cache folder that is the site's folder, holds it, or overlaps its sources is
+refused before anything is written: `ssg build --output content` once deleted every article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import TINY_SITE, run, snapshot, write_site
+
+
+def sources(root: Path) -> dict[str, bytes]:
+    return {k: v for k, v in snapshot(root).items() if k.split("/")[0] in ("content", "site.yml")}
+
+
+@pytest.mark.parametrize("folder", ["content", "content/articles", ".", "..", "layouts/out"])
+def test_an_output_flag_over_the_sources_is_refused(tmp_path: Path, folder: str):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    before = snapshot(tmp_path)
+    result = run(root, "build", "--output", folder)
+    assert result.exit_code != 0
+    assert f"the output folder {folder} cannot be used" in result.output
+    assert "--output" in result.output and "Traceback" not in result.output
+    assert snapshot(tmp_path) == before  # nothing written, nothing deleted
+
+
+def test_an_output_setting_over_the_sources_is_refused_at_its_field(tmp_path: Path):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    write_site(root, {"site.yml": TINY_SITE["site.yml"] + "output: assets/site\n"})
+    before = sources(root)
+    result = run(root, "build")
+    assert result.exit_code != 0
+    assert "site.yml: error: field 'output': the output folder assets/site cannot be used: " in (
+        result.output
+    )
+    assert "overlaps the site's assets/ folder" in result.output
+    assert sources(root) == before
+    assert not (root / "assets/site").exists()
+
+
+@pytest.mark.parametrize("setting", [".", "..", "assets/cache", "layouts/.cache"])
+def test_a_cache_folder_over_the_sources_is_refused(tmp_path: Path, setting: str):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    write_site(root, {"site.yml": TINY_SITE["site.yml"] + f"cache_dir: {setting}\n"})
+    before = snapshot(tmp_path)
+    for command in ("build", "check"):
+        result = run(root, command)
+        assert result.exit_code != 0, command
+        assert f"field 'cache_dir': the cache folder {setting} cannot be used" in result.output
+        assert snapshot(tmp_path) == before, command
+
+
+def test_an_output_folder_holding_the_cache_is_refused(tmp_path: Path):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    write_site(root, {"site.yml": TINY_SITE["site.yml"] + "cache_dir: public/.cache\n"})
+    result = run(root, "build")
+    assert result.exit_code != 0
+    assert "it holds the build cache (cache_dir)" in result.output
+
+
+def test_folders_of_their_own_build(tmp_path: Path):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    write_site(root, {"site.yml": TINY_SITE["site.yml"] + "cache_dir: ../shared-cache\n"})
+    result = run(root, "build", "--output", str(tmp_path / "www"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "www/index.html").is_file()
+    assert (tmp_path / "shared-cache/parse.sqlite").is_file()
