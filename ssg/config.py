@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ssg.assets import AssetSettings, parse_asset_settings
 from ssg.errors import Problem, error
 from ssg.fields import FieldReader, describe
+from ssg.folders import is_plain_site_path
 from ssg.frontmatter import field_line, load_yaml
 from ssg.images import ImageSettings, parse_image_settings
 from ssg.rules import CheckSettings, parse_check_settings
@@ -211,6 +212,13 @@ def _check_permalink(reader: FieldReader, pattern: str) -> None:
         reader.fail(
             "permalink",
             f"expected a path starting with '/' and ending with '/' or '.html', "
+            f"got {describe(pattern)}",
+            "for example /{year}/{month}/{slug}/",
+        )
+    if not is_plain_site_path(pattern):
+        reader.fail(
+            "permalink",
+            f"expected a path without '.' or '..' segments, backslashes, '?' or '#', "
             f"got {describe(pattern)}",
             "for example /{year}/{month}/{slug}/",
         )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from ssg import live, markdown, series
 from ssg.errors import Problem, error
 from ssg.fields import FieldReader, describe
+from ssg.folders import is_plain_site_path
 from ssg.frontmatter import Source, field_line, load_yaml, split
 from ssg.model import Article, Author, Correction, Image, Link, Page, Topic
 from ssg.slugs import slugify
@@ -141,6 +142,13 @@ def parse_article(
     for alias in reader.text_list("aliases"):
         if not alias.startswith("/"):
             reader.fail("aliases", f"expected a site path starting with '/', got {describe(alias)}")
+        elif not is_plain_site_path(alias):
+            reader.fail(
+                "aliases",
+                f"expected a site path without '.' or '..' segments, backslashes, '?' or '#', "
+                f"got {describe(alias)}",
+                "write the old address as it appears after the domain, such as /2019/05/old-story/",
+            )
         else:
             aliases.append(alias)
     slug = reader.text("slug") or _file_slug(path)

@@ -56,7 +56,7 @@ from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, release_free_memory
 from ssg.photos import process_photos
-from ssg.plan import Output, output_path
+from ssg.plan import Output, output_path, unsafe_outputs
 from ssg.quick import text_edit
 from ssg.rendering import (
     BuildReport,
@@ -414,6 +414,9 @@ class Builder:
 
         # 3. plan and fingerprint every output; only changed fingerprints are rendered
         outputs = plan_all(site, options)
+        if unsafe := unsafe_outputs(outputs):
+            problems += unsafe
+            return self._failed(run)
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest
         templates, skip_bodies = self._template_facts(run.env)

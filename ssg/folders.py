@@ -16,6 +16,14 @@ from ssg.errors import Problem, error
 SOURCE_FOLDERS = ("content", "layouts", "assets")
 
 
+def is_plain_site_path(path: str) -> bool:
+    """True for a site path that names a file inside the output folder: no '.' or '..'
+    segments, no backslash, control character, query or fragment."""
+    if any(ch in path for ch in "\\?#") or any(ord(ch) < 32 for ch in path):
+        return False
+    return not any(segment in (".", "..") for segment in path.split("/"))
+
+
 def _overlap(a: Path, b: Path) -> bool:
     return a == b or a.is_relative_to(b) or b.is_relative_to(a)
 

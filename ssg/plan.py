@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ssg.errors import Problem, error
 from ssg.evolve import pickled_by_fields
+from ssg.folders import is_plain_site_path
 from ssg.model import Article
 from ssg.site import Site
 
@@ -62,6 +64,25 @@ class Output:
     url: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+def unsafe_outputs(outputs: Sequence[Output]) -> list[Problem]:
+    """An error for each planned output whose address would reach outside the output
+    folder ('..' segments and the like). Sources and settings are checked where they are
+    read; this is the last guard before anything is written."""
+    problems = []
+    for output in outputs:
+        if not is_plain_site_path(output.url):
+            item = output.context.get("article") or output.context.get("page")
+            problems.append(
+                error(
+                    f"the page address {output.url!r} would be written outside the output folder",
+                    getattr(item, "path", None),
+                    hint="addresses come from permalink, aliases, slugs and section settings: "
+                    "remove '.' and '..' segments",
+                )
+            )
+    return problems
 
 
 def output_path(url: str) -> str:

@@ -1,5 +1,7 @@
-"""An output or cache folder that is the site's folder, holds it, or overlaps its sources is
-refused before anything is written: `ssg build --output content` once deleted every article."""
+"""Nothing is written outside the folders a build owns. An output or cache folder that is
+the site's folder, holds it, or overlaps its sources is refused before anything is written
+(`ssg build --output content` once deleted every article), and so is a page address with
+'..' segments (an alias once wrote a redirect page outside the output folder)."""
 
 from __future__ import annotations
 
@@ -66,3 +68,47 @@ def test_folders_of_their_own_build(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "www/index.html").is_file()
     assert (tmp_path / "shared-cache/parse.sqlite").is_file()
+
+
+ESCAPE = "/../../../escaped/"
+
+
+def escaped(tmp_path: Path) -> bool:
+    return any(p.name == "escaped" for p in tmp_path.rglob("*")) or Path("/escaped").exists()
+
+
+def test_an_alias_with_dot_dot_segments_is_a_field_error(tmp_path: Path):
+    root = write_site(tmp_path / "a" / "b" / "site", TINY_SITE)
+    article = TINY_SITE["content/articles/first.md"].replace(
+        "title: First story", f'title: First story\n        aliases: ["{ESCAPE}"]'
+    )
+    write_site(root, {"content/articles/first.md": article})
+    result = run(root, "build")
+    assert result.exit_code != 0
+    assert "content/articles/first.md:3: error: field 'aliases': expected a site path" in (
+        result.output
+    )
+    assert not escaped(tmp_path) and not (root / "public").exists()
+
+
+def test_a_permalink_with_dot_dot_segments_is_a_field_error(tmp_path: Path):
+    root = write_site(tmp_path / "a" / "b" / "site", TINY_SITE)
+    permalink = 'permalink: "/../../../escaped/{slug}/"\n'
+    write_site(root, {"site.yml": TINY_SITE["site.yml"] + permalink})
+    result = run(root, "build")
+    assert result.exit_code != 0
+    assert "site.yml:6: error: field 'permalink': expected a path without '.' or '..'" in (
+        result.output
+    )
+    assert not escaped(tmp_path) and not (root / "public").exists()
+
+
+def test_any_page_address_leaving_the_output_folder_fails_the_build(tmp_path: Path):
+    root = write_site(tmp_path / "a" / "b" / "site", TINY_SITE)
+    page = f"---\ntitle: About\nslug: {ESCAPE.strip('/')}\n---\nAbout us.\n"
+    write_site(root, {"content/pages/about.md": page})
+    result = run(root, "build")
+    assert result.exit_code != 0
+    assert "content/pages/about.md: error: the page address" in result.output
+    assert "would be written outside the output folder" in result.output
+    assert not escaped(tmp_path) and not (root / "public").exists()
