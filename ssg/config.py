@@ -102,6 +102,17 @@ class SiteConfig:
         return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
+_URL_UNSAFE = re.compile(r"[\s\"'<>\\`{}|^?#\x00-\x1f\x7f]")
+
+
+def _plain_base_url(value: str) -> bool:
+    """True for an http(s) URL with a host, whose characters are all safe to print in
+    HTML attributes, feeds and JSON as they are, and whose path names plain folders."""
+    if not re.match(r"^https?://[^/?#]+", value) or _URL_UNSAFE.search(value):
+        return False
+    return is_plain_site_path(urlsplit(value).path or "/")
+
+
 def normalize_base_url(value: str) -> str:
     """Make sure a base URL ends with '/'."""
     return value if value.endswith("/") else value + "/"
@@ -152,11 +163,13 @@ def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | No
     reader.unknown_keys(KNOWN_KEYS, "setting")
     title = reader.text("title", required=True) or ""
     base_url = reader.text("base_url", required=True) or "/"
-    if reader.present("base_url") and not re.match(r"^https?://[^/]+", base_url):
+    if reader.present("base_url") and not _plain_base_url(base_url):
         reader.fail(
             "base_url",
             f"expected an absolute URL like https://example.org/ or https://example.org/news/, "
             f"got {describe(base_url)}",
+            "no spaces, quotes, angle brackets, '?', '#', or '.' and '..' segments: "
+            "percent-encode special characters (a space is %20)",
         )
     timezone = reader.text("timezone", "UTC") or "UTC"
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ssg.config import DEFAULT_PERMALINK, load_config, parse_config
 
 
@@ -55,3 +57,32 @@ def test_base_url_override(tmp_path: Path):
     path.write_text("title: T\nbase_url: https://x.example/\n")
     config, _ = load_config(path, base_url="https://y.example/sub")
     assert config.base_path == "/sub/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://x.example/"><script>alert(1)</script>/',
+        "https://x.example/a b/",
+        "https://x.example/../",
+        "https://x.example/news/./",
+        "https://x.example/?q=1",
+        "https://x.example/#top",
+        "https://x.example/it's/",
+        "https:///nohost/",
+    ],
+)
+def test_a_base_url_that_pages_could_not_print_as_it_is_is_an_error(url: str):
+    """The base path is printed into every link, feed and JSON-LD block: a quote or an
+    angle bracket would break out of the attribute it is printed in."""
+    _, problems = parse_config({"title": "T", "base_url": url}, "site.yml")
+    assert [p.field for p in problems if p.is_error] == ["base_url"]
+    assert "percent-encode" in (problems[0].hint or "")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://x.example", "http://localhost:8000/sub/dir/", "https://x.example/%20x/"]
+)
+def test_plain_base_urls_are_accepted(url: str):
+    config, problems = parse_config({"title": "T", "base_url": url}, "site.yml")
+    assert problems == [] and config is not None
