@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ssg.errors import Problem, did_you_mean, error, warning
@@ -215,3 +216,17 @@ class FieldReader:
         reader = FieldReader(data, self.path, self.locate, f"{self._name(key)}.")
         reader.problems = self.problems
         return reader
+
+
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def is_safe_link(url: str) -> bool:
+    """True for an http(s) or mailto URL, or a path on this site ('/about/'): links a
+    page may print as they are. Never `javascript:`, `data:` and the like, whose click
+    runs code."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme:
+        return scheme in LINK_SCHEMES and bool(parts.netloc or scheme == "mailto")
+    return url.startswith("/")

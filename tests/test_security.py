@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from ssg.config import parse_config
+from ssg.fields import is_safe_link
+
 from conftest import html, run, write_site
 
 HOSTILE_TITLE = 'Mayor says "enough" <script>alert(1)</script> & leaves'
@@ -56,3 +61,54 @@ def test_hostile_title_and_dek_are_escaped_everywhere(tiny_site: Path):
     home = html(out / "index.html")
     assert HOSTILE_TITLE in [a.text_content() for a in home.cssselect(".card-title a")]
     assert not home.cssselect('script:not([type="application/ld+json"])')
+
+
+SCRIPT_LINKS = [
+    "javascript:alert(1)",
+    " JavaScript:alert(1)",
+    "data:text/html,<b>x</b>",
+    "vbscript:x",
+]
+
+
+@pytest.mark.parametrize("url", SCRIPT_LINKS)
+def test_an_author_link_that_would_run_code_is_a_field_error(tiny_site: Path, url: str):
+    write_site(
+        tiny_site,
+        {
+            "content/authors/li-wei.md": f"""\
+                ---
+                name: Li Wei
+                links:
+                  - title: Profile
+                    url: "{url}"
+                ---
+                Li edits data stories.
+                """
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0
+    assert "content/authors/li-wei.md:5: error: field 'links.0.url': expected an http(s)" in (
+        result.output
+    )
+    assert not (tiny_site / "public").exists()
+
+
+@pytest.mark.parametrize("url", SCRIPT_LINKS)
+def test_menu_and_publisher_links_that_would_run_code_are_errors(url: str):
+    data = {
+        "title": "T",
+        "base_url": "https://x.example/",
+        "menu": [{"title": "Bad", "url": url}, {"title": "About", "url": "/about/"}],
+        "publisher": {"name": "P", "url": url},
+    }
+    _, problems = parse_config(data, "site.yml")
+    assert sorted(p.field for p in problems if p.is_error) == ["menu.0.url", "publisher.url"]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://mastodon.social/@ana", "http://x.example", "mailto:a@x.example", "/about/"]
+)
+def test_plain_links_are_allowed(url: str):
+    assert is_safe_link(url)
