@@ -49,7 +49,7 @@ from ssg.fingerprint import (
     digest_bytes,
     printed_articles,
 )
-from ssg.folders import cache_folder_problem, output_folder_problem
+from ssg.folders import cache_folder_problem, output_folder_problem, output_write_problem
 from ssg.fragments import CardRenderer
 from ssg.frontpage import HOME_PATH
 from ssg.memo import IdentityMemo, NoMemo
@@ -454,7 +454,10 @@ class Builder:
             rendered = [outputs[i].url for i in todo]
             store = SnapshotStore(run.snapshot_file, self._code)
             save_snapshot = SnapshotSave(store, state.snapshot_token, outputs, rendered, as_parsed)
-        staging = make_staging(out_dir)
+        try:
+            staging = make_staging(out_dir)
+        except OSError as exc:
+            return self._failed(run, [output_write_problem(out_dir, exc)])
         try:
             results: dict[str, OutputEntry] = dict(kept)
             written, changed_urls = render_into(
@@ -494,6 +497,9 @@ class Builder:
                 return self._failed(run, failed.problems)
             if search_report is not None:
                 problems += search_report.warnings
+        except OSError as exc:  # a full disk, a read-only folder: in this process or a helper
+            shutil.rmtree(staging, ignore_errors=True)
+            return self._failed(run, [output_write_problem(out_dir, exc)])
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

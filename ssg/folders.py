@@ -78,3 +78,14 @@ def cache_folder_problem(cache_dir: Path, root: Path, setting: str) -> Problem |
         field="cache_dir",
         hint="use a folder of its own, such as .ssg-cache (the default)",
     )
+
+
+def output_write_problem(out_dir: Path, exc: OSError) -> Problem:
+    """The error for an output folder (or its staging folder beside it) that could not be
+    written: a full disk, a read-only file system, a file where a folder should be."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return error(
+        f"cannot write the output folder {out_dir}: {exc.strerror or exc}{where}",
+        hint="check that the disk holding it has free space and that ssg may write there "
+        "(its parent must be a folder), then build again",
+    )

@@ -5,9 +5,13 @@ the site's folder, holds it, or overlaps its sources is refused before anything 
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
+
+from ssg import writer
 
 from conftest import TINY_SITE, run, snapshot, write_site
 
@@ -112,3 +116,38 @@ def test_any_page_address_leaving_the_output_folder_fails_the_build(tmp_path: Pa
     assert "content/pages/about.md: error: the page address" in result.output
     assert "would be written outside the output folder" in result.output
     assert not escaped(tmp_path) and not (root / "public").exists()
+
+
+def test_an_output_folder_below_a_file_is_a_clean_error(tmp_path: Path):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    result = run(root, "build", "--output", str(tmp_path / "a-file" / "public"))
+    assert result.exit_code == 1
+    assert "error: cannot write the output folder" in result.output
+    assert "Traceback" not in result.output and "unexpected failure" not in result.output
+
+
+def test_a_full_disk_while_rendering_fails_cleanly_and_keeps_the_output(
+    tmp_path: Path, monkeypatch
+):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    assert run(root, "build", "--jobs", "1").exit_code == 0
+    before = snapshot(root / "public")
+    write_site(root, {"layouts/partials/card.html": "<p>{{ item.title }}</p>\\n"})
+
+    class FullDisk:  # the os module as ssg.writer sees it, with every write failing
+        def __getattr__(self, name: str):
+            return getattr(os, name)
+
+        @staticmethod
+        def write(fd: int, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(writer, "os", FullDisk())
+    result = run(root, "build", "--jobs", "1")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert "error: cannot write the output folder" in result.output
+    assert "No space left on device" in result.output
+    assert snapshot(root / "public") == before
+    assert not [p for p in root.iterdir() if ".staging." in p.name]
