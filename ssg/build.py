@@ -147,8 +147,11 @@ def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
                 if filename.startswith("."):
                     continue
                 relative = prefix + filename  # string work: one Path per file, not three
-                if asset_root.only is None or relative.startswith(asset_root.only):
-                    files[relative] = Path(dirpath, filename)
+                if asset_root.only is not None and not relative.startswith(asset_root.only):
+                    continue
+                path = os.path.join(dirpath, filename)
+                if os.path.isfile(path):  # not a broken link, a socket or the like
+                    files[relative] = Path(path)
     return files
 
 

@@ -75,3 +75,15 @@ def test_minify_setting_in_site_yml(tiny_site: Path):
     assert run(tiny_site, "build").exit_code == 0
     (name,) = stylesheet_links(tiny_site / "public")
     assert (tiny_site / "public" / name.lstrip("/")).read_text() == "a{color:red}"
+
+
+def test_a_broken_link_under_assets_is_skipped(tiny_site: Path):
+    """A dangling symlink (a moved file) is not an asset: the build and the check go on."""
+    write_site(tiny_site, {"assets/images/kept.txt": "kept"})
+    (tiny_site / "assets/images/moved.jpg").symlink_to(tiny_site / "nowhere.jpg")
+    for command in ("build", "check"):
+        result = run(tiny_site, command)
+        assert result.exit_code == 0, result.output
+        assert "unexpected failure" not in result.output
+    assert (tiny_site / "public/images/kept.txt").read_text() == "kept"
+    assert not (tiny_site / "public/images/moved.jpg").exists()
