@@ -17,7 +17,7 @@ from ssg.config import load_config
 from ssg.errors import BuildFailed, Problem
 from ssg.progress import progress_bar
 from ssg.site import BuildOptions
-from ssg.slugs import slugify
+from ssg.slugs import file_slug
 
 EXIT_CONTENT_ERROR = 1
 
@@ -263,7 +263,7 @@ def new_article(title: str, authors: tuple[str, ...], topics: tuple[str, ...], c
             click.secho(
                 f"warning: no author file content/authors/{slug}.md yet", fg="yellow", err=True
             )
-    path = root / "content" / "articles" / f"{now.year}" / f"{slugify(title)}.md"
+    path = root / "content" / "articles" / f"{now.year}" / f"{file_slug(title)}.md"
     write_new(path, scaffold.article_template(title, list(authors), list(topics), now), root)
 
 
@@ -274,7 +274,7 @@ def new_author(name: str, config) -> None:
     """Scaffold content/authors/<slug>.md for a new author."""
     root, _ = site_root(config)
     write_new(
-        root / "content" / "authors" / f"{slugify(name)}.md", scaffold.author_template(name), root
+        root / "content" / "authors" / f"{file_slug(name)}.md", scaffold.author_template(name), root
     )
 
 
@@ -283,8 +283,17 @@ def write_new(path: Path, text: str, root: Path) -> None:
     if path.exists():
         click.secho(f"error: {shown} already exists; not overwriting it", fg="red", err=True)
         sys.exit(EXIT_CONTENT_ERROR)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.secho(
+            f"error: cannot create {shown}: {exc.strerror or exc} (hint: run ssg new from the "
+            "site's folder, one you may write to)",
+            fg="red",
+            err=True,
+        )
+        sys.exit(EXIT_CONTENT_ERROR)
     click.echo(f"Created {shown}")
 
 

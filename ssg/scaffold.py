@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ssg.slugs import slugify
+from ssg.slugs import file_slug
 
 
 def _yaml_string(text: str) -> str:
@@ -38,7 +38,7 @@ def article_template(title: str, authors: list[str], topics: list[str], now: dt.
         '#   alt: "What the photo shows, for readers who cannot see it"',
         '#   caption: "The caption printed under the photo"',
         '#   credit: "Photographer/Agency"',
-        f"# slug: {slugify(title)}  # defaults to the file name",
+        f"# slug: {file_slug(title)}  # defaults to the file name",
         '# summary: "Used in listings and feeds; defaults to the first paragraph"',
         "# expires: 2030-01-01  # leave the article out of builds after this date",
         "# corrections:",
@@ -59,7 +59,7 @@ def author_template(name: str) -> str:
         "---",
         f"name: {_yaml_string(name)}",
         '# role: "Senior correspondent"',
-        f"# photo: /images/authors/{slugify(name)}.jpg  # path under assets/",
+        f"# photo: /images/authors/{file_slug(name)}.jpg  # path under assets/",
         "# twitter: handle  # or x: handle, without the @",
         "# email: name@example.org",
         "# links:",

@@ -81,3 +81,25 @@ def test_python_dash_m(tiny_site: Path):
         [sys.executable, "-m", "ssg", "--version"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and __version__ in done.stdout
+
+
+def test_new_article_with_a_very_long_headline_gets_a_short_file_name(tiny_site: Path):
+    headline = "Provincial council " + "debates the budget again " * 20
+    result = run(tiny_site, "new", "article", headline, "--author", "ana-ruiz")
+    assert result.exit_code == 0, result.output
+    (created,) = (tiny_site / "content/articles").rglob("provincial-council-*.md")
+    assert len(created.stem) <= 80 and not created.stem.endswith("-")
+    assert created.stem.startswith("provincial-council-debates-the-budget-again")
+    assert f"# slug: {created.stem}  #" in created.read_text(encoding="utf-8")
+    result = run(tiny_site, "new", "author", "X" * 300)
+    assert result.exit_code == 0, result.output
+    assert (tiny_site / "content/authors" / ("x" * 80 + ".md")).is_file()
+
+
+def test_new_article_where_it_cannot_be_written_is_a_clean_error(tiny_site: Path):
+    (tiny_site / "content/articles").rename(tiny_site / "moved-articles")
+    (tiny_site / "content/articles").write_text("a file, not a folder", encoding="utf-8")
+    result = run(tiny_site, "new", "article", "Blocked story")
+    assert result.exit_code == 1
+    assert "error: cannot create content/articles/" in result.output
+    assert "Traceback" not in result.output
