@@ -16,7 +16,9 @@ from ssg.fields import FieldReader, describe, is_safe_link
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import Source, field_line, load_yaml, split
 from ssg.model import Article, Author, Correction, Image, Link, Page, Topic
-from ssg.slugs import slugify
+from ssg.slugs import file_slug, slugify
+
+MAX_SLUG = 200  # an article's slug names its folder in the output
 
 ARTICLE_FIELDS = (
     "title",
@@ -159,6 +161,13 @@ def parse_article(
             f"try '{slugify(slug)}'",
         )
         slug = slugify(slug)
+    if len(slug) > MAX_SLUG:
+        reader.fail(
+            "slug",
+            f"expected at most {MAX_SLUG} characters, got {len(slug)} (it names a folder, and "
+            "file systems refuse names past 255 bytes)",
+            f"try '{file_slug(slug)}'",
+        )
     image = _image(reader, "image", data.get("image"), base_path)
     live_fields = live.read_live(reader, source, date, tz, base_path)
     body = live_fields.intro if live_fields else source.body

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run, snapshot, write_site
+from conftest import TINY_SITE, run, snapshot, write_site
 
 GOOD_HEADER = "---\ntitle: A story\nauthors: ana-ruiz\ndate: 2024-03-05\n"
 
@@ -149,3 +149,17 @@ def test_missing_config_is_a_clear_error(tmp_path: Path):
 def test_usage_error_exits_2(tiny_site: Path):
     assert run(tiny_site, "build", "--no-such-flag").exit_code == 2
     assert run(tiny_site, "frobnicate").exit_code == 2
+
+
+def test_a_slug_too_long_for_a_folder_name_is_a_field_error(tiny_site: Path):
+    slug = "a" * 300
+    article = TINY_SITE["content/articles/first.md"].replace(
+        "title: First story", f"slug: {slug}\n        title: First story"
+    )
+    write_site(tiny_site, {"content/articles/first.md": article})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "content/articles/first.md:2: error: field 'slug': expected at most 200 characters" in (
+        result.output
+    )
+    assert "cannot write the output folder" not in result.output
