@@ -17,7 +17,7 @@ from ssg import content, frontpage
 from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
 from ssg.errors import BuildFailed, Problem, error
-from ssg.frontmatter import split
+from ssg.frontmatter import clean_text, split
 from ssg.plan import Output, plan
 from ssg.search import SearchReport
 from ssg.site import BuildOptions, Parsed, Site
@@ -50,7 +50,7 @@ def relative(path: Path, root: Path) -> str:
 
 def read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
     try:
-        return path.read_text(encoding="utf-8"), []
+        return clean_text(name, path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         return None, [
             error(f"file is not UTF-8 text ({exc.reason})", name, hint="save it as UTF-8")

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ssg.errors import Problem, error
+from ssg.errors import Problem, error, warning
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -20,6 +20,30 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+# C0 controls but tab and line feed, DEL and the C1 controls: XML 1.0 (the feeds) forbids
+# most of them and HTML calls them parse errors; they come with text pasted from word
+# processors and PDFs, where they do nothing visible
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(path: str, text: str) -> tuple[str, list[Problem]]:
+    """A source's text with Windows and old Mac line ends made '\\n' and control
+    characters removed; a warning says how many and where the first one was."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first = _CONTROL.search(text)
+    if first is None:
+        return text, []
+    count = len(_CONTROL.findall(text))
+    line = text.count("\n", 0, first.start()) + 1
+    problem = warning(
+        f"removed {count} control character(s) (the first is U+{ord(first.group()):04X}), "
+        "which feeds and HTML do not allow",
+        path,
+        line,
+        hint="they usually come with text pasted from a word processor or a PDF; delete "
+        "them from the file to silence this warning",
+    )
+    return _CONTROL.sub("", text), [problem]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from ssg import content
 from ssg.cache import ParseCache, SourceStamp, decode_blob, encode_blob, stamp_is_trusted
 from ssg.config import SiteConfig
 from ssg.errors import Problem, error
-from ssg.frontmatter import split
+from ssg.frontmatter import clean_text, split
 from ssg.parallel import pmap, shared
 
 KINDS = (("articles", True), ("authors", False), ("topics", False), ("pages", False))
@@ -66,8 +66,9 @@ def parse_job(source: SourceFile) -> tuple[bytes, bool]:
             f"file is not UTF-8 text ({exc.reason})", source.name, hint="save it as UTF-8"
         )
         return encode_blob((source.kind, None, (problem,), ""), version), False
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, cleaned = clean_text(source.name, text)
     value, problems = _parse(source.kind, source.name, text, config)
+    problems = [*cleaned, *problems]
     front = split(source.name, text)[0].front
     return encode_blob((source.kind, value, tuple(problems), front), version), cacheable
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.etree
 import pytest
 
 from conftest import TINY_SITE, run, snapshot, write_site
@@ -163,3 +164,25 @@ def test_a_slug_too_long_for_a_folder_name_is_a_field_error(tiny_site: Path):
         result.output
     )
     assert "cannot write the output folder" not in result.output
+
+
+def test_control_characters_are_removed_with_a_warning_and_feeds_stay_xml(tiny_site: Path):
+    """Text pasted from a word processor can carry U+0008, U+000B or U+000C: XML 1.0
+    forbids them, so one story made every feed that shows it unreadable."""
+    article = (
+        TINY_SITE["content/articles/first.md"]
+        .replace("title: First story", 'title: "First\x0b story"')
+        .replace("The first paragraph", "The first\x08 paragraph\x0c")
+    )
+    write_site(tiny_site, {"content/articles/first.md": article})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "content/articles/first.md:2: warning: removed 3 control character(s)" in result.output
+    out = tiny_site / "public"
+    feeds = list(out.rglob("*.xml"))
+    assert len(feeds) > 3
+    for feed in feeds:
+        lxml.etree.parse(str(feed))  # raises on a character XML forbids
+    page = (out / "2024/03/01/first/index.html").read_text(encoding="utf-8")
+    assert "First story" in page and "The first paragraph" in page
+    assert not any(ch in page for ch in "\x08\x0b\x0c")
