@@ -112,16 +112,20 @@ def stage_view(out_dir: Path, staging: Path, fresh: set[str], files: Iterable[st
     leaves the previous site, pages and index alike, as it was.
     """
     view = scratch_folder(out_dir.parent, ".ssg-search.")
-    for relative in files:
-        if not relative.endswith(".html"):
-            continue
-        source = (staging if relative in fresh else out_dir) / relative
-        target = view / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+    try:
+        for relative in files:
+            if not relative.endswith(".html"):
+                continue
+            source = (staging if relative in fresh else out_dir) / relative
+            target = view / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+    except BaseException:  # a full disk, say: the caller reports it, nothing is left
+        shutil.rmtree(view, ignore_errors=True)
+        raise
     return view
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
 import re
+import shutil
 import stat
 import threading
 import time
@@ -409,3 +411,29 @@ def test_closing_the_background_indexer_ends_a_running_indexer(tmp_path: Path, m
     assert isinstance(done[0], BuildFailed)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_full_disk_while_staging_the_index_view_leaves_no_folder(tiny_site: Path, monkeypatch):
+    assert run(tiny_site, "build").exit_code == 0
+    before = snapshot(tiny_site / "public")
+    write_site(tiny_site, {"content/articles/fourth.md": ARTICLE_FOUR})
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    class Failing:  # a module as ssg.search sees it, with some calls failing
+        def __init__(self, module, *names: str):
+            self.module, self.names = module, names
+
+        def __getattr__(self, name: str):
+            return no_space if name in self.names else getattr(self.module, name)
+
+    monkeypatch.setattr(search, "os", Failing(os, "link"))
+    monkeypatch.setattr(search, "shutil", Failing(shutil, "copy2"))
+    result = run(tiny_site, "build")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert snapshot(tiny_site / "public") == before
+    scratch = (".ssg-search.", ".public.staging.")
+    assert [p.name for p in tiny_site.iterdir() if p.name.startswith(scratch)] == []
