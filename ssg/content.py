@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ssg import live, markdown, series
-from ssg.errors import Problem, error
+from ssg.errors import Problem, error, warning
 from ssg.fields import FieldReader, describe, is_safe_link
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import Source, field_line, load_yaml, split
@@ -115,6 +115,21 @@ def _focus(reader: FieldReader) -> tuple[float, float] | None:
     return float(value[0]), float(value[1])
 
 
+def _nesting_warning(path: str, source: Source, rendered: markdown.Rendered) -> list[Problem]:
+    """A warning where quotes or lists nest so deep that markdown-it stops rendering."""
+    if rendered.too_deep_line is None:
+        return []
+    return [
+        warning(
+            "quotes or lists are nested too deeply: Markdown renders nothing past 20 levels, "
+            "and text inside or after them may be missing from the page",
+            path,
+            source.body_line + rendered.too_deep_line,
+            hint="nest quotes and lists less deeply",
+        )
+    ]
+
+
 def parse_article(
     path: str, text: str, tz: ZoneInfo, base_path: str = "/"
 ) -> tuple[Article | None, list[Problem]]:
@@ -172,6 +187,7 @@ def parse_article(
     live_fields = live.read_live(reader, source, date, tz, base_path)
     body = live_fields.intro if live_fields else source.body
     rendered = markdown.render(body, path, base_path)
+    problems += _nesting_warning(path, source, rendered)
     extra = live.article_fields(live_fields, updated) | series.article_fields(reader)
     if reader.problems and any(p.is_error for p in reader.problems):
         return None, problems + reader.problems
@@ -223,6 +239,7 @@ def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | N
     if photo and not photo.alt and name:
         photo = Image(photo.src, alt=f"Portrait of {name}")
     rendered = markdown.render(source.body, path, base_path)
+    problems += _nesting_warning(path, source, rendered)
     if any(p.is_error for p in reader.problems):
         return None, problems + reader.problems
     author = Author(
@@ -249,6 +266,7 @@ def parse_topic(path: str, text: str, base_path: str = "/") -> tuple[Topic | Non
     name = reader.text("name", required=True)
     description = reader.text("description", "") or ""
     rendered = markdown.render(source.body or description, path, base_path)
+    problems += _nesting_warning(path, source, rendered)
     if any(p.is_error for p in reader.problems):
         return None, problems + reader.problems
     topic = Topic(
@@ -269,6 +287,7 @@ def parse_page(path: str, text: str, base_path: str = "/") -> tuple[Page | None,
     reader.unknown_keys(PAGE_FIELDS)
     title = reader.text("title", required=True)
     rendered = markdown.render(source.body, path, base_path)
+    problems += _nesting_warning(path, source, rendered)
     if any(p.is_error for p in reader.problems):
         return None, problems + reader.problems
     page = Page(

@@ -34,6 +34,9 @@ class Rendered:
     html: str
     first_paragraph: str
     links: tuple[str, ...]  # source paths of linked .md files, as written in markers
+    # the body line (0-based) where quotes or lists reached markdown-it's nesting limit,
+    # past which it renders nothing (and drops some of what follows), or None
+    too_deep_line: int | None = None
 
 
 def rewrite_url(url: str, source_dir: str, base_path: str) -> str:
@@ -133,7 +136,10 @@ def render(text: str, source_path: str = "", base_path: str = "/") -> Rendered:
     env = {"source_dir": posixpath.dirname(source_path), "base_path": base_path}
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
-    return Rendered(html, _first_paragraph(tokens), tuple(env.get("links", ())))
+    limit = md.options["maxNesting"] - 1
+    deep = next((t for t in tokens if t.level >= limit), None)
+    deep_line = None if deep is None else (deep.map[0] if deep.map else 0)
+    return Rendered(html, _first_paragraph(tokens), tuple(env.get("links", ())), deep_line)
 
 
 def render_inline(text: str, base_path: str = "/") -> str:

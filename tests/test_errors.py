@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import lxml.etree
@@ -186,3 +187,18 @@ def test_control_characters_are_removed_with_a_warning_and_feeds_stay_xml(tiny_s
     page = (out / "2024/03/01/first/index.html").read_text(encoding="utf-8")
     assert "First story" in page and "The first paragraph" in page
     assert not any(ch in page for ch in "\x08\x0b\x0c")
+
+
+def test_lists_nested_past_markdowns_limit_give_a_warning_at_their_line(tiny_site: Path):
+    """markdown-it renders nothing past 20 levels of quotes or lists and drops some of
+    what follows without a word: the build says where."""
+    deep = "- " * 25 + "too deep\n\nAfter the list.\n"
+    article = textwrap.dedent(TINY_SITE["content/articles/first.md"]) + "\n" + deep
+    write_site(tiny_site, {"content/articles/first.md": article})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "content/articles/first.md:9: warning: quotes or lists are nested too deeply" in (
+        result.output
+    )
+    write_site(tiny_site, {"content/articles/first.md": TINY_SITE["content/articles/first.md"]})
+    assert "nested too deeply" not in run(tiny_site, "build").output
