@@ -9,6 +9,7 @@ sources: `ssg build --output content` once did. Such a setting is an error.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ssg.errors import Problem, error
@@ -16,11 +17,17 @@ from ssg.errors import Problem, error
 SOURCE_FOLDERS = ("content", "layouts", "assets")
 
 
+_NOT_PLAIN_CHAR = re.compile(r"[\\?#\x00-\x1f]")  # a backslash, query, fragment or control
+
+
 def is_plain_site_path(path: str) -> bool:
     """True for a site path that names a file inside the output folder: no '.' or '..'
-    segments, no backslash, control character, query or fragment."""
-    if any(ch in path for ch in "\\?#") or any(ord(ch) < 32 for ch in path):
+    segments, no backslash, control character, query or fragment. (Cheap: every
+    planned page's address is checked on every full build.)"""
+    if _NOT_PLAIN_CHAR.search(path):
         return False
+    if not path.startswith(".") and "/." not in path:
+        return True  # no segment can be '.' or '..'
     return not any(segment in (".", "..") for segment in path.split("/"))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ssg import writer
+from ssg.folders import is_plain_site_path
 
 from conftest import TINY_SITE, run, snapshot, write_site
 
@@ -151,3 +152,26 @@ def test_a_full_disk_while_rendering_fails_cleanly_and_keeps_the_output(
     assert "No space left on device" in result.output
     assert snapshot(root / "public") == before
     assert not [p for p in root.iterdir() if ".staging." in p.name]
+
+
+@pytest.mark.parametrize(
+    ("path", "plain"),
+    [
+        ("/a/b/", True),
+        ("/a..b/", True),
+        ("/a/.hidden/", True),
+        ("/a/...", True),
+        ("/", True),
+        ("/a/../b/", False),
+        ("/../x", False),
+        ("/a/..", False),
+        ("/./a", False),
+        ("..", False),
+        ("/a\\b", False),
+        ("/a?x", False),
+        ("/a#x", False),
+        ("/a\x01b/", False),
+    ],
+)
+def test_plain_site_paths(path: str, plain: bool):
+    assert is_plain_site_path(path) is plain
