@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ssg.assets import AssetSettings, parse_asset_settings
 from ssg.errors import Problem, error
-from ssg.fields import FieldReader, describe, is_safe_link
+from ssg.fields import FieldReader, describe
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import field_line, load_yaml
 from ssg.images import ImageSettings, parse_image_settings
@@ -243,12 +243,7 @@ def _publisher(reader: FieldReader, title: str) -> Publisher:
         return Publisher(title)
     sub = reader.child("publisher", data)
     sub.unknown_keys(("name", "logo", "url"), "publisher setting")
-    url = sub.text("url")
-    if url and not is_safe_link(url):
-        sub.fail(
-            "url", f"expected an http(s) link, got {describe(url)}", "such as https://example.org/"
-        )
-        url = None
+    url = sub.link("url", "https://example.org/")
     return Publisher(sub.text("name", title) or title, sub.text("logo"), url)
 
 
@@ -268,13 +263,8 @@ def _social(reader: FieldReader) -> dict[str, str]:
 def _menu(reader: FieldReader) -> tuple[MenuItem, ...]:
     items = []
     for _, sub in reader.records("menu", ("title", "url"), "title and url", "menu setting"):
-        title, url = sub.text("title", required=True), sub.text("url", required=True)
-        if url and not is_safe_link(url):
-            sub.fail(
-                "url",
-                f"expected a site path or an http(s) or mailto link, got {describe(url)}",
-                "for example /about/ or https://example.org/newsletter",
-            )
-        elif title and url:
+        title = sub.text("title", required=True)
+        url = sub.link("url", "/about/ or https://example.org/newsletter", required=True)
+        if title and url:
             items.append(MenuItem(title, url))
     return tuple(items)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from ssg import live, markdown, series
 from ssg.errors import Problem, error, warning
-from ssg.fields import FieldReader, describe, is_safe_link
+from ssg.fields import FieldReader, describe
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import Source, field_line, load_yaml, split
 from ssg.model import Article, Author, Correction, Image, Link, Page, Topic
@@ -225,14 +225,9 @@ def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | N
     name = reader.text("name", required=True)
     links = []
     for _, sub in reader.records("links", ("title", "url"), "a title and a url", "link field"):
-        title, url = sub.text("title", required=True), sub.text("url", required=True)
-        if url and not is_safe_link(url):
-            sub.fail(
-                "url",
-                f"expected an http(s) or mailto link or a site path, got {describe(url)}",
-                "write the full address, such as https://mastodon.social/@name",
-            )
-        elif title and url:
+        title = sub.text("title", required=True)
+        url = sub.link("url", "https://mastodon.social/@name", required=True)
+        if title and url:
             links.append(Link(title, url))
     handle = (reader.text("x") or reader.text("twitter") or "").lstrip("@")
     photo = _image(reader, "photo", data.get("photo"), base_path)

@@ -97,6 +97,19 @@ class FieldReader:
             return False
         return True
 
+    def link(self, key: str, example: str, required: bool = False) -> str | None:
+        """A link field: an http(s) or mailto address or a site path (`is_safe_link`).
+        Anything else, such as `javascript:`, is an error and gives None."""
+        url = self.text(key, required=required)
+        if url and not is_safe_link(url):
+            self.fail(
+                key,
+                f"expected an http(s) or mailto link or a site path, got {describe(url)}",
+                f"for example {example}",
+            )
+            return None
+        return url
+
     def text(self, key: str, default: str | None = None, required: bool = False) -> str | None:
         """A string field; numbers are accepted and turned into text."""
         if required and not self.required(key, "text"):
