@@ -22,8 +22,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ssg.errors import Problem, warning
-
 MAGIC = b"SSGCACHE"
 FORMAT = 1
 _HEADER = len(MAGIC) + 1 + 32
@@ -73,25 +71,6 @@ def write_blob(path: Path, value: Any, version: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def unusable_cache_folder(folder: Path, setting: str) -> Problem | None:
-    """None when `folder` can hold cache files (it is created if missing); otherwise the
-    warning that the build goes without a cache. `setting` is `cache_dir` as written."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        reason = None if os.access(folder, os.W_OK | os.X_OK) else "not writable"
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-    if reason is None:
-        return None
-    return warning(
-        f"the cache folder {setting} cannot be used ({reason}): building without it, so "
-        "every build starts cold",
-        "site.yml",
-        field="cache_dir",
-        hint="point cache_dir at a folder ssg may write to, or fix its permissions",
-    )
 
 
 SCHEMA = 2  # PRAGMA user_version of the parse cache's database

@@ -18,10 +18,9 @@ from pathlib import Path
 
 from ssg.assets import publish
 from ssg.build import asset_roots, parse_content, plan_all, render_outputs, walk_assets
-from ssg.cache import unusable_cache_folder
 from ssg.config import SiteConfig, load_config
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
-from ssg.folders import cache_folder_problem
+from ssg.folders import cache_folder_problem, unusable_cache_folder
 from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article

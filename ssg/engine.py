@@ -35,7 +35,6 @@ from ssg.cache import (
     ParseCache,
     SourceStamp,
     read_blob,
-    unusable_cache_folder,
     write_blob,
 )
 from ssg.config import SiteConfig, load_config
@@ -49,7 +48,12 @@ from ssg.fingerprint import (
     digest_bytes,
     printed_articles,
 )
-from ssg.folders import cache_folder_problem, output_folder_problem, output_write_problem
+from ssg.folders import (
+    cache_folder_problem,
+    output_folder_problem,
+    output_write_problem,
+    unusable_cache_folder,
+)
 from ssg.fragments import CardRenderer
 from ssg.frontpage import HOME_PATH
 from ssg.memo import IdentityMemo, NoMemo

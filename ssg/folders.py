@@ -9,10 +9,11 @@ sources: `ssg build --output content` once did. Such a setting is an error.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-from ssg.errors import Problem, error
+from ssg.errors import Problem, error, warning
 
 SOURCE_FOLDERS = ("content", "layouts", "assets")
 
@@ -95,4 +96,23 @@ def output_write_problem(out_dir: Path, exc: OSError) -> Problem:
         f"cannot write the output folder {out_dir}: {exc.strerror or exc}{where}",
         hint="check that the disk holding it has free space and that ssg may write there "
         "(its parent must be a folder), then build again",
+    )
+
+
+def unusable_cache_folder(folder: Path, setting: str) -> Problem | None:
+    """None when `folder` can hold cache files (it is created if missing); otherwise the
+    warning that the build goes without a cache. `setting` is `cache_dir` as written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        reason = None if os.access(folder, os.W_OK | os.X_OK) else "not writable"
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    if reason is None:
+        return None
+    return warning(
+        f"the cache folder {setting} cannot be used ({reason}): building without it, so "
+        "every build starts cold",
+        "site.yml",
+        field="cache_dir",
+        hint="point cache_dir at a folder ssg may write to, or fix its permissions",
     )
