@@ -5,6 +5,10 @@ articles, or everything unknown when the cache that remembers its outputs is gon
 the caches prune what they no longer use. So an output folder or cache folder that is the
 site's folder, holds it, or overlaps `content/`, `layouts/` or `assets/` would delete the
 sources: `ssg build --output content` once did. Such a setting is an error.
+
+Also here: page addresses that stay inside the output folder (`is_plain_site_path`), a
+cache folder that cannot be written (a warning: the build goes without a cache), and the
+error for an output folder that cannot be written.
 """
 
 from __future__ import annotations
