@@ -67,6 +67,7 @@ from ssg.rendering import (
     BuildRun,
     commit_outputs,
     fingerprint_outputs,
+    remember_printed_bodies,
     render_into,
     stage_assets,
 )
@@ -425,17 +426,28 @@ class Builder:
         # prints it elsewhere: then it stays in every digest
         templates, skip_bodies = self._template_facts(run.env)
         fper = self._fingerprinter(skip_bodies)
-        fingerprints = fingerprint_outputs(run, outputs, fper, templates)
         previous = state.outputs
         todo = []
         kept: dict[str, OutputEntry] = {}
-        for index, (output, fp) in enumerate(zip(outputs, fingerprints, strict=True)):
-            rel = output_path(output.url)
-            entry = previous.get(rel)
-            if entry is not None and entry.fingerprint == fp and matches(f"{out_dir}/{rel}", entry):
-                kept[rel] = entry
-            else:
-                todo.append(index)
+        fingerprints: list[bytes] | Callable[[], list[bytes]]
+        if previous:
+            fingerprints = fingerprint_outputs(run, outputs, fper, templates)
+            for index, (output, fp) in enumerate(zip(outputs, fingerprints, strict=True)):
+                rel = output_path(output.url)
+                entry = previous.get(rel)
+                if (
+                    entry is not None
+                    and entry.fingerprint == fp
+                    and matches(f"{out_dir}/{rel}", entry)
+                ):
+                    kept[rel] = entry
+                else:
+                    todo.append(index)
+        else:  # nothing to keep: every output renders, fingerprinted while helpers render
+            todo = list(range(len(outputs)))
+            if skip_bodies:
+                remember_printed_bodies(outputs, fper)  # before bodies are left out
+            fingerprints = partial(fingerprint_outputs, run, outputs, fper, templates)
         bodies = None
         if skip_bodies and not self.live and run.cache is not None and todo:
             # a one-off build reads bodies back where a page prints them (ssg.bodies);

@@ -96,6 +96,14 @@ def printed_bodies(output: Output, fper: Fingerprinter) -> bytes:
     return digest_bytes(*(fper.text_digest(a, a.body_html) for a in printed_articles(output)))
 
 
+def remember_printed_bodies(outputs: list[Output], fper: Fingerprinter) -> None:
+    """Digest now the bodies the outputs print, so `fingerprint_outputs` can still run
+    once `ssg.bodies` has left them out of the stories (it finds them remembered)."""
+    for output in outputs:
+        for article in printed_articles(output):
+            fper.text_digest(article, article.body_html)
+
+
 def fingerprint_outputs(
     run: BuildRun, outputs: list[Output], fper: Fingerprinter, templates: TemplateDigests
 ) -> list[bytes]:
@@ -123,12 +131,15 @@ def fingerprint_outputs(
 @dataclass(frozen=True, slots=True)
 class _RenderState:
     outputs: list[Output]
-    fingerprints: list[bytes]
+    fingerprints: list[bytes] | None  # None: worked out while rendering (`render_into`)
     previous: dict[str, OutputEntry]
     out_dir: Path
     staging: Path
     env: object
     bodies: BodySource | None  # where elided story bodies are read back (`ssg.bodies`)
+
+
+PENDING = b""  # the fingerprint of a file rendered before its fingerprint was worked out
 
 
 def _render_job(index: int) -> Staged | Problem:
@@ -149,7 +160,7 @@ def _render_job(index: int) -> Staged | Problem:
     return stage_bytes(
         data,
         relative_path,
-        state.fingerprints[index],
+        state.fingerprints[index] if state.fingerprints is not None else PENDING,
         state.out_dir,
         state.staging,
         state.previous.get(relative_path),
@@ -159,7 +170,7 @@ def _render_job(index: int) -> Staged | Problem:
 def render_into(
     run: BuildRun,
     outputs: list[Output],
-    fingerprints: list[bytes],
+    fingerprints: list[bytes] | Callable[[], list[bytes]],
     todo: list[int],
     staging: Path,
     results: dict[str, OutputEntry],
@@ -171,7 +182,12 @@ def render_into(
     record each in `results`. Returns the files written and their URLs; template
     failures go to `problems`. `bodies` reads back the story bodies left out of the
     outputs (`ssg.bodies`); `meanwhile` is called in this process while the forked
-    helpers start rendering (`pmap_helping`)."""
+    helpers start rendering (`pmap_helping`).
+
+    `fingerprints` is the list of every output's fingerprint, or a function returning
+    it: a build that renders every output needs none to choose what to render, so this
+    process works them out while the helpers render (after `meanwhile`), and they are
+    recorded in `results` at the end."""
     written: list[str] = []
     changed_urls: list[str] = []
     for name in sorted({outputs[i].template for i in todo}):
@@ -181,9 +197,17 @@ def render_into(
             problems.append(template_problem(exc))
     if has_errors(problems):
         return written, changed_urls
-    state = _RenderState(
-        outputs, fingerprints, run.state.outputs, run.out_dir, staging, run.env, bodies
-    )
+    later = fingerprints if callable(fingerprints) else None
+    known = None if callable(fingerprints) else fingerprints
+    worked_out: list[list[bytes]] = []
+
+    def alongside() -> None:
+        if meanwhile is not None:
+            meanwhile()
+        if later is not None:
+            worked_out.append(later())
+
+    state = _RenderState(outputs, known, run.state.outputs, run.out_dir, staging, run.env, bodies)
     # stories' own pages first, then listings and feeds: the calling process works from
     # the front and its helper from the back, and the two kinds show different story
     # cards (related boxes against rivers), so each process renders fewer cards the
@@ -194,7 +218,7 @@ def render_into(
         for done, (index, result) in enumerate(
             zip(
                 order,
-                pmap_helping(_render_job, order, run.jobs, state, meanwhile=meanwhile),
+                pmap_helping(_render_job, order, run.jobs, state, meanwhile=alongside),
                 strict=True,
             ),
             1,
@@ -210,6 +234,12 @@ def render_into(
     finally:
         if bodies is not None:  # its disk space is given back
             bodies.close()
+    if worked_out:
+        for index in todo:
+            relative = output_path(outputs[index].url)
+            entry = results.get(relative)
+            if entry is not None:
+                results[relative] = entry._replace(fingerprint=worked_out[0][index])
     for index, relative in sorted(changed):  # in the planned order
         written.append(relative)
         changed_urls.append(outputs[index].url)

@@ -141,6 +141,31 @@ def test_template_change_rerenders_only_pages_using_it(tiny_site: Path):
     assert snapshot(out) == clean_build(tiny_site, tiny_site / "clean")
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("live", [False, True])
+def test_a_first_build_records_the_fingerprints_the_next_one_computes(
+    tiny_site: Path, jobs: int, live: bool
+):
+    # a build with no state renders everything and works fingerprints out while it
+    # renders; recorded wrongly, the next build would render every page again
+    builder = Builder(tiny_site, options=NOW, jobs=jobs, live=live)
+    first = builder.build()
+    builder.close()  # a live builder saves its state here
+    assert first.ok and first.rendered == first.pages
+    write_site(
+        tiny_site,
+        {"layouts/partials/author_box.html": '<section class="box">{{ author.name }}</section>'},
+    )
+    report = Builder(tiny_site, options=NOW, jobs=jobs).build()  # state read from disk
+    assert report.ok, report.problems
+    assert report.rendered == 3  # the three story pages, which show author boxes
+    assert set(report.written) == {
+        "2024/03/01/first/index.html",
+        "2024/03/02/second/index.html",
+        "2024/03/03/third/index.html",
+    }
+
+
 def test_css_only_change_is_reported_as_assets_only(tiny_site: Path):
     builder = Builder(tiny_site, options=NOW)
     assert builder.build().ok
