@@ -58,7 +58,7 @@ from ssg.fragments import CardRenderer
 from ssg.frontpage import HOME_PATH
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
-from ssg.parallel import default_jobs, release_free_memory
+from ssg.parallel import default_jobs, freeze_heap, release_free_memory, thaw_heap
 from ssg.photos import process_photos
 from ssg.plan import Output, output_path, unsafe_outputs
 from ssg.quick import text_edit
@@ -136,6 +136,7 @@ class Builder:
         # trusted the watcher's paths and is still to be checked by `verify`
         self._scanned: tuple[bytes, list[SourceFile], dict[str, SourceStamp]] | None = None
         self._unverified = False
+        self._thaw_after_build = False  # see `_freeze_model`
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
         """Bring the output folder up to date with the sources.
@@ -163,6 +164,8 @@ class Builder:
         try:
             return self._build(run)
         finally:
+            thaw_heap(self._thaw_after_build)
+            self._thaw_after_build = False
             if run.cache is not None:  # no connection outlives a build (or its thread)
                 run.cache.close()
 
@@ -399,6 +402,7 @@ class Builder:
         parsed, home_problems = assemble(parsed_lists, fronts, self.root, config)
         as_parsed = parsed.articles  # before the photo stage and the site model
         problems += home_problems
+        self._freeze_model()
         lap("parse")
         # unchanged sources come back from the parse memo as the same objects; the photo
         # stage and the site model then return their previous results for them too
@@ -413,6 +417,7 @@ class Builder:
         self._identity.end_build()
         problems += link_problems
         problems += headline_warnings(site.articles, parsed.fronts)
+        self._freeze_model()
         lap("link")
         if has_errors(problems):
             return self._failed(run)
@@ -563,6 +568,13 @@ class Builder:
             site=site,
             search=search_report,
         )
+
+    def _freeze_model(self) -> None:
+        """Keep what a one-off build has made so far out of the collector's full passes
+        until the build ends (`freeze_heap`). A live builder freezes its model after
+        each build instead."""
+        if not self.live:
+            self._thaw_after_build = freeze_heap() or self._thaw_after_build
 
     def _failed(self, run: BuildRun, more: Iterable[Problem] = ()) -> BuildReport:
         """The report of a failed build; the output folder was not touched. The sources'

@@ -78,7 +78,7 @@ def pmap(
     context = multiprocessing.get_context("fork")
     # The collector in a worker must not touch (and so copy) the pages it inherited; the
     # parent stays frozen while the pool lives, in case a worker is forked again.
-    gc.freeze()
+    first_freeze = freeze_heap()
     try:
         pool = context.Pool(
             min(jobs, max(1, len(items) // MIN_PARALLEL) or 1),
@@ -95,8 +95,29 @@ def pmap(
         finally:
             pool.join()
     finally:
-        gc.unfreeze()
+        thaw_heap(first_freeze)
         _shared = None
+
+
+def freeze_heap() -> bool:
+    """Leave every object alive now out of the cyclic garbage collector's passes, and
+    say whether the heap was not frozen before (the caller then thaws it: `thaw_heap`).
+
+    A full pass walks every object the process holds: 50-100 ms each time over the
+    model of a 10,000-article site. A build's model is made of frozen, acyclic objects
+    that reference counting frees anyway, so it can stay out of those passes while the
+    build runs; and a forked process whose collector walked the model would copy every
+    memory page of it. Freezes nest: only the first one's thaw gives objects back."""
+    first = gc.get_freeze_count() == 0
+    gc.freeze()
+    return first
+
+
+def thaw_heap(first_freeze: bool) -> None:
+    """Give frozen objects back to the collector, if `freeze_heap` said this freeze was
+    the first."""
+    if first_freeze:
+        gc.unfreeze()
 
 
 def pmap_helping(
@@ -134,7 +155,7 @@ def pmap_helping(
     claim = _ChunkCounter(context, len(chunks))
     results = context.SimpleQueue()
     _shared = state
-    gc.freeze()  # see `pmap`
+    first_freeze = freeze_heap()  # see `pmap`
     helpers = [
         context.Process(target=_help, args=(func, items, chunks, claim, results), daemon=True)
         for _ in range(jobs - 1)
@@ -161,7 +182,7 @@ def pmap_helping(
                 helper.terminate()
             helper.join()
         results.close()
-        gc.unfreeze()
+        thaw_heap(first_freeze)
         _shared = None
 
 

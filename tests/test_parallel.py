@@ -3,6 +3,7 @@ work shared with the forked helpers, their failures raised in the caller, never 
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
@@ -10,7 +11,7 @@ import time
 
 import pytest
 
-from ssg.parallel import MIN_PARALLEL, pmap_helping, shared
+from ssg.parallel import MIN_PARALLEL, freeze_heap, pmap, pmap_helping, shared, thaw_heap
 
 ITEMS = list(range(MIN_PARALLEL * 2))
 
@@ -104,3 +105,39 @@ def test_the_caller_works_from_the_front_and_its_helper_from_the_back():
     assert owners[0] == caller and owners[-1] != caller
     switches = sum(1 for a, b in itertools.pairwise(owners) if a != b)
     assert switches == 1
+
+
+def _frozen_count(item: int) -> int:
+    return gc.get_freeze_count()
+
+
+@pytest.fixture
+def thawed():
+    """A heap nothing froze (a live builder tested earlier in this process leaves its
+    model frozen, as `ssg serve` does)."""
+    gc.unfreeze()
+
+
+@pytest.mark.parametrize("run", [pmap, pmap_helping])
+def test_the_pools_freeze_the_heap_and_thaw_only_their_own_freeze(run, thawed):
+    counts = list(run(_frozen_count, ITEMS, 2))
+    assert min(counts) > 0  # workers and caller ran with the inherited heap frozen
+    assert gc.get_freeze_count() == 0  # given back to the collector afterwards
+    first = freeze_heap()
+    try:
+        list(run(_frozen_count, ITEMS, 2))
+        assert gc.get_freeze_count() > 0  # an outer freeze is not undone
+    finally:
+        thaw_heap(first)
+    assert first and gc.get_freeze_count() == 0
+
+
+def test_a_build_gives_its_frozen_model_back_to_the_collector(tmp_path, thawed):
+    from ssg.engine import Builder
+
+    from conftest import TINY_SITE, write_site
+
+    root = write_site(tmp_path / "site", TINY_SITE)
+    report = Builder(root, jobs=2).build()
+    assert report.ok, report.problems
+    assert gc.get_freeze_count() == 0
