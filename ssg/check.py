@@ -25,8 +25,9 @@ from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article
 from ssg.photos import asset_of, process_photos
+from ssg.plan import colliding_outputs, unsafe_outputs
 from ssg.rules import classify
-from ssg.site import BuildOptions, Parsed, article_url, build_site
+from ssg.site import BuildOptions, Parsed, article_url, build_site, locator
 from ssg.slugs import slugify
 from ssg.templates import make_environment
 
@@ -180,7 +181,10 @@ def _check(
     except FileNotFoundError as exc:
         findings.append(Finding(error(str(exc)), "content"))
     else:
-        for output, rendered in render_outputs(env, plan_all(site, options)):
+        outputs = plan_all(site, options)
+        wrong = unsafe_outputs(outputs) or colliding_outputs(outputs, locator(parsed.fronts))
+        findings += [Finding(p, "duplicate-url") for p in wrong]
+        for output, rendered in render_outputs(env, outputs):
             if isinstance(rendered, Problem):
                 findings.append(Finding(rendered, "content"))
                 continue

@@ -24,6 +24,7 @@ class Redirect:
     source: str
     target: str
     title: str
+    origin: str = ""  # the source file of the article whose alias this is
 
 
 def alias_path(alias: str) -> str:
@@ -34,7 +35,7 @@ def alias_path(alias: str) -> str:
 def redirects(site: Site) -> list[Redirect]:
     """Every article alias, in a stable order."""
     found = [
-        Redirect(alias_path(alias), article.url, article.title)
+        Redirect(alias_path(alias), article.url, article.title, article.path)
         for article in site.articles
         for alias in article.aliases
     ]

@@ -60,7 +60,7 @@ from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, freeze_heap, release_free_memory, thaw_heap
 from ssg.photos import process_photos
-from ssg.plan import Output, output_path, unsafe_outputs
+from ssg.plan import Output, colliding_outputs, output_path, unsafe_outputs
 from ssg.quick import text_edit
 from ssg.rendering import (
     BuildReport,
@@ -73,7 +73,7 @@ from ssg.rendering import (
 )
 from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import has_index
-from ssg.site import BuildOptions, Parsed, build_site
+from ssg.site import BuildOptions, Parsed, build_site, locator
 from ssg.sitemaps import NEWS_WINDOW
 from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
@@ -424,8 +424,8 @@ class Builder:
 
         # 3. plan and fingerprint every output; only changed fingerprints are rendered
         outputs = plan_all(site, options)
-        if unsafe := unsafe_outputs(outputs):
-            problems += unsafe
+        if wrong := unsafe_outputs(outputs) or colliding_outputs(outputs, locator(parsed.fronts)):
+            problems += wrong
             return self._failed(run)
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest

@@ -7,7 +7,7 @@ output into bytes. Keeping them apart lets a build render in any order or in par
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,102 @@ def unsafe_outputs(outputs: Sequence[Output]) -> list[Problem]:
                 )
             )
     return problems
+
+
+Locate = Callable[[str, str], "int | None"]  # (source path, field) -> its line
+
+
+def colliding_outputs(outputs: Sequence[Output], locate: Locate | None = None) -> list[Problem]:
+    """An error for each planned output written where another one is: the same file
+    (an alias of '/' against the home page), or a file where another needs a folder
+    (an alias '/feed.xml' against the feed). The sources' own addresses are checked
+    against each other when the site is linked; this catches what they meet among the
+    pages ssg makes itself (home, topics, archives, feeds, sitemaps).
+
+    The error goes to the source file that asked for the address: an alias's story,
+    or an article or page; two built-in addresses colliding name the setting."""
+    by_file: dict[str, Output] = {}
+    problems: list[Problem] = []
+    for output in outputs:
+        relative = output_path(output.url)
+        other = by_file.get(relative)
+        if other is None:
+            by_file[relative] = output
+        else:
+            problems.append(_collision(output, other, True, locate))
+    folders: dict[str, str] = {}
+    for relative in by_file:
+        parts = relative.split("/")
+        for depth in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:depth]), relative)
+    for relative, output in by_file.items():
+        inside = folders.get(relative)
+        if inside is not None:
+            problems.append(_collision(output, by_file[inside], False, locate))
+    return problems
+
+
+def _source_of(output: Output) -> tuple[str, str] | None:
+    """The source file and field that gave an output its address, if any."""
+    redirect = output.context.get("redirect")
+    if output.template == "redirect.html" and getattr(redirect, "origin", ""):
+        return redirect.origin, "aliases"
+    item = output.context.get("article") if output.template == "article.html" else None
+    item = item or (output.context.get("page") if output.template == "page.html" else None)
+    path = getattr(item, "path", None)
+    return (path, "slug") if path else None
+
+
+BUILT_IN = {
+    "home.html": "the home page",
+    "topics.html": "the list of topics",
+    "topic.html": "a topic page",
+    "authors.html": "the list of authors",
+    "author.html": "an author page",
+    "archive_index.html": "the archive",
+    "archive.html": "a date archive page",
+    "section.html": "a section front",
+    "series.html": "a series page",
+    "search.html": "the search page",
+    "404.html": "the page for missing addresses",
+    "feeds/atom.xml": "a feed",
+    "feeds/rss.xml": "a feed",
+    "redirects.txt": "the list of redirects",
+}
+
+
+def _what(output: Output) -> str:
+    source = _source_of(output)
+    if source is None:
+        name = BUILT_IN.get(output.template, "the file")
+        if output.template.startswith("sitemaps/"):
+            name = "a sitemap"
+        return f"{name} ssg makes at {output.url}"
+    path, key = source
+    return f"an alias of {path}" if key == "aliases" else f"the page of {path}"
+
+
+def _collision(output: Output, other: Output, same_file: bool, locate: Locate | None) -> Problem:
+    def rank(item: Output) -> int:  # blame an alias first, then an article or a page
+        source = _source_of(item)
+        return 2 if source is None else 0 if source[1] == "aliases" else 1
+
+    blamed, second = (output, other) if rank(output) <= rank(other) else (other, output)
+    path, key = _source_of(blamed) or (None, None)
+    if same_file:
+        message = f"the address {blamed.url} is already taken by {_what(second)}"
+    else:
+        message = (
+            f"the address {blamed.url} cannot be written beside {_what(second)}: one of "
+            "them needs a folder named like the other's file"
+        )
+    return error(
+        message,
+        path,
+        locate(path, key) if locate and path and key else None,
+        field=key,
+        hint="choose another address: every page needs one of its own",
+    )
 
 
 def output_path(url: str) -> str:

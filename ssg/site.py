@@ -12,7 +12,7 @@ import datetime as dt
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import combinations
@@ -127,7 +127,7 @@ def build_site(
     assets = set(asset_files)
     asset_paths = asset_files if isinstance(asset_files, Mapping) else {}
     problems: list[Problem] = []
-    locate = _locator(parsed.fronts)
+    locate = locator(parsed.fronts)
 
     def linked_author(author: Author) -> Author:
         def compute(found: list[Problem]) -> Author:
@@ -252,7 +252,9 @@ def build_site(
     return site, problems
 
 
-def _locator(fronts: dict[str, str]):
+def locator(fronts: dict[str, str]) -> Callable[[str, str], int | None]:
+    """(source path, field) -> the field's line in that source's front matter, if known."""
+
     def locate(path: str, key: str) -> int | None:
         front = fronts.get(path)
         return field_line(front, key) if front is not None else None
