@@ -27,3 +27,13 @@ def build_time(value: str | None) -> tuple[dt.datetime | None, Problem | None]:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when, None
+
+
+def iso_local(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """`value` in ISO 8601 at the site's time zone; in UTC when that zone's offset then
+    had seconds (local mean time, before about 1900), which HTML and W3C dates refuse."""
+    local = value.astimezone(tz)
+    offset = local.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        local = value.astimezone(dt.UTC)
+    return local.isoformat()

@@ -30,8 +30,14 @@ def describe(value: Any) -> str:
     return repr(value)
 
 
+# Years a date may have: far enough back for digitised archives, and clear of the ends
+# of Python's calendar, where converting between time zones overflows
+YEARS = range(1000, 9001)
+
+
 def to_datetime(value: Any, tz: ZoneInfo) -> dt.datetime | None:
-    """Coerce a YAML date/datetime/string to an aware datetime; naive values use `tz`."""
+    """Coerce a YAML date/datetime/string to an aware datetime; naive values use `tz`.
+    None when it is not a date, or its year is outside `YEARS`."""
     if isinstance(value, dt.datetime):
         result = value
     elif isinstance(value, dt.date):
@@ -42,6 +48,8 @@ def to_datetime(value: Any, tz: ZoneInfo) -> dt.datetime | None:
         except ValueError:
             return None
     else:
+        return None
+    if result.year not in YEARS:
         return None
     if result.tzinfo is None:
         result = result.replace(tzinfo=tz)
@@ -168,7 +176,15 @@ class FieldReader:
             return None
         result = to_datetime(value, tz)
         if result is None:
-            self.fail(key, f"expected {DATE_EXPECTED}, got {describe(value)}")
+            year = getattr(value, "year", None)
+            if isinstance(year, int) and year not in YEARS:
+                self.fail(
+                    key,
+                    f"expected a year from {YEARS[0]} to {YEARS[-1]}, got {year}",
+                    hint="check the year: it is probably a typing slip",
+                )
+            else:
+                self.fail(key, f"expected {DATE_EXPECTED}, got {describe(value)}")
         return result
 
     def mapping(self, key: str) -> Mapping[str, Any] | None:

@@ -15,9 +15,30 @@ import yaml
 from ssg.errors import Problem, error, warning
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _BadDate(yaml.constructor.ConstructorError):
+    """A value YAML reads as a date or time that the calendar does not have."""
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, with impossible dates (2026-02-30, 25:00) as located YAML
+    errors: PyYAML's own constructor raises a bare ValueError without a line."""
+
+
+def _timestamp(loader: Any, node: yaml.Node) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise _BadDate(
+            None, None, f"{node.value!r} is not a real date or time ({exc})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 # C0 controls but tab and line feed, DEL and the C1 controls: XML 1.0 (the feeds) forbids
@@ -62,7 +83,8 @@ def split(path: str, text: str) -> tuple[Source, list[Problem]]:
         text = text[1:]
     if not (text.startswith("---\n") or text.startswith("---\r\n") or text == "---"):
         return Source(path, "", text, 1), []
-    start = text.index("\n") + 1
+    newline = text.find("\n")
+    start = len(text) if newline < 0 else newline + 1  # a file of just '---': not closed
     end = _FENCE.search(text, start)
     if end is None:
         problem = error(
@@ -97,14 +119,11 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context = getattr(exc, "context", None)
         message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
-        return None, [
-            error(
-                message,
-                path,
-                line,
-                hint="check indentation, and quote values that contain ': ' or start with a symbol",
-            )
-        ]
+        hint = "check indentation, and quote values that contain ': ' or start with a symbol"
+        if isinstance(exc, _BadDate):
+            message = f"invalid date: {reason}"
+            hint = "write a real date and time, like 2019-02-28 or 2019-02-28T10:00:00+07:00"
+        return None, [error(message, path, line, hint=hint)]
 
 
 def field_line(front: str, dotted: str, first_line: int = 2) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,10 +14,12 @@ from PIL import Image, UnidentifiedImageError
 def _size(path: str, mtime_ns: int, length: int) -> tuple[int, int] | None:
     # mtime_ns and length are part of the cache key: an edited file is read again
     try:
-        with Image.open(path) as image:  # reads the header only, not the pixels
-            return image.size
-    except (OSError, UnidentifiedImageError, ValueError):
-        return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:  # reads the header only, not the pixels
+                return image.size
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+        return None  # photos used by stories are decoded, and judged, by ssg.images
 
 
 def image_size(path: Path | None) -> tuple[int, int] | None:

@@ -29,6 +29,8 @@ CREDIT_LEVELS = ("error", "warning", "off")
 # libwebp effort (0-6): 2 encodes about 2.5 times faster than 4 for files within a few
 # percent of the size; below 2 files grow by a quarter or more.
 WEBP_METHOD = 2
+# The WebP format cannot hold an image longer than this on either side.
+WEBP_MAX_SIDE = 16383
 # Resized JPEGs are the <picture> fallback and the social-card crops: browsers that load
 # photos progressively take the WebP files, so the JPEGs are baseline (optimised Huffman
 # tables), which encodes 2.5 times faster than progressive for files about 2% larger.
@@ -141,10 +143,14 @@ def open_upright(data: bytes) -> PILImage.Image:
 def has_metadata(data: bytes) -> bool:
     """True when a file carries EXIF/XMP/comments or a rotation that publishing must strip."""
     try:
-        with PILImage.open(io.BytesIO(data)) as image:
-            if any(key in image.info for key in METADATA_KEYS if key != "dpi"):
-                return True
-            return len(image.getexif()) > 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data)) as image:
+                if any(key in image.info for key in METADATA_KEYS if key != "dpi"):
+                    return True
+                return len(image.getexif()) > 0
+    except PILImage.DecompressionBombError:
+        return True  # cannot be looked into: cleaning it says why it is not published
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return False
 
@@ -245,6 +251,8 @@ def process(
     for width in reversed(target_widths(image.width, settings.widths)):
         scaled = resize(scaled, width)
         for out_fmt in dict.fromkeys((fmt, "WEBP")):
+            if out_fmt == "WEBP" and max(scaled.size) > WEBP_MAX_SIDE:
+                continue  # a long infographic: the JPEG or PNG serves every browser
             encoded = Encoded(f"{width}.{SUFFIX[out_fmt]}", *scaled.size, out_fmt, "srcset")
             files.append((encoded, encode(scaled, out_fmt, settings.quality)))
     files.sort(key=lambda item: (item[0].width, item[0].format))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from ssg import markdown
+from ssg.clock import iso_local
 from ssg.errors import Problem, error
 from ssg.fields import FieldReader, describe, to_datetime
 from ssg.frontmatter import Source
@@ -273,16 +274,16 @@ def live_blog_fields(
     page = abs_url(article.url)
     data: dict[str, Any] = {
         "@type": "LiveBlogPosting",
-        "coverageStartTime": article.date.astimezone(tz).isoformat(),
+        "coverageStartTime": iso_local(article.date, tz),
     }
     end = coverage_end(article)
     if end is not None:
-        data["coverageEndTime"] = end.astimezone(tz).isoformat()
+        data["coverageEndTime"] = iso_local(end, tz)
     data["liveBlogUpdate"] = [
         {
             "@type": "BlogPosting",
             "headline": update.title or f"Update at {update.time.astimezone(tz):%H:%M}",
-            "datePublished": update.time.astimezone(tz).isoformat(),
+            "datePublished": iso_local(update.time, tz),
             "url": f"{page}#{update.anchor}",
             "articleBody": " ".join(Markup(update.html).striptags().split()),
             "author": [person(a) for a in update.authors or article.authors],

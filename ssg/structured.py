@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ssg.clock import iso_local
 from ssg.config import SiteConfig
 from ssg.errors import Problem, warning
 from ssg.frontmatter import field_line
@@ -135,8 +136,8 @@ def news_article(config: SiteConfig, article: Article, abs_url: AbsUrl) -> JsonD
         "url": url,
         "headline": article.title,
         "description": article.dek or article.summary,
-        "datePublished": article.date.astimezone(tz).isoformat(),
-        "dateModified": article.modified.astimezone(tz).isoformat(),
+        "datePublished": iso_local(article.date, tz),
+        "dateModified": iso_local(article.modified, tz),
         "inLanguage": config.language,
         "author": [person(author, abs_url) for author in article.authors],
         "publisher": organization(config, abs_url),
@@ -157,7 +158,7 @@ def news_article(config: SiteConfig, article: Article, abs_url: AbsUrl) -> JsonD
             {
                 "@type": "CorrectionComment",
                 "text": plain_text(correction.text_html),
-                "datePublished": correction.date.astimezone(tz).isoformat(),
+                "datePublished": iso_local(correction.date, tz),
             }
             for correction in article.corrections
         ]

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - markupsafe 2 does all of `escape` in C
 from ssg import feeds, structured
 from ssg.assets import asset_helper
 from ssg.cache import read_blob, write_blob
+from ssg.clock import iso_local
 from ssg.config import SiteConfig
 from ssg.fragments import CardRenderer
 from ssg.picture import picture_html
@@ -246,7 +247,7 @@ def make_environment(
     env.filters.update(
         format_date=lambda value: format_date(value, tz),
         format_datetime=lambda value: format_datetime(value, tz),
-        iso=lambda value: value.astimezone(tz).isoformat(),
+        iso=lambda value: iso_local(value, tz),
         join_names=join_names,
         html=Markup,  # trusted HTML rendered from Markdown by us
     )

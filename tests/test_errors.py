@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -50,6 +51,32 @@ CASES = {
             + "image:\n  src: /images/nope.jpg\n  alt: A\n---\nB.\n"
         },
         "content/articles/bad.md:6: error: field 'image.src': image file not found: assets/images/nope.jpg",
+    ),
+    "impossible date": (
+        {"content/articles/bad.md": GOOD_HEADER.replace("2024-03-05", "2024-02-30") + "---\nB.\n"},
+        "content/articles/bad.md:4: error: invalid date: '2024-02-30' is not a real date or time "
+        "(day is out of range for month) (hint: write a real date and time",
+    ),
+    "impossible hour in a correction": (
+        {
+            "content/articles/bad.md": GOOD_HEADER
+            + "corrections:\n  - date: 2024-03-06 25:00:00\n    text: Fixed.\n---\nB.\n"
+        },
+        "content/articles/bad.md:6: error: invalid date: '2024-03-06 25:00:00' is not a real "
+        "date or time (hour must be in 0..23)",
+    ),
+    "year out of range": (
+        {
+            "content/articles/bad.md": GOOD_HEADER.replace(
+                "2024-03-05", "0001-01-01T00:00:00+07:00"
+            )
+            + "---\nB.\n"
+        },
+        "content/articles/bad.md:4: error: field 'date': expected a year from 1000 to 9000, got 1",
+    ),
+    "only a fence": (
+        {"content/articles/bad.md": "---"},
+        "content/articles/bad.md:1: error: front matter is not closed",
     ),
     "updated before date": (
         {"content/articles/bad.md": GOOD_HEADER + "updated: 2024-03-01\n---\nBody.\n"},
@@ -202,3 +229,18 @@ def test_lists_nested_past_markdowns_limit_give_a_warning_at_their_line(tiny_sit
     )
     write_site(tiny_site, {"content/articles/first.md": TINY_SITE["content/articles/first.md"]})
     assert "nested too deeply" not in run(tiny_site, "build").output
+
+
+def test_dates_before_standard_time_are_written_in_utc(tmp_path: Path):
+    # Asia/Ho_Chi_Minh kept local mean time (+07:06:30) until 1906: an offset with seconds
+    # is invalid in HTML and W3C dates, so such dates are written in UTC
+    story = "---\ntitle: Old news\nauthors: ana-ruiz\ndate: 1890-05-01T08:00:00\n---\nB.\n"
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/old.md": story})
+    assert run(root, "build").exit_code == 0
+    page = (root / "public/1890/05/01/old/index.html").read_text(encoding="utf-8")
+    stamps = re.findall(r'datetime="([^"]+)"', page) + re.findall(
+        r'"datePublished":"([^"]+)"', page
+    )
+    assert stamps and set(stamps) == {"1890-05-01T00:53:30+00:00"}
+    sitemap = (root / "public/sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>1890-05-01T00:53:30+00:00</lastmod>" in sitemap

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import zlib
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -391,3 +392,39 @@ def test_a_cache_folder_that_cannot_be_used_builds_without_it(photo_site: Path, 
 )
 def test_is_photo_reads_the_suffix_as_pathlib_does(asset: str):
     assert is_photo(asset) == (PurePosixPath(asset).suffix.lower() in images.RASTER_FORMATS)
+
+
+def test_a_photo_bomb_among_the_assets_is_refused_with_a_warning(photo_site: Path):
+    # a 69-byte PNG whose header claims 100,000 x 100,000 pixels
+    image = PILImage.new("L", (1, 1))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    data[16:24] = (100_000).to_bytes(4, "big") * 2  # the IHDR width and height
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
+    write_site(photo_site, {"assets/images/bomb.png": bytes(data)})
+    result = run(photo_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "warning: assets/images/bomb.png was not published" in result.output
+    assert "too many pixels" in result.output and "Traceback" not in result.output
+    assert not (photo_site / "public/images/bomb.png").exists()
+
+
+def test_a_photo_too_long_for_webp_keeps_its_jpeg_renditions(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "assets/images/long.jpg": make_photo(400, 17_000),
+            "content/articles/first.md": "---\ntitle: T\nauthors: ana-ruiz\ndate: 2024-03-01\n"
+            "image:\n  src: /images/long.jpg\n  alt: A long chart\n  credit: Us\n---\nB.\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    picture = html(tiny_site / "public/2024/03/01/first/index.html").cssselect("figure.hero")[0]
+    img = picture.cssselect("img")[0]
+    assert [w for _, w in srcset_entries(img.get("srcset"))] == [400]  # never upscaled
+    webp = picture.cssselect("source")
+    assert all(w < 400 for s in webp for _, w in srcset_entries(s.get("srcset")))
+    for url, _ in srcset_entries(img.get("srcset")):
+        assert (tiny_site / "public" / url.lstrip("/")).is_file()
