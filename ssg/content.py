@@ -260,7 +260,10 @@ def parse_topic(path: str, text: str, base_path: str = "/") -> tuple[Topic | Non
     reader.unknown_keys(TOPIC_FIELDS)
     name = reader.text("name", required=True)
     description = reader.text("description", "") or ""
-    rendered = markdown.render(source.body or description, path, base_path)
+    if source.body:
+        rendered = markdown.render(source.body, path, base_path)
+    else:  # the description is a front-matter field: no raw HTML
+        rendered = markdown.render(description, path, base_path, allow_html=False)
     problems += _nesting_warning(path, source, rendered)
     if any(p.is_error for p in reader.problems):
         return None, problems + reader.problems

@@ -186,7 +186,8 @@ def read_live(
                 )
             )
             continue
-        rendered = markdown.render(raw.text, source.path, base_path)
+        # updates written in the body may hold HTML like the rest of it; not in front matter
+        rendered = markdown.render(raw.text, source.path, base_path, raw.key == "body")
         updates[anchor] = LiveUpdate(
             when, anchor, rendered.html, raw.title, raw.authors, rendered.links, raw.line
         )

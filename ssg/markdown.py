@@ -111,10 +111,12 @@ def _render_table_close(self, tokens: list[Token], idx: int, options, env) -> st
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
-@lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
-    """The one configured markdown-it instance (built once per process)."""
-    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "linkify": False})
+@lru_cache(maxsize=2)
+def parser(allow_html: bool = True) -> MarkdownIt:
+    """The configured markdown-it instance (built once per process). Bodies may hold raw
+    HTML (an embed, a <sup>); Markdown in front-matter fields may not: its tags are shown
+    as text, like every other front-matter value."""
+    md = MarkdownIt("commonmark", {"typographer": True, "html": allow_html, "linkify": False})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
@@ -130,9 +132,12 @@ def parser() -> MarkdownIt:
     return md
 
 
-def render(text: str, source_path: str = "", base_path: str = "/") -> Rendered:
-    """Render a Markdown body for the source at `source_path` (relative to the site root)."""
-    md = parser()
+def render(
+    text: str, source_path: str = "", base_path: str = "/", allow_html: bool = True
+) -> Rendered:
+    """Render a Markdown body for the source at `source_path` (relative to the site root);
+    `allow_html=False` for Markdown written in a front-matter field (see `parser`)."""
+    md = parser(allow_html)
     env = {"source_dir": posixpath.dirname(source_path), "base_path": base_path}
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
@@ -143,8 +148,9 @@ def render(text: str, source_path: str = "", base_path: str = "/") -> Rendered:
 
 
 def render_inline(text: str, base_path: str = "/") -> str:
-    """Render one line of Markdown (captions, corrections) without a wrapping <p>."""
-    md = parser()
+    """Render one line of Markdown from a front-matter field (captions, corrections)
+    without a wrapping <p>; raw HTML in it is shown as text."""
+    md = parser(allow_html=False)
     return md.renderInline(text, {"source_dir": "", "base_path": base_path})
 
 

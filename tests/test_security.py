@@ -10,6 +10,7 @@ from ssg.config import parse_config
 from ssg.fields import is_safe_link
 
 from conftest import html, run, write_site
+from photofix import make_photo
 
 HOSTILE_TITLE = 'Mayor says "enough" <script>alert(1)</script> & leaves'
 HOSTILE_DEK = 'It\'s <b>bold</b> " onmouseover="alert(2)'
@@ -112,3 +113,54 @@ def test_menu_and_publisher_links_that_would_run_code_are_errors(url: str):
 )
 def test_plain_links_are_allowed(url: str):
     assert is_safe_link(url)
+
+
+EVIL_TAG = "<img src=x onerror=alert(2)>"
+
+
+def test_markdown_in_front_matter_fields_shows_html_as_text(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "assets/images/pic.png": make_photo(40, 20, "PNG"),
+            "content/topics/courts.md": f"---\nname: Courts\ndescription: 'Trials *and* {EVIL_TAG}'\n---\n",
+            "content/articles/hostile.md": f"""\
+                ---
+                title: Live from the court
+                authors: ana-ruiz
+                date: 2024-03-09T08:00:00+07:00
+                topics: [Courts]
+                image:
+                  src: /images/pic.png
+                  alt: A pixel
+                  credit: Us
+                  caption: 'A *small* pixel {EVIL_TAG}'
+                corrections:
+                  - date: 2024-03-10
+                    text: 'We fixed a name. <script>corr()</script>'
+                live: true
+                updates:
+                  - time: "09:40"
+                    text: 'The jury is back. {EVIL_TAG}'
+                ---
+                ## 10:15 From the body
+
+                Body updates may embed markup: <sup>1</sup>
+                """,
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    out = tiny_site / "public"
+    doc = html(out / "2024/03/09/hostile/index.html")
+    assert not doc.cssselect("img[onerror], script:not([type='application/ld+json'])")
+    caption = doc.cssselect("figure.hero .caption")[0]
+    assert caption.cssselect("em")[0].text == "small"  # Markdown still works
+    assert caption.text_content() == f"A small pixel {EVIL_TAG}"
+    assert doc.cssselect(".correction")[0].text_content().endswith("<script>corr()</script>")
+    bodies = [b.text_content().strip() for b in doc.cssselect(".live-update-body")]
+    assert f"The jury is back. {EVIL_TAG}" in bodies
+    assert doc.cssselect(".live-update-body sup")  # the body's own update keeps its HTML
+    topic = html(out / "topics/courts/index.html")
+    assert not topic.cssselect("img[onerror]")
+    assert EVIL_TAG in topic.text_content()
