@@ -139,7 +139,11 @@ def parse_article(
         return None, problems
     reader.unknown_keys(ARTICLE_FIELDS)
     title = reader.text("title", required=True)
-    authors = reader.text_list("authors", required=True)
+    authors = list(dict.fromkeys(reader.text_list("authors", required=True)))
+    if data.get("authors") == []:
+        reader.fail(
+            "authors", "expected at least one author, got an empty list", "write authors: [slug]"
+        )
     date = reader.datetime("date", tz, required=True)
     updated = reader.datetime("updated", tz)
     if date and updated and updated < date:

@@ -162,7 +162,10 @@ class FieldReader:
             return []
         out = []
         for item in value:
-            if isinstance(item, bool) or not isinstance(item, str | int | float) or item == "":
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.fail(key, f"expected each item to be text, got {describe(item)}")
+                continue
+            if not str(item).strip():
                 self.fail(key, f"expected each item to be text, got {describe(item)}")
                 continue
             out.append(str(item).strip())

@@ -12,7 +12,7 @@ import datetime as dt
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import combinations
@@ -128,6 +128,7 @@ def build_site(
     asset_paths = asset_files if isinstance(asset_files, Mapping) else {}
     problems: list[Problem] = []
     locate = locator(parsed.fronts)
+    problems += _shared_slugs(parsed.authors, "author") + _shared_slugs(parsed.topics, "topic")
 
     def linked_author(author: Author) -> Author:
         def compute(found: list[Problem]) -> Author:
@@ -149,14 +150,14 @@ def build_site(
     def linked_article(article: Article) -> Article:
         """One article with its section checked, URL, image, authors and topics."""
         writers = tuple(authors[s] for s in article.author_slugs if s in authors)
-        named = []
+        named: dict[str, Topic] = {}  # 'Rice' and 'rice' are one topic, shown once
         for name in article.topic_names:
             slug = slugify(name)
             if slug not in topics:  # a topic without a description file
                 topics[slug] = memo.get(
                     "new-topic", (), (slug, name), partial(Topic, slug, name, url=topic_url(slug))
                 )
-            named.append(topics[slug])
+            named.setdefault(slug, topics[slug])
         scheduled = article.date > options.now
         missing = tuple(slug for slug in article.author_slugs if slug not in authors)
 
@@ -184,12 +185,12 @@ def build_site(
                 url=article_url(config, article),
                 image=image,
                 authors=writers,
-                topics=tuple(named),
+                topics=tuple(named.values()),
                 scheduled=scheduled,
             )
 
         extra = (scheduled, missing and tuple(sorted(authors)))
-        inputs = (article, *writers, *named)
+        inputs = (article, *writers, *named.values())
         return memo.get_with_problems("article", inputs, extra, compute, problems)
 
     articles = [linked_article(article) for article in parsed.articles]
@@ -287,6 +288,26 @@ def _check_image(
     size = image_size((asset_paths or {}).get(relative)) if relative in assets else None
     width, height = size if size else (None, None)
     return evolve(image, url=asset_url(relative), width=width, height=height)
+
+
+def _shared_slugs(items: Sequence[Author] | Sequence[Topic], kind: str) -> list[Problem]:
+    """An error for each author or topic file whose name gives the slug of one before
+    it ('linh_tran.md' and 'linh-tran.md'): one would silently replace the other."""
+    first: dict[str, str] = {}
+    problems = []
+    for item in items:
+        earlier = first.setdefault(item.slug, item.path)
+        if earlier != item.path:
+            problems.append(
+                error(
+                    f"this {kind}'s slug '{item.slug}' (from the file name) is also the slug "
+                    f"of {earlier}",
+                    item.path,
+                    hint=f"rename or remove one of the two files: each {kind} needs a slug "
+                    "of its own",
+                )
+            )
+    return problems
 
 
 def _check_duplicate_urls(articles, pages, authors, topics, locate) -> list[Problem]:

@@ -78,6 +78,25 @@ CASES = {
         {"content/articles/bad.md": "---"},
         "content/articles/bad.md:1: error: front matter is not closed",
     ),
+    "empty author list": (
+        {
+            "content/articles/bad.md": "---\ntitle: A story\nauthors: []\ndate: 2024-03-05\n---\nB.\n"
+        },
+        "content/articles/bad.md:3: error: field 'authors': expected at least one author, got an "
+        "empty list",
+    ),
+    "blank author": (
+        {
+            "content/articles/bad.md": "---\ntitle: A story\nauthors: [ana-ruiz, ' ']\n"
+            "date: 2024-03-05\n---\nB.\n"
+        },
+        "content/articles/bad.md:3: error: field 'authors': expected each item to be text, got ' '",
+    ),
+    "two author files with one slug": (
+        {"content/authors/ana_ruiz.md": "---\nname: Impostor\n---\nBio.\n"},
+        "content/authors/ana_ruiz.md: error: this author's slug 'ana-ruiz' (from the file name) "
+        "is also the slug of content/authors/ana-ruiz.md",
+    ),
     "updated before date": (
         {"content/articles/bad.md": GOOD_HEADER + "updated: 2024-03-01\n---\nBody.\n"},
         "content/articles/bad.md:5: error: field 'updated': is earlier than 'date'",
@@ -244,3 +263,18 @@ def test_dates_before_standard_time_are_written_in_utc(tmp_path: Path):
     assert stamps and set(stamps) == {"1890-05-01T00:53:30+00:00"}
     sitemap = (root / "public/sitemap.xml").read_text(encoding="utf-8")
     assert "<lastmod>1890-05-01T00:53:30+00:00</lastmod>" in sitemap
+
+
+def test_an_author_or_topic_named_twice_is_shown_once(tmp_path: Path):
+    story = (
+        "---\ntitle: Twice\nauthors: [li-wei, li-wei]\ndate: 2024-03-04\n"
+        "topics: [Zürich, zürich, ZÜRICH]\n---\nB.\n"
+    )
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/twice.md": story})
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    page = (root / "public/2024/03/04/twice/index.html").read_text(encoding="utf-8")
+    assert page.count('rel="tag"') == 1 and page.count('rel="author"') == 1
+    assert page.count('id="author-li-wei"') == 1
+    topic = (root / "public/topics/zurich/index.html").read_text(encoding="utf-8")
+    assert topic.count("/2024/03/04/twice/") == 1
