@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ssg.assets import AssetSettings, parse_asset_settings
-from ssg.errors import Problem, error
+from ssg.errors import Problem, error, has_errors
 from ssg.fields import FieldReader, describe
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import field_line, load_yaml
@@ -110,7 +110,14 @@ def _plain_base_url(value: str) -> bool:
     HTML attributes, feeds and JSON as they are, and whose path names plain folders."""
     if not re.match(r"^https?://[^/?#]+", value) or _URL_UNSAFE.search(value):
         return False
-    return is_plain_site_path(urlsplit(value).path or "/")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:  # such as a broken IPv6 host, 'https://[zz/'
+        return False
+    if "@" in parts.netloc:
+        return False  # credentials would be printed on every page
+    return is_plain_site_path(parts.path or "/")
 
 
 def normalize_base_url(value: str) -> str:
@@ -145,7 +152,7 @@ def _read_config(
     text: str, name: str, base_url: str | None
 ) -> tuple[SiteConfig | None, list[Problem]]:
     data, problems = load_yaml(text, name)
-    if problems:
+    if has_errors(problems):
         return None, problems
     if data is None:
         data = {}
@@ -154,23 +161,32 @@ def _read_config(
         return None, [error(msg, name, 1, hint="write settings as 'key: value' lines")]
     if base_url:
         data = {**data, "base_url": base_url}
-    return parse_config(data, name, text)
+    config, found = parse_config(data, name, text, base_url_flag=bool(base_url))
+    return config, problems + found
 
 
-def parse_config(data: dict, name: str, text: str = "") -> tuple[SiteConfig | None, list[Problem]]:
-    """Validate a parsed `site.yml` mapping."""
+def parse_config(
+    data: dict, name: str, text: str = "", base_url_flag: bool = False
+) -> tuple[SiteConfig | None, list[Problem]]:
+    """Validate a parsed `site.yml` mapping; `base_url_flag`: its base_url came from the
+    command line's --base-url, which its errors then name."""
     reader = FieldReader(data, name, lambda key: field_line(text, key, first_line=1))
     reader.unknown_keys(KNOWN_KEYS, "setting")
     title = reader.text("title", required=True) or ""
     base_url = reader.text("base_url", required=True) or "/"
     if reader.present("base_url") and not _plain_base_url(base_url):
-        reader.fail(
-            "base_url",
+        message = (
             f"expected an absolute URL like https://example.org/ or https://example.org/news/, "
-            f"got {describe(base_url)}",
-            "no spaces, quotes, angle brackets, '?', '#', or '.' and '..' segments: "
-            "percent-encode special characters (a space is %20)",
+            f"got {describe(base_url)}"
         )
+        hint = (
+            "no spaces, quotes, angle brackets, '?', '#', credentials, empty, '.' or '..' "
+            "segments: percent-encode special characters (a space is %20)"
+        )
+        if base_url_flag:
+            reader.problems.append(error(f"option --base-url: {message}", hint=hint))
+        else:
+            reader.fail("base_url", message, hint)
     timezone = reader.text("timezone", "UTC") or "UTC"
     try:
         ZoneInfo(timezone)

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ssg import live, markdown, series
-from ssg.errors import Problem, error, warning
+from ssg.errors import Problem, error, has_errors, warning
 from ssg.fields import FieldReader, describe
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import Source, field_line, load_yaml, split
@@ -53,7 +53,7 @@ def _front_matter(
     if problems:
         return source, None, None, problems
     data, problems = load_yaml(source.front, path, line_offset=1)
-    if problems:
+    if has_errors(problems):
         return source, None, None, problems
     if data is None:
         data = {}
@@ -66,6 +66,7 @@ def _front_matter(
         )
         return source, None, None, [problem]
     reader = FieldReader(data, path, lambda key: field_line(source.front, key, first_line=2))
+    reader.problems += problems  # warnings: keys written twice
     return source, data, reader, []
 
 

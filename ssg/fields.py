@@ -27,6 +27,10 @@ def describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, bool):  # YAML also reads yes, no, on and off as these
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
     return repr(value)
 
 
@@ -125,7 +129,10 @@ class FieldReader:
         value = self.data.get(key)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if isinstance(value, bool | dt.date):
+            self.fail(key, f"expected text, got {describe(value)}", "put the text in quotes")
+            return default
+        if not isinstance(value, str | int | float):
             self.fail(key, f"expected text, got {describe(value)}", "write a single line of text")
             return default
         return str(value).strip()
@@ -257,8 +264,12 @@ def is_safe_link(url: str) -> bool:
     """True for an http(s) or mailto URL, or a path on this site ('/about/'): links a
     page may print as they are. Never `javascript:`, `data:` and the like, whose click
     runs code."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # such as a broken IPv6 host, 'http://[x/'
+        return False
     scheme = parts.scheme.lower()
     if scheme:
         return scheme in LINK_SCHEMES and bool(parts.netloc or scheme == "mailto")
-    return url.startswith("/")
+    # '//host/' and '/\\host/' lead browsers to another site
+    return url.startswith("/") and not url.startswith(("//", "/\\"))

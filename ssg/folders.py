@@ -27,10 +27,10 @@ _NOT_PLAIN_CHAR = re.compile(r"[\\?#\x00-\x1f]")  # a backslash, query, fragment
 
 def is_plain_site_path(path: str) -> bool:
     """True for a site path that names a file inside the output folder: no '.' or '..'
-    segments, no backslash, control character, query or fragment. (Cheap: every
+    segments, no empty one, no backslash, control character, query or fragment. (Cheap: every
     planned page's address is checked on every full build.)"""
-    if _NOT_PLAIN_CHAR.search(path):
-        return False
+    if _NOT_PLAIN_CHAR.search(path) or "//" in path:
+        return False  # '//': an empty folder name, and a link to another host to a browser
     if not path.startswith(".") and "/." not in path:
         return True  # no segment can be '.' or '..'
     return not any(segment in (".", "..") for segment in path.split("/"))

@@ -20,25 +20,73 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 
-class _BadDate(yaml.constructor.ConstructorError):
-    """A value YAML reads as a date or time that the calendar does not have."""
+class _BadValue(yaml.constructor.ConstructorError):
+    """A scalar YAML cannot turn into the value its form or tag asks for: an impossible
+    date (2026-02-30), '!!int abc'. PyYAML raises a bare exception without a line."""
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """The safe loader, with impossible dates (2026-02-30, 25:00) as located YAML
-    errors: PyYAML's own constructor raises a bare ValueError without a line."""
+    """The safe loader, with located errors for impossible values, a record of keys
+    written twice (`repeated`: YAML keeps the last silently), and numbers read the
+    YAML 1.2 way: '3:16' and '0755' stay text (YAML 1.1 makes them 196 and 493)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.repeated: list[tuple[str, int, int]] = []  # (key, first line, repeat line), 0-based
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    continue
+                line = key_node.start_mark.line
+                first = seen.setdefault((key_node.tag, key_node.value), line)
+                if first != line:
+                    self.repeated.append((key_node.value, first, line))
+        return super().construct_mapping(node, deep)
 
 
-def _timestamp(loader: Any, node: yaml.Node) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError) as exc:
-        raise _BadDate(
-            None, None, f"{node.value!r} is not a real date or time ({exc})", node.start_mark
-        ) from None
+def _checked(construct: Any, what: str) -> Any:
+    def constructor(loader: Any, node: yaml.Node) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            reason = f"{node.value!r} is not {what}"
+            if isinstance(exc, ValueError) and "date" in what:  # "day is out of range"
+                reason += f" ({exc})"
+            raise _BadValue(None, None, reason, node.start_mark) from None
+
+    return constructor
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_SAFE = yaml.constructor.SafeConstructor
+for _tag, _construct, _what in (
+    ("timestamp", _SAFE.construct_yaml_timestamp, "a real date or time"),
+    ("int", _SAFE.construct_yaml_int, "a whole number"),
+    ("float", _SAFE.construct_yaml_float, "a number"),
+    ("binary", _SAFE.construct_yaml_binary, "base64 data"),
+):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_construct, _what))
+
+# YAML 1.2's numbers in place of YAML 1.1's (sexagesimal 3:16, octal 0755)
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":int", ":float"))]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|0o[0-7_]+)$"),
+    list("-+0123456789"),
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9_]*)(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 # C0 controls but tab and line feed, DEL and the C1 controls: XML 1.0 (the feeds) forbids
@@ -111,8 +159,10 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
     """
     if not text.strip():
         return {}, []
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader), []
+        data = loader.get_single_data()
+        repeated = loader.repeated
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else None
@@ -120,10 +170,26 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
         context = getattr(exc, "context", None)
         message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
         hint = "check indentation, and quote values that contain ': ' or start with a symbol"
-        if isinstance(exc, _BadDate):
+        if isinstance(exc, _BadValue) and "date" in reason:
             message = f"invalid date: {reason}"
             hint = "write a real date and time, like 2019-02-28 or 2019-02-28T10:00:00+07:00"
+        elif isinstance(exc, _BadValue):
+            message = f"invalid value: {reason}"
+            hint = "fix the value, or put it in quotes to keep it as text"
         return None, [error(message, path, line, hint=hint)]
+    finally:
+        loader.dispose()
+    problems = [
+        warning(
+            f"the key {key!r} is written twice: the one on line {again + 1 + line_offset} is "
+            f"used, the one on line {first + 1 + line_offset} is ignored",
+            path,
+            again + 1 + line_offset,
+            hint="delete one of the two",
+        )
+        for key, first, again in repeated
+    ]
+    return data, problems
 
 
 def field_line(front: str, dotted: str, first_line: int = 2) -> int | None:

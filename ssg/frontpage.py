@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ssg.errors import Problem, did_you_mean, error, warning
+from ssg.errors import Problem, did_you_mean, error, has_errors, warning
 from ssg.fields import FieldReader, describe
 from ssg.frontmatter import field_line, load_yaml
 from ssg.model import Article
@@ -107,7 +107,7 @@ def parse_home(
 ) -> tuple[HomeSpec | None, list[Problem]]:
     """Read home.yml text; problems are located by line and field."""
     data, problems = load_yaml(text, path)
-    if problems:
+    if has_errors(problems):
         return None, problems
     if data is None:
         data = {}
@@ -115,6 +115,7 @@ def parse_home(
         hint = "write 'lead:', 'top:', 'sections:' and 'breaking:' lines"
         return None, [error(f"expected a mapping, got {describe(data)}", path, 1, hint=hint)]
     reader = FieldReader(data, path, lambda key: field_line(text, key, first_line=1))
+    reader.problems += problems  # warnings: keys written twice
     reader.unknown_keys(HOME_FIELDS, "home page setting")
 
     def ref(key: str, value: object) -> Ref | None:

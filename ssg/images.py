@@ -112,6 +112,8 @@ def parse_image_settings(reader: FieldReader) -> ImageSettings:
 
 
 def _level(reader: FieldReader, key: str, default: str) -> str:
+    if reader.data.get(key) is False:  # YAML reads a bare `off` as false
+        return "off"
     value = reader.text(key, default) or default
     if value not in CREDIT_LEVELS:
         reader.fail(key, f"expected error, warning or off, got {describe(value)}")

@@ -21,7 +21,19 @@ if TYPE_CHECKING:
 
 SECTION_FIELDS = ("slug", "title", "description")
 # first path segments the built-in pages use; a section front there would collide
-RESERVED_SLUGS = ("topics", "authors", "page", "archive", "series", "css", "images", "404")
+RESERVED_SLUGS = (
+    "topics",
+    "authors",
+    "page",
+    "archive",
+    "series",
+    "search",
+    "pagefind",  # the search index's folder
+    "css",
+    "js",
+    "images",
+    "404",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,10 @@ def test_base_url_override(tmp_path: Path):
         "https://x.example/#top",
         "https://x.example/it's/",
         "https:///nohost/",
+        "https://x.example//news/",  # '//news/' in a link is another host to a browser
+        "https://[zz/",
+        "https://x.example:abc/",
+        "https://user:secret@x.example/",
     ],
 )
 def test_a_base_url_that_pages_could_not_print_as_it_is_is_an_error(url: str):
@@ -86,3 +91,76 @@ def test_a_base_url_that_pages_could_not_print_as_it_is_is_an_error(url: str):
 def test_plain_base_urls_are_accepted(url: str):
     config, problems = parse_config({"title": "T", "base_url": url}, "site.yml")
     assert problems == [] and config is not None
+
+
+def test_a_bad_base_url_from_the_command_line_names_the_option(tmp_path: Path):
+    path = tmp_path / "site.yml"
+    path.write_text("title: T\nbase_url: https://x.example/\n")
+    _, problems = load_config(path, base_url="ftp://x/")
+    assert [p.format() for p in problems if p.is_error] == [
+        "error: option --base-url: expected an absolute URL like https://example.org/ or "
+        "https://example.org/news/, got 'ftp://x/' (hint: no spaces, quotes, angle brackets, "
+        "'?', '#', credentials, empty, '.' or '..' segments: percent-encode special characters "
+        "(a space is %20))"
+    ]
+
+
+@pytest.mark.parametrize("title", ["Pagefind", "Search", "JS"])
+def test_sections_cannot_take_the_search_index_or_script_folders(title: str):
+    _, problems = parse_config(
+        {"title": "T", "base_url": "https://x.example/", "sections": [{"title": title}]},
+        "site.yml",
+    )
+    assert [p.field for p in problems if p.is_error] == ["sections.0.slug"]
+
+
+@pytest.mark.parametrize("url", ["http://[x/", "//evil.example/", "/\\evil.example"])
+def test_menu_links_that_are_broken_or_lead_elsewhere_are_errors(url: str):
+    menu = [{"title": "Bad", "url": url}]
+    _, problems = parse_config(
+        {"title": "T", "base_url": "https://x.example/", "menu": menu}, "site.yml"
+    )
+    assert [p.field for p in problems if p.is_error] == ["menu.0.url"]
+
+
+def test_yaml_numbers_are_read_the_yaml_1_2_way_and_repeated_keys_warn(tmp_path: Path):
+    path = tmp_path / "site.yml"
+    path.write_text(
+        "title: 3:16\nbase_url: https://x.example/\ndescription: 0755\nper_page: 0x10\n"
+        "copyright: First\ncopyright: Second\nimages: {credit: {hero: off}}\n"
+    )
+    config, problems = load_config(path)
+    assert config is not None and config.title == "3:16" and config.description == "0755"
+    assert config.per_page == 16 and config.images.credit_hero == "off"
+    assert config.copyright == "Second"
+    assert [p.format() for p in problems] == [
+        f"{path}:6: warning: the key 'copyright' is written twice: the one on line 6 is used, "
+        "the one on line 5 is ignored (hint: delete one of the two)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("per_page: !!int ten", "invalid value: 'ten' is not a whole number"),
+        ("feed_entries: !!float x", "invalid value: 'x' is not a number"),
+        ("expires: !!timestamp nope", "invalid date: 'nope' is not a real date or time"),
+    ],
+)
+def test_values_yaml_cannot_convert_are_located_errors(tmp_path: Path, line: str, message: str):
+    path = tmp_path / "site.yml"
+    path.write_text(f"title: T\nbase_url: https://x.example/\n{line}\n")
+    config, problems = load_config(path)
+    assert config is None
+    assert [p.format().split(" (hint")[0] for p in problems] == [f"{path}:3: error: {message}"]
+
+
+def test_a_date_or_yes_where_text_is_expected_says_to_quote_it():
+    _, problems = parse_config(
+        {"title": True, "base_url": "https://x.example/", "description": dt.date(2026, 1, 1)},
+        "site.yml",
+    )
+    assert [(p.field, p.message, p.hint) for p in problems] == [
+        ("title", "expected text, got true (a yes/no value)", "put the text in quotes"),
+        ("description", "expected text, got the date 2026-01-01", "put the text in quotes"),
+    ]
