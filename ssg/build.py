@@ -21,7 +21,8 @@ from ssg.frontmatter import clean_text, split
 from ssg.plan import Output, plan
 from ssg.search import SearchReport
 from ssg.site import BuildOptions, Parsed, Site
-from ssg.templates import theme_dir
+from ssg.sources import markdown_names
+from ssg.templates import UnreadableTemplate, theme_dir
 
 
 @dataclass(slots=True)
@@ -59,13 +60,6 @@ def read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
         return None, [error(f"cannot read file: {exc.strerror}", name)]
 
 
-def markdown_files(folder: Path, recursive: bool) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = folder.rglob("*.md") if recursive else folder.glob("*.md")
-    return sorted(p for p in found if p.is_file() and not p.name.startswith((".", "_")))
-
-
 def parse_content(root: Path, config: SiteConfig) -> tuple[Parsed, list[Problem]]:
     """Read and parse every source under `content/`."""
     content_dir = root / "content"
@@ -79,8 +73,12 @@ def parse_content(root: Path, config: SiteConfig) -> tuple[Parsed, list[Problem]
         ("pages", False, lambda p, t: content.parse_page(p, t, config.base_path)),
     ]
     for kind, recursive, parse in kinds:
-        for path in markdown_files(content_dir / kind, recursive):
-            name = relative(path, root)
+        names, unreadable = markdown_names(content_dir / kind, f"content/{kind}", recursive)
+        problems += unreadable
+        for name in names:
+            path = root / name
+            if not path.is_file():
+                continue
             text, read_problems = read_text(path, name)
             problems += read_problems
             if text is None:
@@ -158,6 +156,14 @@ def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
 def template_problem(exc: Exception, output: Output | None = None) -> Problem:
     """A located problem for a template error: the template file and line."""
     where = f" while rendering {output.url}" if output else ""
+    if isinstance(exc, UnreadableTemplate):
+        return error(
+            f"cannot use template {exc.name}: {exc.message}",
+            exc.filename or exc.name,
+            hint="save it as UTF-8 text"
+            if "UTF-8" in (exc.message or "")
+            else "check that the user who builds may read it",
+        )
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return error(
             f"template syntax error: {exc.message}",

@@ -75,9 +75,9 @@ def cli() -> None:
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=256),
     default=None,
-    help="Processes for parsing and rendering (default: number of cores).",
+    help="Processes for parsing and rendering, 1-256 (default: number of cores).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 def build_command(config, output, base_url, drafts, future, debug, jobs, quiet) -> None:

@@ -273,6 +273,8 @@ class TemplateDigests:
                 text, _, _ = loader.get_source(self.env, name)
             except jinja2.TemplateNotFound:
                 text = "\0missing"
+            except jinja2.TemplateError:  # unreadable: rendering reports it, with the file
+                text = "\0unreadable"
             known = self._sources[name] = text.encode("utf-8", "surrogatepass")
         return known
 

@@ -73,13 +73,29 @@ def parse_job(source: SourceFile) -> tuple[bytes, bool]:
     return encode_blob((source.kind, value, tuple(problems), front), version), cacheable
 
 
-def markdown_names(folder: Path, prefix: str, recursive: bool) -> list[str]:
-    """Like `build.markdown_files`, in the same order, as site-relative strings (faster).
+def markdown_names(folder: Path, prefix: str, recursive: bool) -> tuple[list[str], list[Problem]]:
+    """The Markdown sources under `folder`, in a stable order, as site-relative strings
+    (`prefix` + their path in `folder`), and an error for each folder that cannot be
+    read: its stories would otherwise vanish from the site without a word.
 
     Names only: `scan` stats each one and skips what is not a regular file."""
     found: list[tuple[str, ...]] = []
+    problems: list[Problem] = []
+
+    def unreadable(exc: OSError) -> None:
+        if isinstance(exc, FileNotFoundError):
+            return  # no such folder (a site without topics), or gone since the listing
+        where = os.path.relpath(exc.filename or folder, folder.parent.parent)
+        problems.append(
+            error(
+                f"cannot read folder: {exc.strerror or exc}",
+                where,
+                hint="let the user who builds read the folder, or move its files out",
+            )
+        )
+
     if recursive:
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
             dirnames.sort()
             base = os.path.relpath(dirpath, folder)
             parts = () if base == "." else tuple(base.split(os.sep))
@@ -89,13 +105,14 @@ def markdown_names(folder: Path, prefix: str, recursive: bool) -> list[str]:
     else:
         try:
             entries = list(os.scandir(folder))
-        except OSError:
-            return []
+        except OSError as exc:
+            unreadable(exc)
+            entries = []
         for entry in entries:
             if entry.name.endswith(".md") and not entry.name.startswith((".", "_")):
                 found.append((entry.name,))
     found.sort()
-    return ["/".join((prefix, *parts)) for parts in found]
+    return ["/".join((prefix, *parts)) for parts in found], problems
 
 
 def scan(
@@ -103,10 +120,14 @@ def scan(
 ) -> tuple[list[SourceFile], dict[str, SourceStamp], list[Problem]]:
     """List sources in a stable order and compute each one's parse key."""
     content_dir = root / "content"
-    names = []
+    names: list[str] = []
+    unreadable: list[Problem] = []
     for kind, recursive in KINDS:
-        names += markdown_names(content_dir / kind, f"content/{kind}", recursive)
-    return _stat_sources(root, names, stamps_before, parse_version)
+        found, problems = markdown_names(content_dir / kind, f"content/{kind}", recursive)
+        names += found
+        unreadable += problems
+    sources, stamps, problems = _stat_sources(root, names, stamps_before, parse_version)
+    return sources, stamps, unreadable + problems
 
 
 def _stat_sources(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import shutil
 from collections import ChainMap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -208,6 +209,41 @@ class CompiledTemplates(jinja2.BytecodeCache):
             )
 
 
+class LayoutLoader(jinja2.FileSystemLoader):
+    """Templates from the site's `layouts/`, then the theme's. Hidden files and editor
+    backups there (`.DS_Store`, `x.html~`, `.x.html.swp`) are not templates, and a
+    template that cannot be read as UTF-8 text is a template error naming its file."""
+
+    def list_templates(self) -> list[str]:
+        return [name for name in super().list_templates() if not _is_stray(name)]
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            reason = f"the file is not UTF-8 text ({exc.reason})"
+        except OSError as exc:
+            reason = f"cannot read the file: {exc.strerror or exc}"
+        filename = next(
+            (path for folder in self.searchpath if os.path.isfile(path := f"{folder}/{template}")),
+            template,
+        )
+        raise UnreadableTemplate(reason, 1, template, filename)
+
+
+class UnreadableTemplate(jinja2.TemplateSyntaxError):
+    """A template file that cannot be read as UTF-8 text."""
+
+
+def _is_stray(name: str) -> bool:
+    """A hidden file or an editor's backup or swap file, by its relative path."""
+    return any(part.startswith(".") for part in name.split("/")) or name.endswith(
+        ("~", ".swp", ".bak", ".orig")
+    )
+
+
 def make_environment(
     config: SiteConfig,
     site_layouts: Path | None,
@@ -224,7 +260,7 @@ def make_environment(
     if builtin not in search:
         search.append(builtin)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=LayoutLoader(search),
         autoescape=jinja2.select_autoescape(("html", "xml", "htm"), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -278,3 +279,50 @@ def test_an_author_or_topic_named_twice_is_shown_once(tmp_path: Path):
     assert page.count('id="author-li-wei"') == 1
     topic = (root / "public/topics/zurich/index.html").read_text(encoding="utf-8")
     assert topic.count("/2024/03/04/twice/") == 1
+
+
+def test_a_content_folder_that_cannot_be_read_is_an_error_not_a_silent_loss(
+    tmp_path: Path, monkeypatch
+):
+    story = "---\ntitle: Fish\nauthors: ana-ruiz\ndate: 2024-03-04\n---\nB.\n"
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/opinion/fish.md": story})
+    assert run(root, "build").exit_code == 0
+    before = snapshot(root / "public")
+    real_scandir = os.scandir
+
+    def scandir(path=".", *args):
+        if str(path).endswith("opinion"):  # as a folder without read permission does
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path, *args)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    message = (
+        "content/articles/opinion: error: cannot read folder: Permission denied (hint: let the "
+        "user who builds read the folder, or move its files out)"
+    )
+    for command in ("build", "check"):
+        result = run(root, command)
+        assert result.exit_code == 1 and message in result.output, result.output
+    assert snapshot(root / "public") == before
+
+
+def test_layouts_skip_stray_files_and_name_a_template_that_is_not_utf8(tmp_path: Path):
+    root = write_site(
+        tmp_path / "site",
+        {**TINY_SITE, "layouts/.DS_Store": b"\xff\xfe\x00binary", "layouts/404.html~": b"\xff"},
+    )
+    assert run(root, "build").exit_code == 0, "stray files in layouts/ are not templates"
+    write_site(root, {"layouts/404.html": b"\xff\xfe{{ x }}"})
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert (
+        "layouts/404.html: error: cannot use template 404.html: the file is not UTF-8 text "
+        "(invalid start byte) (hint: save it as UTF-8 text)"
+    ) in result.output
+    assert "unexpected failure" not in result.output
+
+
+def test_jobs_has_an_upper_bound(tmp_path: Path):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    result = run(root, "build", "--jobs", "100000")
+    assert result.exit_code == 2 and "1<=x<=256" in result.output
