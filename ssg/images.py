@@ -59,7 +59,7 @@ class ImageSettings:
     def signature(self) -> str:
         """What the encoded files depend on, for the cache key."""
         widths = ",".join(map(str, self.widths))
-        return f"w={widths};q={self.quality};c={self.crop_width};webp-m={WEBP_METHOD};v=3"
+        return f"w={widths};q={self.quality};c={self.crop_width};webp-m={WEBP_METHOD};v=4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +130,7 @@ def open_upright(data: bytes) -> PILImage.Image:
             probe.verify()  # catches truncated and corrupt files early
             image = PILImage.open(io.BytesIO(data))
             image.load()
-        upright = ImageOps.exif_transpose(image)
+        upright = _displayable(ImageOps.exif_transpose(image) or image)
     except UnidentifiedImageError as exc:
         raise ImageError("not an image Pillow can read (expected JPEG, PNG or WebP)") from exc
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
@@ -139,7 +139,19 @@ def open_upright(data: bytes) -> PILImage.Image:
         ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"the file is damaged or truncated ({exc})") from exc
-    return upright if upright is not None else image
+    return upright
+
+
+def _displayable(image: PILImage.Image) -> PILImage.Image:
+    """8-bit pixels with explicit transparency: 16-bit grey scaled down (converted as it
+    is, every value over 255 would turn white), and a palette's or grey's transparent
+    colour made an alpha channel (encoding drops the `transparency` key)."""
+    if image.mode.startswith("I"):  # 16- or 32-bit grey
+        wide = image if image.mode == "I" else image.convert("I")
+        return wide.point(lambda value: value / 256).convert("L")
+    if "transparency" in image.info and image.mode in ("P", "L", "RGB"):
+        return image.convert("RGBA")
+    return image
 
 
 def has_metadata(data: bytes) -> bool:

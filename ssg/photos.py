@@ -14,6 +14,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote
 
 from ssg import images
 from ssg.config import SiteConfig
@@ -21,6 +22,7 @@ from ssg.errors import Problem, Severity, error, warning
 from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.imagecache import ImageCache, cache_key
+from ssg.imageinfo import not_an_image
 from ssg.images import Encoded, ImageError
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Image, Page, Rendition
@@ -81,7 +83,7 @@ def asset_of(src: str, base_path: str = "/") -> str | None:
         return None
     if base_path != "/" and src.startswith(base_path):
         src = src[len(base_path) :]
-    return src.lstrip("/") or None
+    return unquote(src.lstrip("/")) or None  # Markdown percent-encodes 'my photo.jpg'
 
 
 def process_photos(
@@ -267,7 +269,7 @@ class _Stage:
         for encoded, path in result:
             name = output_name(job.asset, job.key, encoded.suffix)
             files[name] = path
-            rendition = Rendition("/" + name, encoded.width, encoded.height, encoded.mime)
+            rendition = Rendition("/" + quote(name), encoded.width, encoded.height, encoded.mime)
             (crops if encoded.kind == "crop" else srcset).append(rendition)
         return srcset, crops
 
@@ -346,6 +348,16 @@ class _Stage:
             if check_credit:
                 self._check_credit(credit, False, path, "body", line=line, asset=asset)
             if not is_photo(asset):
+                if why := not_an_image(self.assets[asset], asset):
+                    self.problems.append(
+                        error(
+                            f"cannot show assets/{asset} as an image: {why}",
+                            path,
+                            line,
+                            field="body",
+                            hint="point the image at a photo or graphic file",
+                        )
+                    )
                 return match.group(0)
             job = self._job(asset, False, None)
             result = self.renditions(job)
@@ -364,7 +376,7 @@ class _Stage:
             image = Image(
                 src="/" + asset,
                 alt=attrs.get("alt", ""),
-                url="/" + asset,
+                url="/" + quote(asset),
                 width=srcset[-1].width,
                 height=srcset[-1].height,
                 renditions=tuple(srcset),

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import combinations
+from urllib.parse import quote, unquote
 
 from ssg import newsroom, sections
 from ssg.config import SiteConfig
@@ -23,7 +24,7 @@ from ssg.errors import Problem, error
 from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
-from ssg.imageinfo import image_size
+from ssg.imageinfo import image_size, not_an_image
 from ssg.markdown import LINK_MARKER
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Author, Image, Page, Topic
@@ -99,7 +100,7 @@ def asset_url(src: str) -> str:
     """Site-relative URL of a file under `assets/` (remote URLs pass through)."""
     if src.startswith(("http://", "https://")):
         return src
-    return "/" + src.lstrip("/")
+    return "/" + quote(src.lstrip("/"))  # a space in a file name is %20 in its URL
 
 
 def is_published(article: Article, options: BuildOptions) -> bool:
@@ -274,15 +275,26 @@ def _check_image(
 ) -> Image:
     if image.is_remote:
         return evolve(image, url=image.src)
-    relative = image.src.lstrip("/")
+    relative = unquote(image.src.lstrip("/"))  # 'my%20photo.jpg' names 'my photo.jpg'
+    line = locate(path, f"{key}.src") or locate(path, key)
     if relative not in assets:
         problems.append(
             error(
                 f"image file not found: assets/{relative}",
                 path,
-                locate(path, f"{key}.src") or locate(path, key),
+                line,
                 field=f"{key}.src",
                 hint="image paths are relative to the assets/ folder, e.g. /images/photo.jpg",
+            )
+        )
+    elif why := not_an_image((asset_paths or {}).get(relative), relative):
+        problems.append(
+            error(
+                f"cannot show assets/{relative} as an image: {why}",
+                path,
+                line,
+                field=f"{key}.src",
+                hint="point src at a photo or graphic file",
             )
         )
     size = image_size((asset_paths or {}).get(relative)) if relative in assets else None

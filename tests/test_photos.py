@@ -6,6 +6,7 @@ import io
 import shutil
 import zlib
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 import pytest
 from PIL import Image as PILImage
@@ -428,3 +429,106 @@ def test_a_photo_too_long_for_webp_keeps_its_jpeg_renditions(tiny_site: Path):
     assert all(w < 400 for s in webp for _, w in srcset_entries(s.get("srcset")))
     for url, _ in srcset_entries(img.get("srcset")):
         assert (tiny_site / "public" / url.lstrip("/")).is_file()
+
+
+def _png(image: PILImage.Image, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", **options)
+    return buffer.getvalue()
+
+
+def _hero_story(src: str) -> str:
+    return (
+        "---\ntitle: T\nauthors: ana-ruiz\ndate: 2024-03-01\n"
+        f"image:\n  src: '{src}'\n  alt: A graphic\n  credit: Us\n---\nB.\n"
+    )
+
+
+def _renditions(root: Path, page: str) -> list[Path]:
+    doc = html(root / "public" / page)
+    found = []
+    for element in doc.cssselect("figure picture source, figure picture img"):
+        for url, _ in srcset_entries(element.get("srcset")):
+            found.append(root / "public" / unquote(url.lstrip("/")))
+    return found
+
+
+def test_palette_transparency_and_16_bit_grey_survive_the_renditions(tiny_site: Path):
+    palette = PILImage.new("P", (600, 300), 0)
+    palette.putpalette([255, 0, 0] + [0, 0, 255] * 255)
+    palette.paste(1, (300, 0, 600, 300))  # left half: index 0, transparent red
+    grey = PILImage.new("I;16", (600, 300), 30_000)  # mid grey, 30000 of 65535
+    write_site(
+        tiny_site,
+        {
+            "assets/images/map.png": _png(palette, transparency=0),
+            "assets/images/xray.png": _png(grey),
+            "content/articles/first.md": _hero_story("/images/map.png"),
+            "content/articles/third.md": _hero_story("/images/xray.png").replace(
+                "2024-03-01", "2024-03-03"
+            ),
+        },
+    )
+    assert run(tiny_site, "build").exit_code == 0
+    maps = _renditions(tiny_site, "2024/03/01/first/index.html")
+    assert len(maps) >= 2
+    for path in maps:
+        with PILImage.open(path) as out:
+            rgba = out.convert("RGBA")
+            assert rgba.getpixel((5, 5))[3] == 0, path  # still transparent
+            assert rgba.getpixel((rgba.width - 5, 5))[:3] == (0, 0, 255), path
+    for path in _renditions(tiny_site, "2024/03/03/third/index.html"):
+        with PILImage.open(path) as out:
+            value = out.convert("L").getpixel((5, 5))
+            assert 110 <= value <= 125, (path, value)  # 30000/256 = 117, not white
+
+
+def test_photos_with_spaces_and_accents_in_their_names(tiny_site: Path):
+    body = 'In the text:\n\n![A river](</images/ảnh sông.jpg>){credit="Us"}\n'
+    write_site(
+        tiny_site,
+        {
+            "assets/images/my photo.jpg": make_photo(500, 300),
+            "assets/images/ảnh sông.jpg": make_photo(500, 300),
+            "content/articles/first.md": _hero_story("/images/my photo.jpg") + body,
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    doc = html(tiny_site / "public/2024/03/01/first/index.html")
+    pictures = doc.cssselect("picture")
+    assert len(pictures) == 2  # the hero and the photo in the text
+    for element in doc.cssselect("picture source, picture img"):
+        for url, _ in srcset_entries(element.get("srcset")):  # no raw space splits an entry
+            assert " " not in url and "%20" in url
+            assert (tiny_site / "public" / unquote(url.lstrip("/"))).is_file()
+
+
+@pytest.mark.parametrize(
+    ("files", "src", "why"),
+    [
+        (
+            {},
+            "/css/style.css",
+            "expected an image (.jpg, .jpeg, .png, .webp, .gif, .svg, .avif), got a .css file",
+        ),
+        ({"assets/images/x.gif": b"not a gif"}, "/images/x.gif", "the file does not hold GIF data"),
+        (
+            {"assets/images/x.svg": b"<html></html>"},
+            "/images/x.svg",
+            "the file does not hold SVG data",
+        ),
+    ],
+)
+def test_a_file_that_is_not_an_image_is_a_located_error(tiny_site: Path, files, src, why):
+    story = _hero_story(src) + f'\n![Inline](/images/{src.rsplit("/", 1)[1]}){{credit="Us"}}\n'
+    write_site(tiny_site, {**files, "content/articles/first.md": story})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    asset = src.lstrip("/")
+    assert (
+        f"content/articles/first.md:6: error: field 'image.src': cannot show assets/{asset} as an "
+        f"image: {why}"
+    ) in result.output
+    if asset.startswith("images/"):
+        assert f"field 'body': cannot show assets/{asset} as an image: {why}" in result.output
