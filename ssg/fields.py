@@ -103,7 +103,8 @@ class FieldReader:
                     self.path,
                     self.locate(name) or 1,
                     field=name,
-                    hint=f"add a line '{key}: ...' to the front matter",
+                    hint=f"add a line '{key}: ...'"
+                    + ("" if self.path.endswith((".yml", ".yaml")) else " to the front matter"),
                 )
             )
             return False

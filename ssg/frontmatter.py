@@ -195,37 +195,72 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
 def field_line(front: str, dotted: str, first_line: int = 2) -> int | None:
     """The file line where a (possibly nested, dotted) key is written, or None.
 
+    A key is looked for only inside its parent's block: `title` is a top-level key,
+    never the `title` of a section further down; digits after a key are list items
+    (`corrections.1.text`). When a nested key is missing, its parent's line is given.
     `first_line` is the file line of the YAML text's first line (2 after a `---`).
     """
     lines = front.splitlines()
-    keys = dotted.split(".")
-    start, indent = 0, -1
-    found = None
-    for key in keys:
-        if key.isdigit():  # list index: find the n-th "- " item below the parent
-            wanted, seen = int(key), -1
-            for i in range(start, len(lines)):
-                stripped = lines[i].lstrip()
-                depth = len(lines[i]) - len(stripped)
-                if stripped and depth <= indent and i > start:
-                    break
-                if stripped.startswith("- "):
-                    seen += 1
-                    if seen == wanted:
-                        found, start, indent = i, i, depth
-                        break
-            else:
-                return _line(found, first_line)
+    found: int | None = None  # the line of the last key or item found
+    indent = -1  # the column its own keys are written at, less one
+    item = False  # whether `found` is a list item ('- ' line)
+    for key in dotted.split("."):
+        begin = 0 if found is None else found if item else found + 1
+        end = len(lines) if found is None else _block_end(lines, found, indent, item)
+        if key.isdigit() and found is not None:
+            hit = _nth_item(lines, begin, end, int(key))
+            if hit is None:
+                break
+            found, indent, item = hit, len(lines[hit]) - len(lines[hit].lstrip()), True
             continue
-        pattern = re.compile(rf"^(\s*)(?:- )?['\"]?{re.escape(key)}['\"]?\s*:")
-        for i in range(start, len(lines)):
+        pattern = re.compile(rf"^(\s*)(- )?['\"]?{re.escape(key)}['\"]?\s*:")
+        for i in range(begin, end):
             match = pattern.match(lines[i])
-            if match and len(match.group(1)) > indent:
-                found, start, indent = i, i + 1, len(match.group(1))
+            if match is None:
+                continue
+            column, dash = len(match.group(1)), bool(match.group(2))
+            if found is None:
+                ok = column == 0 and not dash
+            elif item and i == found:  # the item's first key, on its '- ' line
+                ok = dash and column == indent
+            else:
+                ok = not dash and column > indent
+            if ok:
+                found, indent, item = i, column + (2 if dash else 0), False
                 break
         else:
-            return _line(found, first_line)
+            break
     return _line(found, first_line)
+
+
+def _block_end(lines: list[str], start: int, indent: int, item: bool) -> int:
+    """The first line after `start` that is outside its block: written at `indent` or
+    less (a list written at its key's own column, 'key:' then '- a', stays inside)."""
+    for i in range(start + 1, len(lines)):
+        stripped = lines[i].lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        column = len(lines[i]) - len(stripped)
+        if column < indent or (column == indent and (item or not stripped.startswith("- "))):
+            return i
+    return len(lines)
+
+
+def _nth_item(lines: list[str], begin: int, end: int, wanted: int) -> int | None:
+    """The line of the `wanted`-th '- ' item of the first list in lines [begin, end)."""
+    column, seen = None, -1
+    for i in range(begin, end):
+        stripped = lines[i].lstrip()
+        if not stripped.startswith("-"):
+            continue
+        depth = len(lines[i]) - len(stripped)
+        if column is None:
+            column = depth
+        if depth == column and (stripped == "-" or stripped.startswith("- ")):
+            seen += 1
+            if seen == wanted:
+                return i
+    return None
 
 
 def _line(index: int | None, first_line: int) -> int | None:

@@ -36,3 +36,35 @@ def test_field_line_finds_nested_and_list_items():
     assert field_line(front, "corrections.1") == 9
     assert field_line(front, "corrections.1.text") == 10
     assert field_line(front, "missing") is None
+
+
+SETTINGS = """\
+sections:
+  - title: World
+    description: Far away.
+  -
+  - title: Politics
+publisher:
+  url: https://x.example/
+menu:
+- title: Topics
+  url: /topics/
+5: five
+url: /wrong/
+title: [a]
+"""
+
+
+def test_field_line_looks_for_a_key_only_inside_its_parents_block():
+    def line(key: str) -> int | None:
+        return field_line(SETTINGS, key, first_line=1)
+
+    assert line("title") == 13  # the top-level key, not a section's title on line 2
+    assert line("url") == 12 and line("publisher.url") == 7
+    assert line("5") == 11  # a top-level key made of digits is a key, not a list index
+    assert line("sections.0.description") == 3
+    assert line("sections.1") == 4 and line("sections.1.title") == 4  # an empty item
+    assert line("sections.2.title") == 5
+    assert line("menu.0.url") == 10  # a list written at its key's own column
+    assert line("sections.0.missing") == 2  # a missing key: its parent's line
+    assert line("copyright") is None
