@@ -73,7 +73,7 @@ from ssg.rendering import (
 )
 from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import has_index
-from ssg.site import BuildOptions, Parsed, build_site, locator
+from ssg.site import BuildOptions, Parsed, build_site, locator, logo_problem
 from ssg.sitemaps import NEWS_WINDOW
 from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
@@ -417,6 +417,8 @@ class Builder:
         self._identity.end_build()
         problems += link_problems
         problems += headline_warnings(site.articles, parsed.fronts)
+        if missing_logo := logo_problem(config, run.assets, self.config_path):
+            problems.append(missing_logo)
         self._freeze_model()
         lap("link")
         if has_errors(problems):

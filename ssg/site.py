@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import combinations
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ssg import newsroom, sections
@@ -300,6 +301,29 @@ def _check_image(
     size = image_size((asset_paths or {}).get(relative)) if relative in assets else None
     width, height = size if size else (None, None)
     return evolve(image, url=asset_url(relative), width=width, height=height)
+
+
+def logo_problem(config: SiteConfig, assets: Iterable[str], config_path: Path) -> Problem | None:
+    """An error when `publisher.logo` names a file that is not among the assets: the
+    masthead of every page and the publisher in every story's JSON-LD would show a
+    broken image."""
+    logo = config.publisher.logo
+    if not logo or logo.startswith(("http://", "https://")):
+        return None
+    relative = unquote(logo.lstrip("/"))
+    if relative in assets:
+        return None
+    try:
+        line = field_line(config_path.read_text(encoding="utf-8"), "publisher.logo", 1)
+    except (OSError, UnicodeDecodeError):
+        line = None
+    return error(
+        f"logo file not found: assets/{relative}",
+        str(config_path),
+        line,
+        field="publisher.logo",
+        hint="logo paths are relative to the assets/ folder, e.g. /images/logo.png",
+    )
 
 
 def _shared_slugs(items: Sequence[Author] | Sequence[Topic], kind: str) -> list[Problem]:

@@ -98,6 +98,13 @@ CASES = {
         "content/authors/ana_ruiz.md: error: this author's slug 'ana-ruiz' (from the file name) "
         "is also the slug of content/authors/ana-ruiz.md",
     ),
+    "missing logo": (
+        {
+            "site.yml": textwrap.dedent(TINY_SITE["site.yml"])
+            + "publisher:\n  logo: /images/nosuch.png\n"
+        },
+        "site.yml:7: error: field 'publisher.logo': logo file not found: assets/images/nosuch.png",
+    ),
     "updated before date": (
         {"content/articles/bad.md": GOOD_HEADER + "updated: 2024-03-01\n---\nBody.\n"},
         "content/articles/bad.md:5: error: field 'updated': is earlier than 'date'",
