@@ -75,14 +75,17 @@ def _rewrite_links(state: StateCore) -> None:
 
 
 def _figures(state: StateCore) -> None:
-    """A paragraph holding only an image with a title becomes a <figure>."""
+    """A paragraph holding only an image with a title or a credit becomes a <figure>
+    (a figure cannot sit inside a paragraph)."""
     tokens = state.tokens
     for i in range(len(tokens) - 2):
         opening, inline, closing = tokens[i], tokens[i + 1], tokens[i + 2]
         if opening.type != "paragraph_open" or inline.type != "inline" or not inline.children:
             continue
         children = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
-        if len(children) != 1 or children[0].type != "image" or not children[0].attrGet("title"):
+        if len(children) != 1 or children[0].type != "image":
+            continue
+        if not (children[0].attrGet("title") or children[0].attrGet("credit")):
             continue
         opening.type, opening.tag = "figure_open", "figure"
         closing.type, closing.tag = "figure_close", "figure"

@@ -384,6 +384,16 @@ class _Stage:
             picture = picture_html(image, lambda u: base + u.lstrip("/"), "body")
             if not (caption or credit or match.group("fimg")):
                 return str(picture)
+            if not match.group("fimg"):  # within a line of text: no figure inside a <p>
+                note = " ".join(
+                    f'<span class="{name}">{text}</span>'
+                    for name, text in (
+                        ("caption", html.escape(attrs.get("title", ""))),
+                        ("credit", credit),
+                    )
+                    if text
+                )
+                return f'{picture} <small class="photo-note">{note}</small>'
             parts = []
             if caption:
                 parts.append(f'<span class="caption">{caption}</span>')

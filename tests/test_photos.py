@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zlib
 from pathlib import Path, PurePosixPath
@@ -532,3 +533,26 @@ def test_a_file_that_is_not_an_image_is_a_located_error(tiny_site: Path, files, 
     ) in result.output
     if asset.startswith("images/"):
         assert f"field 'body': cannot show assets/{asset} as an image: {why}" in result.output
+
+
+def test_no_figure_inside_a_paragraph(tiny_site: Path):
+    body = (
+        'Alone, with a credit:\n\n![A](/images/p.jpg){credit="Ann"}\n\n'
+        'In a line: before ![B](/images/p.jpg "A caption"){credit="Bo"} after.\n'
+    )
+    write_site(
+        tiny_site,
+        {
+            "assets/images/p.jpg": make_photo(600, 300),
+            "content/articles/first.md": _hero_story("/images/p.jpg") + body,
+        },
+    )
+    assert run(tiny_site, "build").exit_code == 0
+    raw = (tiny_site / "public/2024/03/01/first/index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<p>(?:(?!</p>).)*<figure", raw, re.DOTALL)
+    doc = html(tiny_site / "public/2024/03/01/first/index.html")
+    alone = doc.cssselect(".story-body figure.photo")
+    assert len(alone) == 1 and alone[0].cssselect(".credit")[0].text == "Ann"
+    line = [p for p in doc.cssselect(".story-body p") if "before" in p.text_content()][0]
+    assert line.cssselect("picture") and line.cssselect(".photo-note .credit")[0].text == "Bo"
+    assert line.cssselect(".photo-note .caption")[0].text == "A caption"
