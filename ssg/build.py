@@ -171,14 +171,16 @@ def template_problem(exc: Exception, output: Output | None = None) -> Problem:
             exc.lineno,
             hint="check the tags and braces on that line",
         )
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return error(f"template not found: {exc.name}{where}", hint="add it to layouts/")
     frames = [
         f
         for f in traceback.extract_tb(exc.__traceback__)
         if f.filename.endswith((".html", ".xml", ".txt"))
     ]
     path, line = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
+    if isinstance(exc, jinja2.TemplateNotFound):  # at the extends or include naming it
+        return error(
+            f"template not found: {exc.name}{where}", path, line, hint="add it to layouts/"
+        )
     hint = "a variable or attribute used in the template does not exist"
     if not isinstance(exc, jinja2.UndefinedError):
         hint = f"{type(exc).__name__} raised in the template"

@@ -222,6 +222,8 @@ class LayoutLoader(jinja2.FileSystemLoader):
     ) -> tuple[str, str, Callable[[], bool]]:
         try:
             return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:  # an OSError too, but not an unreadable file
+            raise
         except UnicodeDecodeError as exc:
             reason = f"the file is not UTF-8 text ({exc.reason})"
         except OSError as exc:

@@ -134,6 +134,13 @@ CASES = {
         },
         "404.html:3: error: template syntax error",
     ),
+    "missing included template": (
+        {
+            "layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n"
+            "{% include 'partials/nosuch.html' %}\n{% endblock %}\n"
+        },
+        "404.html:3: error: template not found: partials/nosuch.html while rendering /404.html",
+    ),
     "template undefined variable": (
         {
             "layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{{ nonsense.value }}\n{% endblock %}\n"
