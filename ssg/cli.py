@@ -254,7 +254,8 @@ def new() -> None:
 @config_option
 def new_article(title: str, authors: tuple[str, ...], topics: tuple[str, ...], config) -> None:
     """Scaffold content/articles/<year>/<slug>.md with every field explained."""
-    root, config_path = site_root(config)
+    root = scaffold_root(config, title, "headline")
+    config_path = site_root(config)[1]
     site_config, _ = load_config(config_path)
     tz = site_config.tz if site_config else dt.UTC
     now = dt.datetime.now(tz)
@@ -272,10 +273,23 @@ def new_article(title: str, authors: tuple[str, ...], topics: tuple[str, ...], c
 @config_option
 def new_author(name: str, config) -> None:
     """Scaffold content/authors/<slug>.md for a new author."""
-    root, _ = site_root(config)
+    root = scaffold_root(config, name, "name")
     write_new(
         root / "content" / "authors" / f"{file_slug(name)}.md", scaffold.author_template(name), root
     )
+
+
+def scaffold_root(config: str | None, name: str, what: str) -> Path:
+    """The site folder `ssg new` writes into; a usage error for a blank `name` or
+    outside a site (a folder without site.yml would get a stray content/ folder)."""
+    if not name.strip():
+        raise click.UsageError(f"the {what} must not be blank")
+    root, config_path = site_root(config)
+    if not config_path.is_file():
+        raise click.UsageError(
+            f"{config_path} not found: run ssg new from the site's folder, or pass --config"
+        )
+    return root
 
 
 def write_new(path: Path, text: str, root: Path) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ssg.assets import AssetSettings, parse_asset_settings
 from ssg.errors import Problem, error, has_errors
-from ssg.fields import FieldReader, describe
+from ssg.fields import FieldReader, describe, is_safe_link
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import field_line, load_yaml
 from ssg.images import ImageSettings, parse_image_settings
@@ -138,8 +138,11 @@ def load_config(path: Path, base_url: str | None = None) -> tuple[SiteConfig | N
     except FileNotFoundError:
         hint = "run ssg from the site's folder, or pass --config path/to/site.yml"
         return None, [error("site configuration not found", name, hint=hint)]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [error(f"cannot read site configuration: {exc}", name)]
+    except UnicodeDecodeError as exc:
+        message = f"site configuration is not UTF-8 text ({exc.reason})"
+        return None, [error(message, name, hint="save it as UTF-8")]
+    except OSError as exc:
+        return None, [error(f"cannot read site configuration: {exc.strerror or exc}", name)]
     last = _LAST.get((name, base_url))
     if last is not None and last[0] == text:
         return last[1], list(last[2])
@@ -271,7 +274,13 @@ def _social(reader: FieldReader) -> dict[str, str]:
     out = {}
     for key in data:
         value = sub.text(str(key))
-        if value:
+        if value and ":" in value and not is_safe_link(value):
+            sub.fail(
+                str(key),
+                f"expected a handle or an http(s) or mailto link, got {describe(value)}",
+                "for example deltaledger, or https://mastodon.example/@deltaledger",
+            )
+        elif value:
             out[str(key)] = value
     return out
 

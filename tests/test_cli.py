@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ssg import __version__
 
-from conftest import run
+from conftest import TINY_SITE, run, write_site
 
 
 def test_version_and_help(tiny_site: Path):
@@ -103,3 +104,17 @@ def test_new_article_where_it_cannot_be_written_is_a_clean_error(tiny_site: Path
     assert result.exit_code == 1
     assert "error: cannot create content/articles/" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", [["article", "  "], ["author", ""]])
+def test_new_with_a_blank_name_is_a_usage_error(tmp_path: Path, args: list[str]):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    result = run(root, "new", *args)
+    assert result.exit_code == 2 and "must not be blank" in result.output
+    assert not list((root / "content").rglob("untitled*"))
+
+
+def test_new_outside_a_site_is_a_usage_error(tmp_path: Path):
+    result = run(tmp_path, "new", "article", "A headline")
+    assert result.exit_code == 2 and "site.yml not found" in result.output
+    assert not (tmp_path / "content").exists()

@@ -164,3 +164,12 @@ def test_a_date_or_yes_where_text_is_expected_says_to_quote_it():
         ("title", "expected text, got true (a yes/no value)", "put the text in quotes"),
         ("description", "expected text, got the date 2026-01-01", "put the text in quotes"),
     ]
+
+
+def test_social_links_with_a_scheme_must_be_web_or_mail_links():
+    social = {"x": "deltaledger", "email": "mailto:desk@x.example", "bad": "javascript:alert(1)"}
+    config, problems = parse_config(
+        {"title": "T", "base_url": "https://x.example/", "social": social}, "site.yml"
+    )
+    assert [p.field for p in problems if p.is_error] == ["social.bad"]
+    assert config.social == {"x": "deltaledger", "email": "mailto:desk@x.example"}

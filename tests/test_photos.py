@@ -553,6 +553,6 @@ def test_no_figure_inside_a_paragraph(tiny_site: Path):
     doc = html(tiny_site / "public/2024/03/01/first/index.html")
     alone = doc.cssselect(".story-body figure.photo")
     assert len(alone) == 1 and alone[0].cssselect(".credit")[0].text == "Ann"
-    line = [p for p in doc.cssselect(".story-body p") if "before" in p.text_content()][0]
+    line = next(p for p in doc.cssselect(".story-body p") if "before" in p.text_content())
     assert line.cssselect("picture") and line.cssselect(".photo-note .credit")[0].text == "Bo"
     assert line.cssselect(".photo-note .caption")[0].text == "A caption"
