@@ -29,6 +29,8 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from ssg.frontpage import HOME_PATH
+
 WATCHED_FOLDERS = ("content", "layouts", "assets")
 EVENT_TYPES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 QUIET_SECONDS = 0.025  # a batch is handed over after this long without new events
@@ -72,8 +74,15 @@ def is_relevant(path: Path, root: Path, config_path: Path, is_directory: bool = 
         return False
     if not parts or parts[0] not in WATCHED_FOLDERS:
         return False
-    if parts[0] == "content" and not is_directory and path.suffix != ".md":
-        return False  # only Markdown files are content (skips `sed -i` temp files and the like)
+    if (
+        parts[0] == "content"
+        and not is_directory
+        and path.suffix != ".md"
+        and "/".join(parts) != HOME_PATH
+    ):
+        # only Markdown files and the front-page config are content (skips `sed -i`
+        # temp files and the like)
+        return False
     return not any(is_temporary(part) for part in parts[1:])
 
 

@@ -68,6 +68,17 @@ def test_creating_an_article_adds_it(site: Path):
         assert card_titles(live, "/topics/courts/")[0] == "Breaking news"
 
 
+def test_editing_home_yml_rebuilds_the_front_page(site: Path):
+    with running(site) as live:
+        assert [a.text_content() for a in live.page("/").cssselect(".lead .card-title a")] == [
+            "Third story"
+        ]
+        live.save_and_wait(site, {"content/home.yml": "lead: first\n"})
+        lead = live.page("/").cssselect(".lead .card-title a")
+        assert [a.text_content() for a in lead] == ["First story"]
+        assert "content/home.yml" in live.lines[-1]
+
+
 def test_events_reload_problems_and_clear(site: Path):
     with running(site) as live:
         events = EventReader(live.port)
