@@ -8,6 +8,8 @@ so rebuilds never overlap.
 
 from __future__ import annotations
 
+import contextlib
+import stat
 import threading
 import time
 import traceback
@@ -28,6 +30,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from ssg.frontpage import HOME_PATH
 
@@ -183,7 +186,8 @@ class Watcher:
         self.config_path = config_path
         self._handler = _Forward(root, config_path, sink)
         self._observer = Observer()
-        self._watched: set[Path] = set()
+        # each watched folder's watch, and the folder's identity (device, inode) it follows
+        self._watched: dict[Path, tuple[ObservedWatch, tuple[int, int]]] = {}
 
     def start(self) -> None:
         self._observer.schedule(
@@ -200,16 +204,40 @@ class Watcher:
         self._observer.start()
 
     def refresh(self) -> None:
-        """Start watching source folders created since the last call."""
+        """Watch source folders created, or replaced (moved away, deleted, copied back),
+        since the last call; stop watching folders that are gone.
+
+        A watch follows the folder itself, not its name: after `mv content content.old`
+        it would report the old folder's changes, and none of the new one's."""
         for name in WATCHED_FOLDERS:
             folder = self.root / name
-            if folder not in self._watched and folder.is_dir():
-                self._observer.schedule(
+            identity = folder_identity(folder)
+            known = self._watched.get(folder)
+            if known is not None and known[1] == identity:
+                continue
+            if known is not None:
+                self._unschedule(known[0])
+                del self._watched[folder]
+            if identity is not None:
+                watch = self._observer.schedule(
                     self._handler, str(folder), recursive=True, event_filter=CHANGE_EVENTS
                 )
-                self._watched.add(folder)
+                self._watched[folder] = (watch, identity)
+
+    def _unschedule(self, watch: ObservedWatch) -> None:
+        with contextlib.suppress(KeyError):  # already gone with its folder
+            self._observer.unschedule(watch)
 
     def stop(self) -> None:
         if self._observer.is_alive():
             self._observer.stop()
             self._observer.join()
+
+
+def folder_identity(folder: Path) -> tuple[int, int] | None:
+    """(device, inode) of a folder, or None when it is not a folder (or is unreadable)."""
+    try:
+        st = folder.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from servekit import EventReader, request, running
+from servekit import EventReader, request, running, wait_until
 
 from ssg.rebuild import RebuildReport
 from ssg.serve import describe_changes, is_loopback
@@ -77,6 +78,18 @@ def test_editing_home_yml_rebuilds_the_front_page(site: Path):
         lead = live.page("/").cssselect(".lead .card-title a")
         assert [a.text_content() for a in lead] == ["First story"]
         assert "content/home.yml" in live.lines[-1]
+
+
+def test_edits_are_seen_after_content_is_replaced_by_a_copy(site: Path):
+    with running(site) as live:
+        done = live.preview.rebuilds
+        (site / "content").rename(site / "content.old")
+        shutil.copytree(site / "content.old", site / "content")
+        shutil.rmtree(site / "content.old")
+        assert live.preview.wait_for_rebuilds(done + 1, 20)  # the replacement is a change
+        text = (site / THIRD).read_text()
+        (site / THIRD).write_text(text.replace("Third.", "Third, edited."))
+        assert wait_until(lambda: b"Third, edited." in live.get("/2024/03/03/third/")[2])
 
 
 def test_events_reload_problems_and_clear(site: Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -177,5 +178,28 @@ def test_watcher_picks_up_a_folder_created_later(tmp_path: Path):
         time.sleep(0.1)
         (root / "layouts/base.html").write_text("x")
         assert wait_until(lambda: root / "layouts/base.html" in received, timeout=10)
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.parametrize("name", ["content", "layouts", "assets"])
+def test_watcher_follows_a_folder_replaced_by_a_copy(tmp_path: Path, name: str):
+    root = tmp_path / "site"
+    (root / name / "sub").mkdir(parents=True)
+    (root / "site.yml").write_text("title: x\n")
+    received: list[Path] = []
+    watcher = Watcher(root, root / "site.yml", received.extend)
+    watcher.start()
+    try:
+        folder, old = root / name, root / f"{name}.old"
+        folder.rename(old)  # mv content content.old && cp -r content.old content && rm -rf ...
+        shutil.copytree(old, folder)
+        shutil.rmtree(old)
+        assert wait_until(lambda: folder in received, timeout=10)  # the replacement counts
+        watcher.refresh()  # what the preview does before each rebuild
+        time.sleep(0.1)
+        edited = folder / "sub" / "a.md"
+        edited.write_text("x")
+        assert wait_until(lambda: edited in received, timeout=10)
     finally:
         watcher.stop()
