@@ -19,7 +19,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ssg.livereload import EVENTS_PATH, Broker, inject
 
@@ -118,14 +118,25 @@ def lookup(folder: Path, base_path: str, target: str) -> Lookup:
         return NOT_FOUND  # a symlink leading out of the output
     if real.is_dir():
         if not path.endswith("/"):
-            query = target.split("?", 1)[1] if "?" in target else ""
-            location = base_path.rstrip("/") + path + "/" + (f"?{query}" if query else "")
-            return Lookup(redirect=location)
+            return Lookup(redirect=folder_location(base_path, path, target))
         index = real / "index.html"
         if index.is_file() and index.resolve().is_relative_to(root):
             return Lookup(file=index.resolve())
         return NOT_FOUND
     return Lookup(file=real) if real.is_file() else NOT_FOUND
+
+
+# characters a path segment may hold as they are (RFC 3986 `pchar`, besides letters,
+# digits and `-._~`, which `quote` always keeps)
+SEGMENT_SAFE = "!$&'()*+,;=:@"
+
+
+def folder_location(base_path: str, path: str, target: str) -> str:
+    """Where a folder asked for without its slash redirects: the decoded `path` (below
+    `base_path`) percent-encoded again, with a slash, and `target`'s query string."""
+    query = target.split("?", 1)[1] if "?" in target else ""
+    encoded = quote(path, safe="/" + SEGMENT_SAFE)
+    return base_path.rstrip("/") + encoded + "/" + (f"?{query}" if query else "")
 
 
 class BuildGate:

@@ -80,6 +80,13 @@ def test_lookup_redirects_folders_to_their_slash(out: Path):
     assert lookup(out, "/news/", "/news/a?x=1").redirect == "/news/a/?x=1"
 
 
+def test_lookup_redirects_non_ascii_folders_percent_encoded(out: Path):
+    write_site(out, {"tin-tức/anong/index.html": "<html><body>x</body></html>"})
+    found = lookup(out, "/", "/tin-t%E1%BB%A9c/anong?x=%C3%A9")
+    assert found.redirect == "/tin-t%E1%BB%A9c/anong/?x=%C3%A9"
+    assert lookup(out, "/news/", "/news/tin-t%E1%BB%A9c").redirect == "/news/tin-t%E1%BB%A9c/"
+
+
 def test_lookup_with_a_base_path(out: Path):
     assert lookup(out, "/news/", "/news/a/").file == (out / "a/index.html").resolve()
     assert lookup(out, "/news/", "/").redirect == "/news/"
@@ -161,6 +168,15 @@ def test_files_types_indexes_and_404(site: Path):
         assert status == 404 and b"Page not found" in body
         status, headers, body = live.get("/", method="HEAD")
         assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_non_ascii_folder_without_its_slash_redirects_over_http(site: Path):
+    with running(site) as live:
+        write_site(live.preview.output_dir, {"tin-tức/anong/index.html": "<p>Anong</p>"})
+        status, headers, _ = live.get("/tin-t%E1%BB%A9c/anong?page=2")
+        assert status == 301 and headers["Location"] == "/tin-t%E1%BB%A9c/anong/?page=2"
+        status, _, body = live.get(headers["Location"])
+        assert status == 200 and b"<p>Anong</p>" in body
 
 
 def test_live_reload_script_only_in_served_html(site: Path):
