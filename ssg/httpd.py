@@ -118,7 +118,7 @@ def lookup(folder: Path, base_path: str, target: str) -> Lookup:
         return NOT_FOUND  # a symlink leading out of the output
     if real.is_dir():
         if not path.endswith("/"):
-            return Lookup(redirect=folder_location(base_path, path, target))
+            return Lookup(redirect=folder_location(base_path, segments, target))
         index = real / "index.html"
         if index.is_file() and index.resolve().is_relative_to(root):
             return Lookup(file=index.resolve())
@@ -131,11 +131,14 @@ def lookup(folder: Path, base_path: str, target: str) -> Lookup:
 SEGMENT_SAFE = "!$&'()*+,;=:@"
 
 
-def folder_location(base_path: str, path: str, target: str) -> str:
-    """Where a folder asked for without its slash redirects: the decoded `path` (below
-    `base_path`) percent-encoded again, with a slash, and `target`'s query string."""
+def folder_location(base_path: str, segments: list[str], target: str) -> str:
+    """Where a folder asked for without its slash redirects: its decoded path `segments`
+    (below `base_path`) percent-encoded again, with a slash, and `target`'s query string.
+
+    Built from the non-empty segments, so it always starts with a single slash: a
+    Location of `//2026/` (from `/%2F2026`) would send the browser to another host."""
     query = target.split("?", 1)[1] if "?" in target else ""
-    encoded = quote(path, safe="/" + SEGMENT_SAFE)
+    encoded = "".join("/" + quote(segment, safe=SEGMENT_SAFE) for segment in segments)
     return base_path.rstrip("/") + encoded + "/" + (f"?{query}" if query else "")
 
 

@@ -87,6 +87,14 @@ def test_lookup_redirects_non_ascii_folders_percent_encoded(out: Path):
     assert lookup(out, "/news/", "/news/tin-t%E1%BB%A9c").redirect == "/news/tin-t%E1%BB%A9c/"
 
 
+@pytest.mark.parametrize("base_path", ["/", "/news/"])
+@pytest.mark.parametrize("extra", ["%2F", "%2F%2F", "/%2F", "%2f/", "%5C"])
+def test_lookup_never_redirects_to_another_host(out: Path, base_path: str, extra: str):
+    target = base_path.rstrip("/") + "/" + extra + "a?x=1"
+    redirect = lookup(out, base_path, target).redirect
+    assert redirect in (None, base_path + "a/?x=1"), (target, redirect)
+
+
 def test_lookup_with_a_base_path(out: Path):
     assert lookup(out, "/news/", "/news/a/").file == (out / "a/index.html").resolve()
     assert lookup(out, "/news/", "/").redirect == "/news/"
@@ -177,6 +185,15 @@ def test_non_ascii_folder_without_its_slash_redirects_over_http(site: Path):
         assert status == 301 and headers["Location"] == "/tin-t%E1%BB%A9c/anong/?page=2"
         status, _, body = live.get(headers["Location"])
         assert status == 200 and b"<p>Anong</p>" in body
+
+
+def test_no_open_redirect_over_http(site: Path):
+    with running(site) as live:
+        for target in ["/%2Ftopics", "/%2F%2Ftopics", "//%2Ftopics", "/%2F2024"]:
+            status, headers, _ = live.get(target)
+            location = headers.get("Location", "")
+            assert status in (301, 404) and not location.startswith("//"), (target, location)
+            assert not location or location.startswith("/"), (target, location)
 
 
 def test_live_reload_script_only_in_served_html(site: Path):
