@@ -190,7 +190,10 @@ class Site(Protocol):
 
 
 class PreviewServer(ThreadingHTTPServer):
-    """A threaded HTTP server that joins its request threads when closed."""
+    """A threaded HTTP server that joins its request threads when closed.
+
+    Closing first shuts down every open connection: a thread waiting on an idle one (a
+    browser's preconnect) would otherwise hold up the stop for the handler's timeout."""
 
     daemon_threads = False
     block_on_close = True
@@ -198,9 +201,30 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], site: Site):
         self.site = site
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
+
+    def process_request(self, request, client_address) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stop listening, end every open connection, and join the request threads."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already closed by its thread
+                connection.shutdown(socket.SHUT_RDWR)
+        super().server_close()
 
 
 class PreviewHandler(BaseHTTPRequestHandler):

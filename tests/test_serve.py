@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -219,6 +220,28 @@ def test_cli_serves_and_stops_cleanly_on_ctrl_c(site: Path):
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "Traceback" not in out
     assert "Stopped." in out
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_cli_stops_promptly_despite_idle_connections(site: Path, signum: int):
+    proc, url = start_cli(site)
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    # a browser's preconnect, and a keep-alive connection after one response
+    idle = socket.create_connection(("127.0.0.1", port))
+    kept = socket.create_connection(("127.0.0.1", port))
+    try:
+        kept.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert kept.recv(100).startswith(b"HTTP/1.0 200")
+        started = time.monotonic()
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=20)
+        assert time.monotonic() - started < 3, "an idle connection held up the stop"
+    finally:
+        idle.close()
+        kept.close()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and "Stopped." in out and "Traceback" not in err
 
 
 def test_cli_warns_about_non_loopback_host(site: Path):
