@@ -64,10 +64,14 @@ def problem_payload(problems: Iterable[Problem], root: Path) -> list[dict]:
         item = problem.as_dict()
         if problem.path:
             path = Path(problem.path)
-            full = path if path.is_absolute() or not (root / path).exists() else root / path
+            try:
+                in_site = not path.is_absolute() and (root / path).exists()
+            except OSError:  # in a folder that cannot be read
+                in_site = True
+            full = root / path if in_site else path
             try:
                 item["path"] = full.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
+            except (ValueError, OSError, RuntimeError):  # outside, unreadable, a symlink loop
                 item["path"] = problem.path
             if problem.line:
                 item["source"] = source_excerpt(full, problem.line)

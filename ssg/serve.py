@@ -41,15 +41,34 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def shown_path(path: Path, root: Path) -> str:
+    """`path` relative to `root` when inside it, printable (bytes of a file name that are
+    not UTF-8 become U+FFFD)."""
+    try:
+        name = path.relative_to(root).as_posix()
+    except ValueError:
+        name = path.as_posix()
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def is_gone(path: Path) -> bool:
+    """True when nothing is at `path` any more (a symlink, even a broken one, is there;
+    so is a file in a folder that cannot be read)."""
+    try:
+        path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def describe_changes(paths: frozenset[Path], root: Path) -> str:
     """'content/a.md', 'content/a.md (deleted)', or 'content/a.md, b.css and 3 more'."""
     names = []
     for path in sorted(paths):
-        try:
-            name = path.relative_to(root).as_posix()
-        except ValueError:
-            name = path.as_posix()
-        names.append(name if path.exists() else f"{name} (deleted)")
+        name = shown_path(path, root)
+        names.append(f"{name} (deleted)" if is_gone(path) else name)
     if not names:
         return "initial build"
     if len(names) <= 3:
@@ -187,7 +206,11 @@ class Preview:
         self._watcher.refresh()
         self._rebuild(paths)
         # the rebuild trusted the watcher's paths: with the tab reloaded, check the rest
-        if not self.rebuilder.verify():
+        try:
+            verified = self.rebuilder.verify()
+        except Exception:  # the full rebuild that follows reports what is wrong
+            verified = False
+        if not verified:
             self._rebuild(frozenset())
 
     def _rebuild(self, paths: frozenset[Path]) -> RebuildReport:

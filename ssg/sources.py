@@ -151,6 +151,12 @@ def _stat_sources(
             continue
         if not stat.S_ISREG(st.st_mode):
             continue
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes, kept by Python as surrogates
+            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            problems.append(error("file name is not UTF-8", shown, hint="rename the file"))
+            continue
         stamp = stamps_before.get(name)
         if not stamp_is_trusted(stamp, st):
             try:

@@ -185,10 +185,95 @@ def test_describe_changes(tmp_path: Path):
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
 
 
-def start_cli(site: Path, *args: str) -> tuple[subprocess.Popen, str]:
+def test_a_symlink_loop_is_a_located_problem(site: Path, monkeypatch, capfd):
+    monkeypatch.chdir(site)  # as when ssg serve runs in the site's folder
+    with running(site) as live:
+        events = EventReader(live.port)
+        try:
+            events.wait_for("hello")
+            articles = site / "content/articles"
+            (articles / "l1.md").symlink_to("l2.md")
+            (articles / "l2.md").symlink_to("l1.md")
+            problems = json.loads(events.wait_for("problems"))["problems"]
+            assert {p["path"] for p in problems} == {
+                "content/articles/l1.md",
+                "content/articles/l2.md",
+            }
+            assert "symbolic links" in problems[0]["message"]
+            assert "build failed" in " ".join(live.lines)
+            assert live.get("/")[0] == 200  # still serving
+        finally:
+            events.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_file_name_that_is_not_utf8_is_a_located_problem(site: Path, capfd):
+    with running(site) as live:
+        events = EventReader(live.port)
+        try:
+            events.wait_for("hello")
+            bad = os.path.join(os.fsencode(site), b"content/articles/bad\xff.md")
+            with open(bad, "wb") as handle:
+                handle.write(b"---\ntitle: Bad\n---\n")
+            problem = json.loads(events.wait_for("problems"))["problems"][0]
+            assert problem["path"] == "content/articles/bad\ufffd.md"
+            assert problem["message"] == "file name is not UTF-8"
+            assert any("bad\ufffd.md" in line for line in live.lines)
+            os.unlink(bad)
+            events.wait_for("clear")
+        finally:
+            events.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def without_file_permissions() -> list[str]:
+    """A command prefix under which file permissions apply (root drops its capabilities)."""
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def wait_for_output(proc: subprocess.Popen, text: str, timeout: float = 20) -> str:
+    """The next line the server prints that holds `text` (fails after `timeout`)."""
+    found: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if text in line:
+                found.append(line)
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    assert wait_until(lambda: bool(found), timeout), f"no line with {text!r}"
+    return found[0]
+
+
+def test_a_folder_locked_while_serving_is_no_traceback(site: Path):
+    locked = site / "content/articles/locked"
+    article = "---\ntitle: Locked story\nauthors: li-wei\ndate: 2024-03-05\n---\nL.\n"
+    write_site(site, {"content/articles/locked/a.md": article})
+    proc, _ = start_cli(site, prefix=without_file_permissions())
+    try:
+        (locked / "a.md").write_text(article + "More.\n")
+        locked.chmod(0)  # within the same burst: the rebuild finds the folder unreadable
+        line = wait_for_output(proc, "content/articles/locked")
+        assert "content/articles/locked/a.md: build failed" in line, line
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        locked.chmod(0o755)
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and "Traceback" not in err, err
+
+
+def start_cli(
+    site: Path, *args: str, prefix: list[str] | None = None
+) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ssg", "serve", "--port", "0", *args],
+        [*(prefix or []), sys.executable, "-m", "ssg", "serve", "--port", "0", *args],
         cwd=site,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
