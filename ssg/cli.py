@@ -172,9 +172,25 @@ def check_command(config, fmt, strict, debug) -> None:
     sys.exit(report.exit_code)
 
 
+def nonempty_host(host: str) -> str:
+    """`--host` as given; an empty one (which would listen everywhere and print the unusable
+    URL http://:8000/) is a usage error."""
+    if not host.strip():
+        raise click.BadParameter(
+            "must not be empty (use 0.0.0.0 to listen on every interface)", param_hint="'--host'"
+        )
+    return host
+
+
 @cli.command("serve")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=lambda ctx, param, value: nonempty_host(value),
+    help="Address to listen on.",
+)
 @click.option(
     "--drafts/--no-drafts",
     default=True,

@@ -342,6 +342,20 @@ def test_cli_warns_about_non_loopback_host(site: Path):
     assert "warning: --host 0.0.0.0 makes the preview reachable from other machines" in err
 
 
+@pytest.mark.parametrize("host", ["", " "])
+def test_cli_refuses_an_empty_host(site: Path, host: str):
+    result = subprocess.run(
+        [sys.executable, "-m", "ssg", "serve", "--port", "0", "--host", host],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2, result.stdout
+    assert "Invalid value for '--host': must not be empty" in result.stderr
+    assert "Serving" not in result.stdout and "Traceback" not in result.stderr
+
+
 def test_cli_port_in_use_is_a_clear_error(site: Path):
     proc, url = start_cli(site)
     try:
