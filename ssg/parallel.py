@@ -17,6 +17,8 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -85,18 +87,57 @@ def pmap(
             initializer=_worker_start,
             maxtasksperchild=WORKER_TASKS,
         )
+        finished = False
         try:
             yield from pool.imap(func, items, chunksize=_chunk_size(len(items), jobs, chunksize))
-        except BaseException:  # an error, Ctrl-C, or the caller stopped early
-            pool.terminate()
-            raise
-        else:
-            pool.close()  # every result is in: the workers finish and exit by themselves
+            finished = True
         finally:
-            pool.join()
+            with interrupts_held():  # a second Ctrl-C here would leave join() waiting forever
+                if finished:
+                    pool.close()  # every result is in: the workers finish and exit by themselves
+                else:  # an error, Ctrl-C, or the caller stopped early
+                    pool.terminate()
+                pool.join()
     finally:
         thaw_heap(first_freeze)
         _shared = None
+
+
+INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while worker processes are stopped and joined.
+
+    A KeyboardInterrupt raised halfway through `Pool.terminate()` leaves the pool half
+    stopped, and the `join()` after it waits forever: a second Ctrl-C a few milliseconds
+    after the first (a wrapper forwarding the signal to a process that already got it
+    from the terminal) hung `ssg serve` and `ssg build`. A signal that came in meanwhile
+    is delivered once the block ends, unless a KeyboardInterrupt is already on its way
+    out (the same request to stop). Only the main thread receives these signals; in any
+    other thread this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in INTERRUPT_SIGNALS}
+    previous = {signum: handler for signum, handler in previous.items() if handler is not None}
+    for signum in previous:
+        signal.signal(signum, lambda number, frame: held.append(number))
+    stopping = isinstance(sys.exc_info()[1], KeyboardInterrupt)  # cleaning up after one
+    try:
+        yield
+    except KeyboardInterrupt:
+        stopping = True
+        raise
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if not stopping:
+            for signum in dict.fromkeys(held):
+                signal.raise_signal(signum)
 
 
 def freeze_heap() -> bool:
@@ -177,10 +218,11 @@ def pmap_helping(
                     _wait_for(results, helpers, done)
             yield from done.pop(wanted)
     finally:
-        for helper in helpers:
-            if helper.is_alive():
-                helper.terminate()
-            helper.join()
+        with interrupts_held():
+            for helper in helpers:
+                if helper.is_alive():
+                    helper.terminate()
+                helper.join()
         results.close()
         thaw_heap(first_freeze)
         _shared = None

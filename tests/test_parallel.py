@@ -7,9 +7,13 @@ import gc
 import itertools
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+from servekit import wait_until
 
 from ssg.parallel import MIN_PARALLEL, freeze_heap, pmap, pmap_helping, shared, thaw_heap
 
@@ -141,3 +145,58 @@ def test_a_build_gives_its_frozen_model_back_to_the_collector(tmp_path, thawed):
     report = Builder(root, jobs=2).build()
     assert report.ok, report.problems
     assert gc.get_freeze_count() == 0
+
+
+INTERRUPTED_POOL = """
+import signal, sys, time
+from ssg.parallel import pmap, pmap_helping
+
+def slow(item):
+    time.sleep(0.01)
+    return item
+
+signal.signal(signal.SIGTERM, signal.default_int_handler)  # as ssg serve does
+mapper = pmap if sys.argv[1] == "pmap" else pmap_helping
+try:
+    for done, _ in enumerate(mapper(slow, list(range(100_000)), 4)):
+        if done == 0:
+            print("working", flush=True)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def group_is_gone(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("mapper", ["pmap", "pmap_helping"])
+def test_ctrl_c_twice_in_quick_succession_stops_the_pool(tmp_path: Path, mapper: str):
+    """A wrapper forwarding Ctrl-C to a process that already got it from the terminal:
+    the second signal, a millisecond after the first, used to land inside
+    Pool.terminate(), and the join() after it waited forever."""
+    script = tmp_path / "interrupted_pool.py"
+    script.write_text(INTERRUPTED_POOL)
+    for _ in range(4):
+        proc = subprocess.Popen(
+            [sys.executable, str(script), mapper],
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, as under a terminal
+        )
+        try:
+            assert proc.stdout is not None and proc.stdout.readline() == "working\n"
+            os.killpg(proc.pid, signal.SIGINT)
+            time.sleep(0.001)
+            os.killpg(proc.pid, signal.SIGINT)
+            out, _ = proc.communicate(timeout=10)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        assert out == "interrupted\n"
+        assert wait_until(lambda pid=proc.pid: group_is_gone(pid), timeout=2), "stray workers"
