@@ -208,7 +208,8 @@ def nonempty_host(host: str) -> str:
 def serve_command(port, host, drafts, open_browser, config, debug) -> None:
     """Preview the site: build, serve it, and rebuild and reload the browser on every save.
 
-    Pages are built into .ssg-cache/serve/, never into the build output.
+    Pages are built into serve/ in the cache folder (cache_dir, default .ssg-cache/),
+    never into the build output; a second server on the same site builds into serve-2/.
     """
     from ssg import serve
 
@@ -240,7 +241,13 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
             fg="red",
             err=True,
         )
+        preview.stop()
         sys.exit(EXIT_CONTENT_ERROR)
+    if preview.claim is not None and preview.claim.others:
+        click.echo(
+            f"Another ssg serve is previewing this site: this one builds into "
+            f"{shown_folder(preview.output_dir, root)}/"
+        )
     try:
         preview.start()
         included = "included" if drafts else "left out"
@@ -256,6 +263,14 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
     click.echo("Stopping…")
     preview.stop()
     click.echo("Stopped.")
+
+
+def shown_folder(folder: Path, root: Path) -> str:
+    """`folder` relative to the site when inside it, for messages."""
+    try:
+        return folder.relative_to(root).as_posix()
+    except ValueError:
+        return str(folder)
 
 
 @cli.group("new")

@@ -19,10 +19,10 @@ from pathlib import Path
 from ssg.errors import Problem, error
 from ssg.httpd import BuildGate, PreviewServer
 from ssg.livereload import Broker, problem_payload
+from ssg.previewdir import PreviewFolder, claim_preview_folder, preview_cache_folder
 from ssg.rebuild import EngineRebuilder, Rebuilder, RebuildReport
 from ssg.watch import Debouncer, Watcher
 
-SERVE_FOLDER = Path(".ssg-cache") / "serve"
 LOCAL_NAMES = ("localhost", "ip6-localhost")
 
 
@@ -123,9 +123,13 @@ class Preview:
         self.debug = debug
         self.gate = BuildGate()
         self.broker = Broker()
-        self.rebuilder: Rebuilder = rebuilder or EngineRebuilder(
-            root, config_path, root / SERVE_FOLDER, drafts=drafts, base_url_for=self._base_url
-        )
+        self.claim: PreviewFolder | None = None  # the preview folder, held while running
+        if rebuilder is None:
+            self.claim = claim_preview_folder(preview_cache_folder(root, config_path))
+            rebuilder = EngineRebuilder(
+                root, config_path, self.claim.folder, drafts=drafts, base_url_for=self._base_url
+            )
+        self.rebuilder: Rebuilder = rebuilder
         self._httpd: PreviewServer | None = None
         self._http_thread: threading.Thread | None = None
         self._watcher = Watcher(root, config_path.resolve(), self._on_paths)
@@ -193,6 +197,8 @@ class Preview:
             self._http_thread.join()
         if self._httpd is not None:
             self._httpd.server_close()
+        if self.claim is not None:
+            self.claim.release()
 
     def wait_for_rebuilds(self, count: int, timeout: float) -> bool:
         """Block until `count` rebuilds have completed (True) or `timeout` passes (False)."""

@@ -356,6 +356,26 @@ def test_cli_refuses_an_empty_host(site: Path, host: str):
     assert "Serving" not in result.stdout and "Traceback" not in result.stderr
 
 
+def test_cli_second_server_on_a_site_says_where_it_builds(site: Path):
+    first, _ = start_cli(site)
+    try:
+        second, url = start_cli(site, "--no-drafts")
+        try:
+            port = int(url.rsplit(":", 1)[1].strip("/"))
+            assert request(port, "/")[0] == 200
+            assert (site / ".ssg-cache/serve-2/index.html").is_file()
+            second.send_signal(signal.SIGINT)
+            _, err = second.communicate(timeout=20)
+            assert second.returncode == 0, err
+        finally:
+            if second.poll() is None:
+                second.kill()
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=20)
+    assert sorted(p.name for p in (site / ".ssg-cache").glob("*.lock")) == []
+
+
 def test_cli_port_in_use_is_a_clear_error(site: Path):
     proc, url = start_cli(site)
     try:
