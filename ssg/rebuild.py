@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +22,7 @@ from ssg.engine import Builder
 from ssg.errors import Problem, has_errors
 from ssg.search import BackgroundIndexer
 from ssg.site import BuildOptions
+from ssg.writer import commits_held
 
 STYLESHEET_SUFFIXES = (".css",)
 
@@ -48,7 +50,11 @@ class RebuildReport:
 
 
 class Rebuilder(Protocol):
-    """Something that can bring the preview folder up to date after source changes."""
+    """Something that can bring the preview folder up to date after source changes.
+
+    Requests are served while `rebuild` runs: a rebuilder holds the preview's
+    `gate.writing()` itself, only while it changes files in `output_dir`
+    (`EngineRebuilder` takes it as `hold`)."""
 
     output_dir: Path
     base_path: str
@@ -119,8 +125,10 @@ class EngineRebuilder:
         *,
         drafts: bool = True,
         base_url_for: Callable[[str], str] | None = None,
+        hold: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
     ):
         self.root = root
+        self.hold = hold  # held while files are moved into the preview, never while rendering
         self.config_path = config_path
         self.output_dir = output_dir
         self.drafts = drafts
@@ -154,7 +162,8 @@ class EngineRebuilder:
                 self.root, self.config_path, options, self.output_dir, base_url, live=True
             )
         self._builder.options = options  # a fresh clock: scheduled articles go live
-        report = self._builder.build(set(changed))
+        with commits_held(self.output_dir, self.hold):
+            report = self._builder.build(set(changed))
         if not report.ok:
             return RebuildReport(problems=report.problems)
         changed_files = [*report.written, *report.removed]
@@ -208,6 +217,7 @@ class EngineRebuilder:
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(f".{target.name}.partial")
             partial.write_bytes(data)
-            os.replace(partial, target)
+            with self.hold():
+                os.replace(partial, target)
             written.append(relative)
         return report_for(written, (), 0)

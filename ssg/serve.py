@@ -127,7 +127,12 @@ class Preview:
         if rebuilder is None:
             self.claim = claim_preview_folder(preview_cache_folder(root, config_path))
             rebuilder = EngineRebuilder(
-                root, config_path, self.claim.folder, drafts=drafts, base_url_for=self._base_url
+                root,
+                config_path,
+                self.claim.folder,
+                drafts=drafts,
+                base_url_for=self._base_url,
+                hold=self.gate.writing,
             )
         self.rebuilder: Rebuilder = rebuilder
         self._httpd: PreviewServer | None = None
@@ -221,18 +226,15 @@ class Preview:
 
     def _rebuild(self, paths: frozenset[Path]) -> RebuildReport:
         start = time.perf_counter()
-        with self.gate.writing():
-            try:
-                report = self.rebuilder.rebuild(paths)
-            except Exception as exc:  # a bug must not stop the preview
-                if self.debug:
-                    traceback.print_exception(exc)
-                message = f"unexpected failure: {type(exc).__name__}: {exc}"
-                report = RebuildReport(
-                    problems=(error(message, hint="run with --debug for details"),)
-                )
-            ms = (time.perf_counter() - start) * 1000
-            # inside the gate: a page served after this rebuild carries its new generation
+        try:  # requests are held only while the rebuilder moves files into the preview
+            report = self.rebuilder.rebuild(paths)
+        except Exception as exc:  # a bug must not stop the preview
+            if self.debug:
+                traceback.print_exception(exc)
+            message = f"unexpected failure: {type(exc).__name__}: {exc}"
+            report = RebuildReport(problems=(error(message, hint="run with --debug for details"),))
+        ms = (time.perf_counter() - start) * 1000
+        with self.gate.writing():  # a page served after this carries the new generation
             self._announce(paths, report, ms)
         with self._rebuilt:
             self.rebuilds += 1

@@ -7,6 +7,9 @@ A failed build deletes the staging folder and leaves the previous output untouch
 Unchanged files are never rewritten, so their mtimes stay put and `rsync` or a bucket
 sync uploads only what really changed.
 
+`commits_held` lets the preview server hold its requests while files are moved into its
+folder (and only then: rendering into the staging folder goes on while pages are served).
+
 Why not swap the whole folder? Swapping needs a complete copy (or hard links) of every
 file on every build, which costs seconds at 10,000 articles; renaming only the changed
 files keeps a one-article rebuild fast and still never exposes a half-written file.
@@ -14,11 +17,14 @@ files keeps a one-article rebuild fast and still never exposes a half-written fi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -163,26 +169,47 @@ def stage_bytes(
     )
 
 
+_holds: dict[str, Callable[[], AbstractContextManager[object]]] = {}  # see `commits_held`
+
+
+@contextlib.contextmanager
+def commits_held(
+    out_dir: Path, hold: Callable[[], AbstractContextManager[object]]
+) -> Iterator[None]:
+    """While the block runs, every `commit` into `out_dir` happens inside `hold()`."""
+    key = str(out_dir.resolve())
+    _holds[key] = hold
+    try:
+        yield
+    finally:
+        _holds.pop(key, None)
+
+
 def commit(staging: Path, out_dir: Path, written: list[str], removed: list[str]) -> None:
     """Move staged files into the output folder and delete removed ones, then drop staging."""
     try:
-        if not out_dir.exists():
-            staging.chmod(0o755)
-            staging.rename(out_dir)
-            return
-        made: set[Path] = set()
-        for relative in written:
-            target = out_dir / relative
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            os.replace(staging / relative, target)
-        for relative in removed:
-            target = out_dir / relative
-            target.unlink(missing_ok=True)
-            _prune_empty(target.parent, out_dir)
+        with _holds.get(str(out_dir.resolve()), contextlib.nullcontext)():
+            _move_into(staging, out_dir, written, removed)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_into(staging: Path, out_dir: Path, written: list[str], removed: list[str]) -> None:
+    if not out_dir.exists():
+        staging.chmod(0o755)
+        staging.rename(out_dir)
+        return
+    made: set[Path] = set()
+    for relative in written:
+        target = out_dir / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        os.replace(staging / relative, target)
+    for relative in removed:
+        target = out_dir / relative
+        target.unlink(missing_ok=True)
+        _prune_empty(target.parent, out_dir)
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,7 +21,7 @@ from servekit import EventReader, request, running, wait_until
 from ssg.rebuild import RebuildReport
 from ssg.serve import describe_changes, is_loopback
 
-from conftest import TINY_SITE, write_site
+from conftest import TINY_SITE, many_articles_site, write_site
 
 THIRD = Path("content/articles/third.md")
 
@@ -425,13 +426,14 @@ def test_site_yml_changes_and_errors(site: Path):
 
 
 class SlowRebuilder:
-    """A stand-in Rebuilder: writes one page, slowly, to show requests wait for rebuilds."""
+    """A stand-in Rebuilder: moves one page in, slowly, to show requests wait for that."""
 
     def __init__(self, output_dir: Path):
         self.output_dir = output_dir
         self.base_path = "/"
         self.started = threading.Event()
         self.version = 0
+        self.hold = contextlib.nullcontext  # the preview's gate.writing, set by the test
 
     def verify(self) -> bool:
         return True
@@ -439,23 +441,42 @@ class SlowRebuilder:
     def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
         self.version += 1
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        if changed:
-            self.started.set()
-            (self.output_dir / "index.html").write_text("<html><body>half")
-            time.sleep(0.5)
-        (self.output_dir / "index.html").write_text(f"<html><body>v{self.version}</body></html>")
+        with self.hold():
+            if changed:
+                self.started.set()
+                (self.output_dir / "index.html").write_text("<html><body>half")
+                time.sleep(0.5)
+            page = f"<html><body>v{self.version}</body></html>"
+            (self.output_dir / "index.html").write_text(page)
         return RebuildReport(pages_written=1, changed_urls=("/",))
 
 
-def test_requests_wait_while_a_rebuild_runs(site: Path, tmp_path: Path):
+def test_requests_wait_while_files_are_moved_in(site: Path, tmp_path: Path):
     rebuilder = SlowRebuilder(tmp_path / "out")
     with running(site, rebuilder=rebuilder) as live:
+        rebuilder.hold = live.preview.gate.writing
         assert b"v1" in live.get("/")[2]
         (site / THIRD).write_text((site / THIRD).read_text() + "\nMore.\n")
         assert rebuilder.started.wait(10)
         status, _, body = live.get("/")  # sent while the rebuild is half done
         assert status == 200 and b"v2" in body and b"half" not in body
         assert "1 page written" in live.lines[-1]
+
+
+def test_requests_are_answered_while_a_rebuild_renders(tmp_path: Path):
+    site = many_articles_site(tmp_path / "site", 600)
+    with running(site) as live:
+        cache = live.preview.output_dir.parent
+        done = live.preview.rebuilds
+        config = site / "site.yml"
+        config.write_text(config.read_text().replace("title: ", "title: Renamed ", 1))
+        # rendering has begun (into a staging folder): every page changes with the title
+        assert wait_until(lambda: any(cache.glob(".serve.staging.*")), step=0.002)
+        status, _, body = live.get("/")
+        assert status == 200 and b"Renamed" not in body  # the last good page, at once
+        assert live.preview.rebuilds == done  # ...while the rebuild still runs
+        assert live.preview.wait_for_rebuilds(done + 1, 60)
+        assert b"Renamed" in live.get("/")[2]
 
 
 def test_first_build_failing_still_serves_a_page_that_follows_the_fix(site: Path):
