@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -155,7 +155,7 @@ def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
 
 def template_problem(exc: Exception, output: Output | None = None) -> Problem:
     """A located problem for a template error: the template file and line."""
-    where = f" while rendering {output.url}" if output else ""
+    where = f"{RENDERING}{output.url}" if output else ""
     if isinstance(exc, UnreadableTemplate):
         return error(
             f"cannot use template {exc.name}: {exc.message}",
@@ -185,6 +185,27 @@ def template_problem(exc: Exception, output: Output | None = None) -> Problem:
     if not isinstance(exc, jinja2.UndefinedError):
         hint = f"{type(exc).__name__} raised in the template"
     return error(f"template error: {exc}{where}", path, line, hint=hint)
+
+
+RENDERING = " while rendering "
+
+
+def one_per_template_line(problems: list[Problem]) -> list[Problem]:
+    """Template problems with one cause, once: an error in `base.html` fails every page,
+    and a line per page would bury the rest. The first page is named, and how many more."""
+    kept: dict[tuple, list[Problem]] = {}
+    for problem in problems:
+        base, _, _ = problem.message.partition(RENDERING)
+        key = (problem.path, problem.line, base, problem.hint, problem.severity)
+        kept.setdefault(key if RENDERING in problem.message else (id(problem),), []).append(problem)
+    out = []
+    for group in kept.values():
+        first = group[0]
+        if len(group) > 1:
+            more = len(group) - 1
+            first = replace(first, message=f"{first.message} (and {more} other page(s))")
+        out.append(first)
+    return out
 
 
 def plan_all(site: Site, options: BuildOptions) -> list[Output]:

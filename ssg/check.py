@@ -17,7 +17,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ssg.assets import publish
-from ssg.build import asset_roots, parse_content, plan_all, render_outputs, walk_assets
+from ssg.build import (
+    asset_roots,
+    one_per_template_line,
+    parse_content,
+    plan_all,
+    render_outputs,
+    walk_assets,
+)
 from ssg.config import SiteConfig, load_config
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
 from ssg.folders import cache_folder_problem, unusable_cache_folder
@@ -187,15 +194,19 @@ def _check(
         outputs = plan_all(site, options)
         wrong = unsafe_outputs(outputs) or colliding_outputs(outputs, locator(parsed.fronts))
         findings += [Finding(p, "duplicate-url") for p in wrong]
+        failed: list[Problem] = []
         for output, rendered in render_outputs(env, outputs):
             if isinstance(rendered, Problem):
-                findings.append(Finding(rendered, "content"))
+                failed.append(rendered)
+                # the page exists in the plan: links to it are not broken, only its template
+                pages.append(Page(output.url, "", None, ""))
                 continue
             item = output.context.get("article") or output.context.get("page")
             path = getattr(item, "path", None)
             pages.append(
                 Page(output.url, rendered.decode("utf-8"), path, texts.get(path or "", ""))
             )
+        findings += [Finding(p, "content") for p in one_per_template_line(failed)]
         links = check_links(pages, files, config.origin, config.base_path)
         # a missing photo is already reported (as bad-image) at the same place
         reported = {(f.problem.path, f.problem.line) for f in findings if f.rule == "bad-image"}

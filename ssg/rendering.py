@@ -18,7 +18,7 @@ import jinja2
 
 from ssg.assets import Published
 from ssg.bodies import BodyLost, BodySource, lost_body_problem
-from ssg.build import template_problem
+from ssg.build import one_per_template_line, template_problem
 from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp
 from ssg.config import SiteConfig
 from ssg.errors import BuildFailed, Problem, has_errors
@@ -213,6 +213,7 @@ def render_into(
     # cards (related boxes against rivers), so each process renders fewer cards the
     # other one renders too (a process keeps the cards it rendered)
     order = sorted(todo, key=lambda i: outputs[i].template != "article.html")
+    earlier = len(problems)
     changed: list[tuple[int, str]] = []
     try:
         for done, (index, result) in enumerate(
@@ -234,6 +235,7 @@ def render_into(
     finally:
         if bodies is not None:  # its disk space is given back
             bodies.close()
+    problems[earlier:] = one_per_template_line(problems[earlier:])
     if worked_out:
         for index in todo:
             relative = output_path(outputs[index].url)

@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.etree
 import pytest
 
-from conftest import TINY_SITE, run, snapshot, write_site
+from conftest import REPO, TINY_SITE, run, snapshot, write_site
 
 GOOD_HEADER = "---\ntitle: A story\nauthors: ana-ruiz\ndate: 2024-03-05\n"
 
@@ -340,3 +340,20 @@ def test_jobs_has_an_upper_bound(tmp_path: Path):
     root = write_site(tmp_path / "site", TINY_SITE)
     result = run(root, "build", "--jobs", "100000")
     assert result.exit_code == 2 and "1<=x<=256" in result.output
+
+
+def test_an_error_in_the_base_template_is_reported_once_not_per_page(tmp_path: Path):
+    base = (REPO / "layouts/base.html").read_text(encoding="utf-8")
+    broken = base.replace("</footer>", "{{ nonsense.value }}</footer>", 1)
+    root = write_site(tmp_path / "site", {**TINY_SITE, "layouts/base.html": broken})
+    result = run(root, "build")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1, errors
+    assert "template error: 'nonsense' is undefined while rendering /" in errors[0]
+    assert re.search(r"\(and \d+ other page\(s\)\)", errors[0])
+    check = run(root, "check")
+    assert check.exit_code == 1
+    assert [line for line in check.output.splitlines() if "error:" in line] == [
+        next(line for line in check.output.splitlines() if "'nonsense' is undefined" in line)
+    ]  # and no 'broken link' to the pages that failed to render
