@@ -107,9 +107,10 @@ def _focus(reader: FieldReader) -> tuple[float, float] | None:
     ok = isinstance(value, list) and len(value) == 2
     ok = ok and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
     if not ok or not all(0 <= v <= 1 for v in value):
+        shown = f"[{', '.join(map(str, value))}]" if ok else describe(value)
         reader.fail(
             "focus",
-            f"expected two numbers between 0 and 1, got {describe(value)}",
+            f"expected two numbers between 0 and 1, got {shown}",
             "write focus: [0.3, 0.4] for a point 30% from the left and 40% from the top",
         )
         return None

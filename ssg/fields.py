@@ -7,6 +7,7 @@ Used for `site.yml` and for every front-matter schema, so all messages read alik
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +38,12 @@ def describe(value: Any) -> str:
 # Years a date may have: far enough back for digitised archives, and clear of the ends
 # of Python's calendar, where converting between time zones overflows
 YEARS = range(1000, 9001)
+
+
+def visible(text: str) -> bool:
+    """True when `text` has a character a reader can see: not only spaces and invisible
+    format characters (zero-width spaces and joiners, a BOM, direction marks)."""
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text)
 
 
 def to_datetime(value: Any, tz: ZoneInfo) -> dt.datetime | None:
@@ -95,7 +102,7 @@ class FieldReader:
     def required(self, key: str, what: str) -> bool:
         """Record 'missing required field' and return False when absent or empty."""
         value = self.data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, str) and not visible(value)):
             name = self._name(key)
             self.problems.append(
                 error(

@@ -483,7 +483,7 @@ class _Stage:
             return ""
 
     def _front_line(self, path: str, key: str, fallback: str = "") -> int | None:
-        text = self._source(path)
+        text = self._source(path).removeprefix("\ufeff")  # a BOM, as split() drops it
         if not text.startswith("---"):
             return None
         front = text.split("\n---", 1)[0]

@@ -368,7 +368,18 @@ def _check_duplicate_urls(articles, pages, authors, topics, locate) -> list[Prob
         for path, key in sources:
             if path.startswith("("):
                 continue
-            others = ", ".join(n for n in names if n != path) or path
+            others = ", ".join(n for n in names if n != path)
+            if not others:  # an alias of the story's own address
+                problems.append(
+                    error(
+                        f"the alias {url} is this story's own address",
+                        path,
+                        locate(path, "aliases"),
+                        field="aliases",
+                        hint="remove it: aliases are the addresses a story had before",
+                    )
+                )
+                break
             problems.append(
                 error(
                     f"output URL {url} is also produced by {others}",

@@ -105,6 +105,25 @@ CASES = {
         },
         "site.yml:7: error: field 'publisher.logo': logo file not found: assets/images/nosuch.png",
     ),
+    "invisible title": (
+        {
+            "content/articles/bad.md": '---\ntitle: "\\u200b\\u200d"\nauthors: ana-ruiz\ndate: 2024-03-05\n---\nB.\n'
+        },
+        "content/articles/bad.md:2: error: field 'title': missing required field (expected text)",
+    ),
+    "focus out of range": (
+        {
+            "content/articles/bad.md": GOOD_HEADER
+            + "image:\n  src: https://x.example/a.jpg\n  alt: A\n  credit: C\n  focus: [2, 2]\n---\nB.\n"
+        },
+        "content/articles/bad.md:9: error: field 'image.focus': expected two numbers between 0 "
+        "and 1, got [2, 2]",
+    ),
+    "alias of its own address": (
+        {"content/articles/bad.md": GOOD_HEADER + "aliases: [/2024/03/05/bad/]\n---\nB.\n"},
+        "content/articles/bad.md:5: error: field 'aliases': the alias /2024/03/05/bad/ is this "
+        "story's own address",
+    ),
     "updated before date": (
         {"content/articles/bad.md": GOOD_HEADER + "updated: 2024-03-01\n---\nBody.\n"},
         "content/articles/bad.md:5: error: field 'updated': is earlier than 'date'",
