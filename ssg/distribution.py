@@ -54,7 +54,10 @@ def plan_distribution(site: Site, pages: Sequence[Output], now: dt.datetime) -> 
     """Feeds, sitemaps, robots.txt and redirects for a site whose pages are `pages`."""
     outputs = plan_feeds(site, now)
     outputs += plan_sitemaps(sitemap_entries(pages))
-    outputs.append(plan_news_sitemap(site.articles, now, site.config.language))
+    news = plan_news_sitemap(site.articles, now, site.config.language)
+    recent = bool(news.context["articles"])
+    if recent:  # without a story of the last two days, an empty <urlset> breaks the schema
+        outputs.append(news)
     outputs += plan_redirects(site)
-    outputs.append(Output("/robots.txt", "robots.txt", {}))
+    outputs.append(Output("/robots.txt", "robots.txt", {"news_sitemap": recent}))
     return outputs

@@ -40,6 +40,9 @@ class Feed:
         return self.url.rsplit("/", 1)[0] + "/rss.xml"
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def entry_id(config: SiteConfig, article: Article) -> str:
     """A tag: URI that stays the same across rebuilds (RFC 4151): host, publication day, slug.
 
@@ -67,9 +70,13 @@ def make_feed(
 
 
 def site_feeds(site: Site, now: dt.datetime) -> list[Feed]:
-    """The site feed, then one per section, topic and author, in a stable order."""
+    """The site feed, then one per section, topic and author, in a stable order.
+
+    A feed without entries is as new as the site's newest change (the Unix epoch for a
+    site without stories): the build's clock would rewrite it on every build."""
     config = site.config
     limit = config.feed_entries
+    now = max((a.modified for a in site.articles), default=EPOCH)
     feeds = [
         make_feed("/feed.xml", "/", config.title, config.description, site.articles, limit, now)
     ]

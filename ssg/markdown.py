@@ -8,6 +8,7 @@ resolves to the target's URL once every page's address is known.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -114,6 +115,38 @@ def _render_table_close(self, tokens: list[Token], idx: int, options, env) -> st
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
+# Element ids the theme's templates give (and the prefixes of ids they make): a heading
+# in a story must not take one, or the page holds two elements with one id
+TEMPLATE_IDS = frozenset(
+    {
+        "main",
+        "site-search-q",
+        "search-query",
+        "corrections-title",
+        "related-title",
+        "series-title",
+        "live-updates-title",
+        "latest-title",
+        "top-stories-title",
+    }
+)
+TEMPLATE_ID_PREFIXES = ("author-", "update-", "archive-", "home-block-")
+_FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")  # the footnotes plugin's ids
+
+
+def heading_id(text: str) -> str:
+    """The anchor id of a subhead: its slug, with '-section' added where the templates
+    use that id (markdown-it's anchors plugin then keeps repeats apart with -1, -2)."""
+    slug = slugify(text)
+    if (
+        slug in TEMPLATE_IDS
+        or slug.startswith(TEMPLATE_ID_PREFIXES)
+        or _FOOTNOTE_ID.fullmatch(slug)
+    ):
+        return f"{slug}-section"
+    return slug
+
+
 @lru_cache(maxsize=2)
 def parser(allow_html: bool = True) -> MarkdownIt:
     """The configured markdown-it instance (built once per process). Bodies may hold raw
@@ -125,7 +158,7 @@ def parser(allow_html: bool = True) -> MarkdownIt:
     md.use(deflist_plugin)
     md.use(attrs_plugin)
     md.use(attrs_block_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
     md.core.ruler.push("ssg_links", _rewrite_links)
     md.core.ruler.push("ssg_figures", _figures)
     renderer: RendererHTML = md.renderer  # type: ignore[assignment]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 
 from ssg.markdown import render, rewrite_url
@@ -61,3 +63,15 @@ def test_first_paragraph_is_plain_text():
 def test_rewrite_leaves_external_and_fragment_links():
     assert rewrite_url("https://x.example/a.md", "content", "/n/") == "https://x.example/a.md"
     assert rewrite_url("#top", "content", "/n/") == "#top"
+
+
+def test_subheads_never_take_an_id_the_templates_use():
+    html = render("## Main\n\n## Related title\n\n## Author Ana Ruiz\n\n## fn1\n\n## Fnord\n").html
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert ids == [
+        "main-section",
+        "related-title-section",
+        "author-ana-ruiz-section",
+        "fn1-section",
+        "fnord",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import lxml.etree
@@ -123,6 +124,9 @@ def test_section_front_lists_exactly_its_articles_newest_first_paginated(section
     second = html(out / "world/page/2/index.html")
     assert card_titles(out / "world/page/2/index.html") == ["Story w3", "Story w1"]
     assert not second.cssselect('a[rel="next"]')
+    # no heading level is skipped after the page's h1 (HTML's outline rules)
+    levels = [int(h.tag[1]) for h in second.cssselect("main h1, main h2, main h3")]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels))
     # the slug comes from site.yml, the title from the article's matching section
     assert card_titles(out / "money/index.html") == ["Story b1"]
     assert card_titles(out / "politics/index.html") == ["Story p1"]

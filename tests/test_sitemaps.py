@@ -174,13 +174,26 @@ def test_news_language_codes(language: str, code: str):
     assert news_language(language) == code
 
 
-def test_robots_points_at_both_sitemaps(sample_build: Path):
-    lines = (sample_build / "robots.txt").read_text().splitlines()
+def test_robots_points_at_both_sitemaps(news_build: Path):
+    lines = (news_build / "robots.txt").read_text().splitlines()
     assert "User-agent: *" in lines
     sitemaps = [line.split(": ", 1)[1] for line in lines if line.startswith("Sitemap:")]
     assert sitemaps == [BASE + "sitemap.xml", BASE + "news-sitemap.xml"]
     for url in sitemaps:
-        assert (sample_build / output_path("/" + url[len(BASE) :])).is_file()
+        assert (news_build / output_path("/" + url[len(BASE) :])).is_file()
+
+
+def test_without_a_story_of_the_last_two_days_there_is_no_news_sitemap(tmp_path: Path):
+    # an empty <urlset> fails the sitemap schema (a <url> is required)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SSG_BUILD_TIME", "2027-06-01T12:00:00+07:00")
+        out = build_sample(tmp_path / "site", curated_home=False)
+    assert not (out / "news-sitemap.xml").exists()
+    lines = (out / "robots.txt").read_text().splitlines()
+    assert [line for line in lines if line.startswith("Sitemap:")] == [
+        "Sitemap: " + BASE + "sitemap.xml"
+    ]
+    validate(out / "sitemap.xml", "sitemap.xsd")
 
 
 def test_sitemap_urls_carry_the_path_prefix(tiny_site: Path):
