@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ class Feed:
     subtitle: str
     articles: tuple[Article, ...]
     updated: dt.datetime  # the newest change among its entries
+    # stories whose usual entry id another story shares (`entry_id`); nearly always none
+    clashing: frozenset[str] = frozenset()
 
     @property
     def rss_url(self) -> str:
@@ -43,7 +46,7 @@ class Feed:
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def entry_id(config: SiteConfig, article: Article) -> str:
+def entry_id(config: SiteConfig, article: Article, clashing: frozenset[str] = frozenset()) -> str:
     """A tag: URI that stays the same across rebuilds (RFC 4151): host, publication day, slug.
 
     It does not depend on the permalink pattern or the base path, so moving a site
@@ -51,7 +54,21 @@ def entry_id(config: SiteConfig, article: Article) -> str:
     """
     host = urlsplit(config.base_url).hostname or "localhost"
     day = article.date.astimezone(config.tz).date().isoformat()
+    if article.path in clashing:  # another story of that day has the slug (see clashing_ids)
+        tail = hashlib.blake2b(article.path.encode(), digest_size=4).hexdigest()
+        return f"tag:{host},{day}:{article.slug}-{tail}"
     return f"tag:{host},{day}:{article.slug}"
+
+
+def clashing_ids(config: SiteConfig, articles: Sequence[Article]) -> frozenset[str]:
+    """The stories (by source path) that share their publication day and slug with
+    another: possible when the permalink leaves out the day (or has a section in it).
+    Their entry ids take a digest of the source path, so no two entries share an id."""
+    seen: dict[tuple[str, str], list[str]] = {}
+    for article in articles:
+        day = article.date.astimezone(config.tz).date().isoformat()
+        seen.setdefault((day, article.slug), []).append(article.path)
+    return frozenset(path for paths in seen.values() if len(paths) > 1 for path in paths)
 
 
 def make_feed(
@@ -62,11 +79,13 @@ def make_feed(
     articles: Sequence[Article],
     limit: int,
     fallback: dt.datetime,
+    clashing: frozenset[str] = frozenset(),
 ) -> Feed:
     """A feed of the newest `limit` articles (they arrive newest first)."""
     newest = tuple(articles[:limit])
     updated = max((a.modified for a in newest), default=fallback)
-    return Feed(url, page_url, title, subtitle, newest, updated)
+    shown = clashing.intersection(a.path for a in newest) if clashing else frozenset()
+    return Feed(url, page_url, title, subtitle, newest, updated, shown)
 
 
 def site_feeds(site: Site, now: dt.datetime) -> list[Feed]:
@@ -77,8 +96,11 @@ def site_feeds(site: Site, now: dt.datetime) -> list[Feed]:
     config = site.config
     limit = config.feed_entries
     now = max((a.modified for a in site.articles), default=EPOCH)
+    clashing = clashing_ids(config, site.articles)
     feeds = [
-        make_feed("/feed.xml", "/", config.title, config.description, site.articles, limit, now)
+        make_feed(
+            "/feed.xml", "/", config.title, config.description, site.articles, limit, now, clashing
+        )
     ]
     groups = group_by_section(config.sections, site.articles)
     for section in config.sections:
@@ -91,6 +113,7 @@ def site_feeds(site: Site, now: dt.datetime) -> list[Feed]:
                 groups[section.slug],
                 limit,
                 now,
+                clashing,
             )
         )
     for slug in sorted(site.topics):
@@ -104,6 +127,7 @@ def site_feeds(site: Site, now: dt.datetime) -> list[Feed]:
                 site.by_topic.get(slug, ()),
                 limit,
                 now,
+                clashing,
             )
         )
     for slug in sorted(site.authors):
@@ -117,6 +141,7 @@ def site_feeds(site: Site, now: dt.datetime) -> list[Feed]:
                 site.by_author.get(slug, ()),
                 limit,
                 now,
+                clashing,
             )
         )
     return feeds
@@ -166,4 +191,6 @@ def install(env: jinja2.Environment, config: SiteConfig) -> None:
         absolute_links=lambda html: absolute_links(str(html), config.origin),
         rfc822=rfc822,
     )
-    env.globals["entry_id"] = lambda article: entry_id(config, article)
+    env.globals["entry_id"] = lambda article, clashing=frozenset(): entry_id(
+        config, article, clashing
+    )

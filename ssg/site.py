@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -158,6 +159,17 @@ def build_site(
             if slug not in topics:  # a topic without a description file
                 topics[slug] = memo.get(
                     "new-topic", (), (slug, name), partial(Topic, slug, name, url=topic_url(slug))
+                )
+            elif _folded(topics[slug].name) != _folded(name):  # 'C#' against 'C++'
+                problems.append(
+                    error(
+                        f"topic {name!r} would share the page {topic_url(slug)} with topic "
+                        f"{topics[slug].name!r}",
+                        article.path,
+                        locate(article.path, "topics"),
+                        field="topics",
+                        hint="name it differently, or use the other topic's name if they are one",
+                    )
                 )
             named.setdefault(slug, topics[slug])
         scheduled = article.date > options.now
@@ -324,6 +336,13 @@ def logo_problem(config: SiteConfig, assets: Iterable[str], config_path: Path) -
         field="publisher.logo",
         hint="logo paths are relative to the assets/ folder, e.g. /images/logo.png",
     )
+
+
+def _folded(name: str) -> str:
+    """A topic name without case, accents or spacing differences: 'Zürich' and 'zurich'
+    are one topic; 'C#' and 'C++', which slugify alike, are not."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in plain if not unicodedata.combining(c)).split())
 
 
 def _shared_slugs(items: Sequence[Author] | Sequence[Topic], kind: str) -> list[Problem]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 import jinja2.bccache
@@ -288,6 +289,9 @@ def make_environment(
         iso=lambda value: iso_local(value, tz),
         join_names=join_names,
         html=Markup,  # trusted HTML rendered from Markdown by us
+        # a site path with spaces and other characters percent-encoded (escapes kept),
+        # for plain-text files such as _redirects where a space separates fields
+        uri_path=lambda value: quote(str(value), safe="/%"),
     )
     structured.install(env, config, urls.abs_url)
     feeds.install(env, config)

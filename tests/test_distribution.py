@@ -14,7 +14,7 @@ from ssg.feeds import absolute_links, entry_id, rfc822
 from ssg.model import Article
 from ssg.structured import copyright_holder, plain_text
 
-from conftest import html, run, write_site
+from conftest import TINY_SITE, html, run, write_site
 
 
 @pytest.mark.parametrize(
@@ -129,3 +129,19 @@ def test_website_data_only_on_the_first_home_page(tiny_site: Path):
     )
     assert len(first) == 1 and '"WebSite"' in first[0].text
     assert second == []
+
+
+def test_redirects_list_percent_encodes_aliases_with_spaces(tmp_path: Path):
+    story = (
+        "---\ntitle: Moved\nauthors: ana-ruiz\ndate: 2024-03-09\n"
+        "aliases: ['/old/ünïcode path/']\n---\nB.\n"
+    )
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/moved.md": story})
+    assert run(root, "build").exit_code == 0
+    lines = [
+        line.split()
+        for line in (root / "public/_redirects").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines == [["/old/%C3%BCn%C3%AFcode%20path/", "/2024/03/09/moved/", "301"]]
+    assert (root / "public/old/ünïcode path/index.html").is_file()

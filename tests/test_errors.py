@@ -124,6 +124,11 @@ CASES = {
         "content/articles/bad.md:5: error: field 'aliases': the alias /2024/03/05/bad/ is this "
         "story's own address",
     ),
+    "topics with one address": (
+        {"content/articles/bad.md": GOOD_HEADER + "topics: [C++, 'C#']\n---\nB.\n"},
+        "content/articles/bad.md:5: error: field 'topics': topic 'C#' would share the page "
+        "/topics/c/ with topic 'C++'",
+    ),
     "updated before date": (
         {"content/articles/bad.md": GOOD_HEADER + "updated: 2024-03-01\n---\nBody.\n"},
         "content/articles/bad.md:5: error: field 'updated': is earlier than 'date'",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from pathlib import Path
 
 import feedparser
@@ -11,7 +12,7 @@ import pytest
 
 from ssg.plan import output_path
 
-from conftest import html, run, write_site
+from conftest import TINY_SITE, html, run, write_site
 
 SAMPLE_BASE = "https://deltaledger.example/"
 
@@ -166,3 +167,33 @@ def test_bad_feed_settings_are_located_errors(tiny_site: Path):
     assert result.exit_code == 1
     assert "site.yml:6: error: field 'feed_entries': expected a whole number" in result.output
     assert "site.yml:7: error: field 'rss': expected true or false" in result.output
+
+
+def test_two_stories_of_one_day_with_one_slug_get_different_entry_ids(tmp_path: Path):
+    site_yml = (
+        textwrap.dedent(TINY_SITE["site.yml"])
+        + "permalink: /{section}/{year}/{slug}/\nsections: [World, Business]\n"
+    )
+    story = "---\ntitle: Roundup\nauthors: ana-ruiz\ndate: 2024-03-09T08:00:00+07:00\nsection: {}\n---\nB.\n"
+    root = write_site(
+        tmp_path / "site",
+        {
+            **TINY_SITE,
+            "site.yml": site_yml,
+            "content/articles/a/roundup.md": story.format("World"),
+            "content/articles/b/roundup.md": story.format("Business"),
+        },
+    )
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    for feed_file in ("feed.xml", "authors/ana-ruiz/feed.xml"):
+        feed = feedparser.parse((root / "public" / feed_file).read_bytes())
+        ids = [entry.id for entry in feed.entries]
+        assert len(ids) == len(set(ids)), ids
+        roundups = [e.id for e in feed.entries if e.title == "Roundup"]
+        assert len(roundups) == 2 and all(
+            i.startswith("tag:tiny.example,2024-03-09:roundup-") for i in roundups
+        )
+    # stories that share nothing keep the plain id
+    plain = feedparser.parse((root / "public/feed.xml").read_bytes())
+    assert "tag:tiny.example,2024-03-01:first" in [e.id for e in plain.entries]
