@@ -162,8 +162,31 @@ def plan_feeds(site: Site, now: dt.datetime) -> list[Output]:
 _ROOT_RELATIVE_VALUE = re.compile(r"""=["']/(?!/)""")
 
 
-def absolute_links(html: str, origin: str) -> str:
-    """Make root-relative `href`/`src` attributes absolute, for HTML read outside the site."""
+_SRCSET = re.compile(r"""(\ssrcset=)(["'])(.*?)\2""", re.DOTALL)
+_FRAGMENT_HREF = re.compile(r"""(\shref=)(["'])#""")
+
+
+def absolute_links(html: str, origin: str, page: str = "") -> str:
+    """Make root-relative `href`, `src` and `srcset` addresses absolute, for HTML read
+    outside the site (a feed reader); `page`, the absolute URL of the story, goes before
+    links to a place in it (`#fn1`), which would otherwise point into the feed."""
+    html = _root_relative_attributes(html, origin)
+    if "srcset=" in html:
+
+        def candidates(match: re.Match) -> str:
+            entries = [entry.strip() for entry in match.group(3).split(",")]
+            fixed = [
+                origin + e if e.startswith("/") and not e.startswith("//") else e for e in entries
+            ]
+            return f"{match.group(1)}{match.group(2)}{', '.join(fixed)}{match.group(2)}"
+
+        html = _SRCSET.sub(candidates, html)
+    if page and "#" in html:
+        html = _FRAGMENT_HREF.sub(lambda m: f"{m.group(1)}{m.group(2)}{page}#", html)
+    return html
+
+
+def _root_relative_attributes(html: str, origin: str) -> str:
     parts: list[str] = []
     last = 0
     for match in _ROOT_RELATIVE_VALUE.finditer(html):
@@ -188,7 +211,7 @@ def rfc822(value: dt.datetime) -> str:
 def install(env: jinja2.Environment, config: SiteConfig) -> None:
     """Add the filters and helpers the feed templates use."""
     env.filters.update(
-        absolute_links=lambda html: absolute_links(str(html), config.origin),
+        absolute_links=lambda html, page="": absolute_links(str(html), config.origin, page),
         rfc822=rfc822,
     )
     env.globals["entry_id"] = lambda article, clashing=frozenset(): entry_id(

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import feedparser
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -197,3 +198,36 @@ def test_two_stories_of_one_day_with_one_slug_get_different_entry_ids(tmp_path: 
     # stories that share nothing keep the plain id
     plain = feedparser.parse((root / "public/feed.xml").read_bytes())
     assert "tag:tiny.example,2024-03-01:first" in [e.id for e in plain.entries]
+
+
+def test_feed_content_links_work_outside_the_site(tmp_path: Path):
+    from photofix import make_photo
+
+    story = (
+        "---\ntitle: Noted\nauthors: ana-ruiz\ndate: 2024-03-09\n---\n"
+        'A claim.[^1]\n\n![A chart](/images/chart.jpg){credit="Us"}\n\n[^1]: The source.\n'
+    )
+    root = write_site(
+        tmp_path / "site",
+        {
+            **TINY_SITE,
+            "assets/images/chart.jpg": make_photo(1200, 600),
+            "content/articles/noted.md": story,
+        },
+    )
+    assert run(root, "build", "--base-url", "https://tiny.example/news/").exit_code == 0
+    # read the XML itself: feedparser's sanitiser drops srcset attributes
+    atom = "{http://www.w3.org/2005/Atom}"
+    tree = lxml.etree.fromstring((root / "public/feed.xml").read_bytes())
+    entry = next(e for e in tree.iter(f"{atom}entry") if e.findtext(f"{atom}title") == "Noted")
+    body = lxml.html.fromstring(entry.findtext(f"{atom}content"))
+    page = "https://tiny.example/news/2024/03/09/noted/"
+    assert body.cssselect('a[href^="#"]') == []
+    assert page + "#fn1" in [a.get("href") for a in body.cssselect("a")]
+    srcsets = [e.get("srcset") for e in body.cssselect("source, img") if e.get("srcset")]
+    assert len(srcsets) == 2  # the WebP source and the JPEG fallback
+    for srcset in srcsets:
+        for candidate in srcset.split(","):
+            url = candidate.split()[0]
+            assert url.startswith("https://tiny.example/news/images/"), url
+            assert (root / "public" / url.removeprefix("https://tiny.example/news/")).is_file()
