@@ -61,6 +61,26 @@ class _Raw:
     key: str  # field name for messages: 'updates.2' or 'body'
 
 
+_ID = re.compile(r'\sid="([^"]+)"')
+_ID_OR_FRAGMENT = re.compile(r'(\s(?:id="|href="#))([^"]+)"')
+
+
+def scoped_ids(html: str, anchor: str) -> str:
+    """An update's HTML with the ids Markdown gave it (subheads, footnotes) prefixed by
+    the update's anchor, and the links to them changed alike: each update is rendered on
+    its own, so two updates with a '### Background' or a footnote would otherwise give
+    the page two elements with one id, and a footnote link would jump to the other's."""
+    ids = set(_ID.findall(html))
+    if not ids:
+        return html
+
+    def scoped(match: re.Match) -> str:
+        start, value = match.group(1), match.group(2)
+        return f'{start}{anchor}-{value}"' if value in ids else match.group(0)
+
+    return _ID_OR_FRAGMENT.sub(scoped, html)
+
+
 def anchor_for(time: dt.datetime, tz: ZoneInfo) -> str:
     """The permanent fragment id of an update: 'update-2026-11-29-1405' in site time."""
     return "update-" + time.astimezone(tz).strftime("%Y-%m-%d-%H%M")
@@ -188,8 +208,9 @@ def read_live(
             continue
         # updates written in the body may hold HTML like the rest of it; not in front matter
         rendered = markdown.render(raw.text, source.path, base_path, raw.key == "body")
+        html = scoped_ids(rendered.html, anchor)
         updates[anchor] = LiveUpdate(
-            when, anchor, rendered.html, raw.title, raw.authors, rendered.links, raw.line
+            when, anchor, html, raw.title, raw.authors, rendered.links, raw.line
         )
     ordered = tuple(sorted(updates.values(), key=lambda u: u.time, reverse=True))
     coverage_end = reader.datetime("coverage_end", tz)

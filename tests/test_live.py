@@ -221,3 +221,26 @@ def test_unquoted_yaml_times_are_read_as_clock_times(tiny_site: Path):
     assert run_at(tiny_site, NOW, "build").exit_code == 0
     ids = [u.get("id") for u in live_page(tiny_site).cssselect(".live-update")]
     assert "update-2024-03-10-2110" in ids
+
+
+def test_ids_in_updates_stay_unique_and_their_links_work(tiny_site: Path):
+    story = (
+        "---\ntitle: Live ids\nauthors: ana-ruiz\ndate: 2024-03-10T20:00:00+07:00\n"
+        "live: true\n---\nThe intro.\n\n### Background\n\nIntro background.\n\n"
+        "## 20:30 First\n\n### Background\n\nA claim.[^1]\n\n[^1]: First source.\n\n"
+        "## 21:30 Second\n\n### Background\n\nAnother claim.[^1]\n\n[^1]: Second source.\n"
+    )
+    write_site(tiny_site, {"content/articles/live.md": story})
+    result = run_at(tiny_site, NOW, "build")
+    assert result.exit_code == 0, result.output
+    page = live_page(tiny_site)
+    ids = [element.get("id") for element in page.iter() if element.get("id")]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for link in page.cssselect("article a[href^='#']"):
+        target = link.get("href")[1:]
+        assert target in ids, target  # every link to a place in the page finds it
+    notes = page.cssselect(".live-update-body li.footnote-item")
+    assert sorted(n.text_content().split("↩")[0].strip() for n in notes) == [
+        "First source.",
+        "Second source.",
+    ]
