@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from itertools import combinations
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -289,13 +289,16 @@ def _check_image(
     if image.is_remote:
         return evolve(image, url=image.src)
     relative = unquote(image.src.lstrip("/"))  # 'my%20photo.jpg' names 'my photo.jpg'
-    line = locate(path, f"{key}.src") or locate(path, key)
+
+    def line() -> int | None:  # looked up only for a problem: it reads the front matter
+        return locate(path, f"{key}.src") or locate(path, key)
+
     if relative not in assets:
         problems.append(
             error(
                 f"image file not found: assets/{relative}",
                 path,
-                line,
+                line(),
                 field=f"{key}.src",
                 hint="image paths are relative to the assets/ folder, e.g. /images/photo.jpg",
             )
@@ -305,7 +308,7 @@ def _check_image(
             error(
                 f"cannot show assets/{relative} as an image: {why}",
                 path,
-                line,
+                line(),
                 field=f"{key}.src",
                 hint="point src at a photo or graphic file",
             )
@@ -338,6 +341,7 @@ def logo_problem(config: SiteConfig, assets: Iterable[str], config_path: Path) -
     )
 
 
+@lru_cache(maxsize=8192)  # every mention of a topic asks again
 def _folded(name: str) -> str:
     """A topic name without case, accents or spacing differences: 'Zürich' and 'zurich'
     are one topic; 'C#' and 'C++', which slugify alike, are not."""
