@@ -61,6 +61,52 @@ class _Raw:
     key: str  # field name for messages: 'updates.2' or 'body'
 
 
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:")
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def shared_footnotes(intro: str, raws: list[_Raw]) -> tuple[str, list[_Raw]]:
+    """The intro and the body's updates, each with the definitions of the footnotes it
+    refers to: they are rendered one by one, so a note defined at the end of the story
+    (after the last update's subhead) would leave '[^1]' as text everywhere else."""
+    parts = [_take_definitions(text) for text in [intro, *(raw.text for raw in raws)]]
+    definitions: dict[str, str] = {}  # the first of each label, for parts without their own
+    for _, found in parts:
+        for label, block in found.items():
+            definitions.setdefault(label, block)
+    if not definitions:
+        return intro, raws
+
+    def with_notes(text: str, own: dict[str, str]) -> str:
+        labels = dict.fromkeys(_FOOTNOTE_REFERENCE.findall(text))
+        notes = [own.get(label) or definitions[label] for label in labels if label in definitions]
+        return text.rstrip("\n") + "\n\n" + "\n".join(notes) if notes else text
+
+    new_intro, *bodies = (with_notes(text, own) for text, own in parts)
+    return new_intro, [replace(raw, text=body) for raw, body in zip(raws, bodies, strict=True)]
+
+
+def _take_definitions(text: str) -> tuple[str, dict[str, str]]:
+    """`text` without its footnote definitions ('[^1]: ...' and the indented lines that
+    continue one), and those definitions by label."""
+    kept: list[str] = []
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines(keepends=True):
+        match = _FOOTNOTE_DEFINITION.match(line)
+        if match:
+            current = found.setdefault(match.group(1), [])
+            current.append(line)
+        elif current is not None and (not line.strip() or line.startswith(("    ", "\t"))):
+            current.append(line)
+        else:
+            current = None
+            kept.append(line)
+    return "".join(kept), {
+        label: "".join(lines).rstrip("\n") + "\n" for label, lines in found.items()
+    }
+
+
 _ID = re.compile(r'\sid="([^"]+)"')
 _ID_OR_FRAGMENT = re.compile(r'(\s(?:id="|href="#))([^"]+)"')
 
@@ -168,6 +214,7 @@ def read_live(
     if "live" not in reader.data:
         reader.fail("updates", "updates need 'live: true' (or 'live: false' once coverage ends)")
     intro, raws = split_body(source)
+    intro, raws = shared_footnotes(intro, raws)
     raws = _front_updates(reader) + raws
     updates: dict[str, LiveUpdate] = {}
     for raw in raws:

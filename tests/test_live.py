@@ -244,3 +244,25 @@ def test_ids_in_updates_stay_unique_and_their_links_work(tiny_site: Path):
         "First source.",
         "Second source.",
     ]
+
+
+def test_a_footnote_defined_at_the_end_serves_the_intro_and_every_update(tiny_site: Path):
+    story = (
+        "---\ntitle: Live notes\nauthors: ana-ruiz\ndate: 2024-03-10T20:00:00+07:00\n"
+        "live: true\n---\nThe intro makes a claim.[^src]\n\n"
+        "## 20:30 First\n\nThe update repeats it.[^src]\n\n"
+        "## 21:30 Second\n\nNo notes here.\n\n"
+        "[^src]: The ministry's report,\n    page 4.\n"
+    )
+    write_site(tiny_site, {"content/articles/live.md": story})
+    result = run_at(tiny_site, NOW, "build")
+    assert result.exit_code == 0, result.output
+    page = live_page(tiny_site)
+    assert "[^src]" not in page.text_content()
+    notes = page.cssselect("li.footnote-item")
+    assert len(notes) == 2  # in the intro and in the first update, each with its own ids
+    assert all("report, page 4." in " ".join(n.text_content().split()) for n in notes)
+    second = page.cssselect(".live-update")[0]  # newest first: the 21:30 update
+    assert not second.cssselect("li.footnote-item")
+    ids = [element.get("id") for element in page.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
