@@ -34,7 +34,15 @@ from ssg.model import Article
 from ssg.photos import asset_of, process_photos
 from ssg.plan import colliding_outputs, unsafe_outputs
 from ssg.rules import classify
-from ssg.site import BuildOptions, Parsed, article_url, build_site, locator, logo_problem
+from ssg.site import (
+    BuildOptions,
+    Parsed,
+    article_url,
+    build_site,
+    locator,
+    logo_problem,
+    with_link_lines,
+)
 from ssg.slugs import slugify
 from ssg.templates import make_environment
 
@@ -173,6 +181,7 @@ def _check(
     photos = process_photos(root, config, raw, assets, image_cache)
     parsed = photos.parsed
     site, site_problems = build_site(config, parsed, options, assets)
+    site_problems = with_link_lines(site_problems, root)
     logo = logo_problem(config, assets, config_path or root / "site.yml")
     build_problems = unique(
         problems + parse_problems + photos.problems + site_problems + ([logo] if logo else [])

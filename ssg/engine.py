@@ -73,7 +73,14 @@ from ssg.rendering import (
 )
 from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import has_index
-from ssg.site import BuildOptions, Parsed, build_site, locator, logo_problem
+from ssg.site import (
+    BuildOptions,
+    Parsed,
+    build_site,
+    locator,
+    logo_problem,
+    with_link_lines,
+)
 from ssg.sitemaps import NEWS_WINDOW
 from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
@@ -414,6 +421,7 @@ class Builder:
         problems += photos.problems
         lap("images")
         site, link_problems = build_site(config, parsed, options, run.assets, self._identity)
+        link_problems = with_link_lines(link_problems, self.root)
         self._identity.end_build()
         problems += link_problems
         problems += headline_warnings(site.articles, parsed.fronts)

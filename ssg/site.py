@@ -418,6 +418,32 @@ def _check_duplicate_urls(articles, pages, authors, topics, locate) -> list[Prob
 _MARKER = re.compile(re.escape(LINK_MARKER) + r"([^\"'#\s]+)(#[^\"'\s]*)?")
 
 
+def with_link_lines(problems: list[Problem], root: Path) -> list[Problem]:
+    """Problems about links between sources, given the line of the link in its source
+    when they have none (the site model keeps links, not where they were written):
+    the first line of the file that links to that file name. Read only on errors."""
+    located = []
+    for problem in problems:
+        if problem.line is None and problem.path and problem.message.startswith("link to "):
+            target = problem.message.split()[2].rsplit("/", 1)[-1]
+            line = _line_linking(root / problem.path, target)
+            if line is not None:
+                problem = replace(problem, line=line)
+        located.append(problem)
+    return located
+
+
+def _line_linking(path: Path, name: str) -> int | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "](" in line and re.search(rf"[(/<]{re.escape(name)}(?:[#)>\s]|$)", line):
+            return number
+    return None
+
+
 def _resolve_links(item, url_of, unpublished, config: SiteConfig, problems: list[Problem]):
     """Replace `ssg-link:` markers in a body with the target's URL; report dead ones."""
     if not item.links:

@@ -113,7 +113,7 @@ CASES = [
         "link-to-draft",
         "error",
         X,
-        None,
+        7,
         "is not published",
     ),
     (
@@ -245,7 +245,7 @@ CASES = [
         "broken-link",
         "error",
         X,
-        None,
+        7,
         "link to content/articles/gone.md does not exist",
     ),
     (

@@ -146,7 +146,7 @@ CASES = {
     ),
     "link to a missing article": (
         {"content/articles/bad.md": GOOD_HEADER + "---\nSee [this](nowhere.md).\n"},
-        "content/articles/bad.md: error: link to content/articles/nowhere.md does not exist",
+        "content/articles/bad.md:6: error: link to content/articles/nowhere.md does not exist",
     ),
     "bad config": (
         {"site.yml": "title: T\nbase_url: https://t.example/\ntimezone: Mars/Olympus\n"},
