@@ -273,6 +273,9 @@ def _social(reader: FieldReader) -> dict[str, str]:
     sub = reader.child("social", data)
     out = {}
     for key in data:
+        if not isinstance(key, str):  # 'x:' is text, '1:' a number and '~:' nothing
+            sub.warn(str(key), f"expected a network name, got {describe(key)}; ignored")
+            continue
         value = sub.text(str(key))
         if value and ":" in value and not is_safe_link(value):
             sub.fail(

@@ -88,6 +88,12 @@ def _image(reader: FieldReader, key: str, value: Any, base_path: str) -> Image |
     src = sub.text("src", required=True)
     if not src:
         return None
+    if src.lower().startswith("http://"):
+        sub.warn(
+            "src",
+            f"{describe(src)} is a plain http:// address: browsers block it on https pages",
+            "use its https:// address, or copy the photo into assets/",
+        )
     caption = sub.text("caption", "") or ""
     return Image(
         src=src,

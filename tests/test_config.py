@@ -173,3 +173,15 @@ def test_social_links_with_a_scheme_must_be_web_or_mail_links():
     )
     assert [p.field for p in problems if p.is_error] == ["social.bad"]
     assert config.social == {"x": "deltaledger", "email": "mailto:desk@x.example"}
+
+
+def test_social_networks_must_be_named():
+    config, problems = parse_config(
+        {"title": "T", "base_url": "https://x.example/", "social": {1: "a", None: "b", "x": "c"}},
+        "site.yml",
+    )
+    assert config.social == {"x": "c"}
+    assert [(p.severity.value, p.field) for p in problems] == [
+        ("warning", "social.1"),
+        ("warning", "social.None"),
+    ]

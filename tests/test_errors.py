@@ -381,3 +381,17 @@ def test_an_error_in_the_base_template_is_reported_once_not_per_page(tmp_path: P
     assert [line for line in check.output.splitlines() if "error:" in line] == [
         next(line for line in check.output.splitlines() if "'nonsense' is undefined" in line)
     ]  # and no 'broken link' to the pages that failed to render
+
+
+def test_a_plain_http_photo_address_is_a_warning(tmp_path: Path):
+    story = (
+        "---\ntitle: T\nauthors: ana-ruiz\ndate: 2024-03-09\nimage:\n"
+        "  src: http://photos.example/a.jpg\n  alt: A\n  credit: C\n---\nB.\n"
+    )
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/t.md": story})
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/articles/t.md:6: warning: field 'image.src': 'http://photos.example/a.jpg' is a "
+        "plain http:// address: browsers block it on https pages"
+    ) in result.output
