@@ -223,18 +223,27 @@ def test_unquoted_yaml_times_are_read_as_clock_times(tiny_site: Path):
     assert "update-2024-03-10-2110" in ids
 
 
-def test_ids_in_updates_stay_unique_and_their_links_work(tiny_site: Path):
-    story = (
-        "---\ntitle: Live ids\nauthors: ana-ruiz\ndate: 2024-03-10T20:00:00+07:00\n"
-        "live: true\n---\nThe intro.\n\n### Background\n\nIntro background.\n\n"
-        "## 20:30 First\n\n### Background\n\nA claim.[^1]\n\n[^1]: First source.\n\n"
-        "## 21:30 Second\n\n### Background\n\nAnother claim.[^1]\n\n[^1]: Second source.\n"
-    )
-    write_site(tiny_site, {"content/articles/live.md": story})
-    result = run_at(tiny_site, NOW, "build")
+LIVE_HEADER = (
+    "---\ntitle: Live\nauthors: ana-ruiz\ndate: 2024-03-10T20:00:00+07:00\nlive: true\n---\n"
+)
+
+
+def built_live_page(root: Path, body: str):
+    """The page of a live story with `body`, built as of NOW, and every id it holds."""
+    write_site(root, {"content/articles/live.md": LIVE_HEADER + body})
+    result = run_at(root, NOW, "build")
     assert result.exit_code == 0, result.output
-    page = live_page(tiny_site)
-    ids = [element.get("id") for element in page.iter() if element.get("id")]
+    page = live_page(root)
+    return page, [element.get("id") for element in page.iter() if element.get("id")]
+
+
+def test_ids_in_updates_stay_unique_and_their_links_work(tiny_site: Path):
+    page, ids = built_live_page(
+        tiny_site,
+        "The intro.\n\n### Background\n\nIntro background.\n\n"
+        "## 20:30 First\n\n### Background\n\nA claim.[^1]\n\n[^1]: First source.\n\n"
+        "## 21:30 Second\n\n### Background\n\nAnother claim.[^1]\n\n[^1]: Second source.\n",
+    )
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for link in page.cssselect("article a[href^='#']"):
         target = link.get("href")[1:]
@@ -247,22 +256,17 @@ def test_ids_in_updates_stay_unique_and_their_links_work(tiny_site: Path):
 
 
 def test_a_footnote_defined_at_the_end_serves_the_intro_and_every_update(tiny_site: Path):
-    story = (
-        "---\ntitle: Live notes\nauthors: ana-ruiz\ndate: 2024-03-10T20:00:00+07:00\n"
-        "live: true\n---\nThe intro makes a claim.[^src]\n\n"
+    page, ids = built_live_page(
+        tiny_site,
+        "The intro makes a claim.[^src]\n\n"
         "## 20:30 First\n\nThe update repeats it.[^src]\n\n"
         "## 21:30 Second\n\nNo notes here.\n\n"
-        "[^src]: The ministry's report,\n    page 4.\n"
+        "[^src]: The ministry's report,\n    page 4.\n",
     )
-    write_site(tiny_site, {"content/articles/live.md": story})
-    result = run_at(tiny_site, NOW, "build")
-    assert result.exit_code == 0, result.output
-    page = live_page(tiny_site)
     assert "[^src]" not in page.text_content()
     notes = page.cssselect("li.footnote-item")
     assert len(notes) == 2  # in the intro and in the first update, each with its own ids
     assert all("report, page 4." in " ".join(n.text_content().split()) for n in notes)
     second = page.cssselect(".live-update")[0]  # newest first: the 21:30 update
     assert not second.cssselect("li.footnote-item")
-    ids = [element.get("id") for element in page.iter() if element.get("id")]
     assert len(ids) == len(set(ids))
