@@ -25,6 +25,10 @@ class _BadValue(yaml.constructor.ConstructorError):
     date (2026-02-30), '!!int abc'. PyYAML raises a bare exception without a line."""
 
 
+class _BadDate(_BadValue):
+    """A date or time the calendar does not have: 2026-02-30, 25:00."""
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """The safe loader, with located errors for impossible values, a record of keys
     written twice (`repeated`: YAML keeps the last silently), and numbers read the
@@ -47,27 +51,27 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep)
 
 
-def _checked(construct: Any, what: str) -> Any:
+def _checked(construct: Any, what: str, bad: type[_BadValue]) -> Any:
     def constructor(loader: Any, node: yaml.Node) -> Any:
         try:
             return construct(loader, node)
         except (ValueError, TypeError, AttributeError, OverflowError) as exc:
             reason = f"{node.value!r} is not {what}"
-            if isinstance(exc, ValueError) and "date" in what:  # "day is out of range"
+            if isinstance(exc, ValueError) and bad is _BadDate:  # "day is out of range"
                 reason += f" ({exc})"
-            raise _BadValue(None, None, reason, node.start_mark) from None
+            raise bad(None, None, reason, node.start_mark) from None
 
     return constructor
 
 
 _SAFE = yaml.constructor.SafeConstructor
-for _tag, _construct, _what in (
-    ("timestamp", _SAFE.construct_yaml_timestamp, "a real date or time"),
-    ("int", _SAFE.construct_yaml_int, "a whole number"),
-    ("float", _SAFE.construct_yaml_float, "a number"),
-    ("binary", _SAFE.construct_yaml_binary, "base64 data"),
+for _tag, _construct, _what, _bad in (
+    ("timestamp", _SAFE.construct_yaml_timestamp, "a real date or time", _BadDate),
+    ("int", _SAFE.construct_yaml_int, "a whole number", _BadValue),
+    ("float", _SAFE.construct_yaml_float, "a number", _BadValue),
+    ("binary", _SAFE.construct_yaml_binary, "base64 data", _BadValue),
 ):
-    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_construct, _what))
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_construct, _what, _bad))
 
 # YAML 1.2's numbers in place of YAML 1.1's (sexagesimal 3:16, octal 0755)
 _Loader.yaml_implicit_resolvers = {
@@ -170,7 +174,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
         context = getattr(exc, "context", None)
         message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
         hint = "check indentation, and quote values that contain ': ' or start with a symbol"
-        if isinstance(exc, _BadValue) and "date" in reason:
+        if isinstance(exc, _BadDate):
             message = f"invalid date: {reason}"
             hint = "write a real date and time, like 2019-02-28 or 2019-02-28T10:00:00+07:00"
         elif isinstance(exc, _BadValue):

@@ -143,6 +143,7 @@ def test_yaml_numbers_are_read_the_yaml_1_2_way_and_repeated_keys_warn(tmp_path:
     ("line", "message"),
     [
         ("per_page: !!int ten", "invalid value: 'ten' is not a whole number"),
+        ("per_page: !!int update", "invalid value: 'update' is not a whole number"),
         ("feed_entries: !!float x", "invalid value: 'x' is not a number"),
         ("expires: !!timestamp nope", "invalid date: 'nope' is not a real date or time"),
     ],
