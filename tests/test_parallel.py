@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -51,6 +52,25 @@ def test_results_come_in_order_from_the_caller_and_its_helpers():
 def test_a_helpers_exception_is_raised_in_the_caller():
     with pytest.raises(ValueError, match="failed in a helper"):
         list(pmap_helping(_fail_in_helper, ITEMS, 2, os.getpid()))
+
+
+def _fail_in_caller(item: int) -> int:
+    if os.getpid() == shared():
+        raise KeyError(f"item {item} failed in the caller")
+    time.sleep(0.005)
+    return item
+
+
+def test_the_callers_work_thread_raises_in_the_caller_and_never_outlives_the_map():
+    """The caller does its share in a thread of its own (a fresh malloc arena): its
+    exceptions still reach the caller, and the thread is gone once the map ends, so
+    the next fork copies a single-threaded process."""
+    before = threading.active_count()
+    assert [r[0] for r in pmap_helping(_who, ITEMS, 2)] == ITEMS
+    assert threading.active_count() == before
+    with pytest.raises(KeyError, match="failed in the caller"):
+        list(pmap_helping(_fail_in_caller, ITEMS, 2, os.getpid()))
+    assert threading.active_count() == before
 
 
 def test_a_helper_that_dies_is_an_error_not_a_hang():
