@@ -8,14 +8,18 @@ cannot leak; the EXIF orientation is applied to the pixels first.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import math
 import os
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
+from ssg import jpegmeta
 from ssg.errors import Severity
 from ssg.fields import FieldReader, describe
 
@@ -26,6 +30,7 @@ SUFFIX = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CROP_RATIOS = (("16x9", 16, 9), ("4x3", 4, 3), ("1x1", 1, 1))
 METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc", "dpi")
 CREDIT_LEVELS = ("error", "warning", "off")
+ORIENTATION = 0x0112  # the EXIF tag
 # libwebp effort (0-6): 2 encodes about 2.5 times faster than 4 for files within a few
 # percent of the size; below 2 files grow by a quarter or more.
 WEBP_METHOD = 2
@@ -59,7 +64,7 @@ class ImageSettings:
     def signature(self) -> str:
         """What the encoded files depend on, for the cache key."""
         widths = ",".join(map(str, self.widths))
-        return f"w={widths};q={self.quality};c={self.crop_width};webp-m={WEBP_METHOD};v=4"
+        return f"w={widths};q={self.quality};c={self.crop_width};webp-m={WEBP_METHOD};v=5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,16 +126,13 @@ def _level(reader: FieldReader, key: str, default: str) -> str:
     return value
 
 
-def open_upright(data: bytes) -> PILImage.Image:
-    """Decode a photo and turn it upright by its EXIF orientation; ImageError if unreadable."""
+@contextlib.contextmanager
+def _reading() -> Iterator[None]:
+    """Pillow's errors while opening or decoding a photo, as ImageError."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            probe = PILImage.open(io.BytesIO(data))
-            probe.verify()  # catches truncated and corrupt files early
-            image = PILImage.open(io.BytesIO(data))
-            image.load()
-        upright = _displayable(ImageOps.exif_transpose(image) or image)
+            yield
     except UnidentifiedImageError as exc:
         raise ImageError("not an image Pillow can read (expected JPEG, PNG or WebP)") from exc
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
@@ -139,7 +141,17 @@ def open_upright(data: bytes) -> PILImage.Image:
         ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"the file is damaged or truncated ({exc})") from exc
-    return upright
+
+
+def open_upright(data: bytes) -> PILImage.Image:
+    """Decode a photo and turn it upright by its EXIF orientation; ImageError if unreadable."""
+    with _reading():
+        probe = PILImage.open(io.BytesIO(data))
+        probe.verify()  # catches truncated and corrupt files early
+        image = PILImage.open(io.BytesIO(data))
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)  # no copy when already upright
+        return _displayable(image)
 
 
 def _displayable(image: PILImage.Image) -> PILImage.Image:
@@ -207,8 +219,6 @@ def encode(image: PILImage.Image, fmt: str, quality: int, progressive: bool = Fa
         image = _flatten(image)
     elif fmt == "WEBP" and image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-    clean = image.copy()
-    clean.info = {}
     options: dict[str, object] = {}
     if icc:
         options["icc_profile"] = icc
@@ -218,7 +228,11 @@ def encode(image: PILImage.Image, fmt: str, quality: int, progressive: bool = Fa
         options.update(quality=quality, method=WEBP_METHOD)
     elif fmt == "PNG":
         options.update(optimize=True)
-    return save_bytes(clean, fmt, **options)
+    kept, image.info = image.info, {}  # the encoders copy comments and XMP from here
+    try:
+        return save_bytes(image, fmt, **options)
+    finally:
+        image.info = kept
 
 
 def save_bytes(image: PILImage.Image, fmt: str, **options: object) -> bytes:
@@ -259,10 +273,14 @@ def process(
     """
     image = open_upright(data)
     files: list[tuple[Encoded, bytes]] = []
-    scaled = image
+    widths = target_widths(image.width, settings.widths)
+    boxes = [(name, rw, rh, crop_box(image.size, (rw, rh), focus)) for name, rw, rh in CROP_RATIOS]
+    boxes = boxes if crops else []
+    working = working_copy(image, widths[-1], [box for *_, box in boxes], settings.crop_width)
+    scaled = working
     # largest first, each width scaled from the one before: much less work than
     # scaling every width from a full-size original
-    for width in reversed(target_widths(image.width, settings.widths)):
+    for width in reversed(widths):
         scaled = resize(scaled, width)
         for out_fmt in dict.fromkeys((fmt, "WEBP")):
             if out_fmt == "WEBP" and max(scaled.size) > WEBP_MAX_SIDE:
@@ -270,19 +288,65 @@ def process(
             encoded = Encoded(f"{width}.{SUFFIX[out_fmt]}", *scaled.size, out_fmt, "srcset")
             files.append((encoded, encode(scaled, out_fmt, settings.quality)))
     files.sort(key=lambda item: (item[0].width, item[0].format))
-    if crops:
-        for name, rw, rh in CROP_RATIOS:
-            cropped = image.crop(crop_box(image.size, (rw, rh), focus))
-            width = min(cropped.width, settings.crop_width)
-            exact = (width, max(1, round(width * rh / rw)))  # exact ratio despite rounding
-            cropped = cropped.resize(exact, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
-            encoded = Encoded(f"{name}.{SUFFIX[fmt]}", *cropped.size, fmt, "crop")
-            files.append((encoded, encode(cropped, fmt, settings.quality)))
+    x_scale, y_scale = working.width / image.width, working.height / image.height
+    for name, rw, rh, (left, top, right, bottom) in boxes:
+        width = min(right - left, settings.crop_width)
+        exact = (width, max(1, round(width * rh / rw)))  # exact ratio despite rounding
+        box = (left * x_scale, top * y_scale, right * x_scale, bottom * y_scale)
+        if working is image and exact == (right - left, bottom - top):
+            cropped = image.crop((left, top, right, bottom))  # already the right size
+        else:
+            cropped = working.resize(exact, PILImage.Resampling.LANCZOS, box, reducing_gap=3.0)
+        encoded = Encoded(f"{name}.{SUFFIX[fmt]}", *cropped.size, fmt, "crop")
+        files.append((encoded, encode(cropped, fmt, settings.quality)))
     return files
 
 
+# A working copy is made when every output fits in this share of the source's width or
+# less: scaling the full-size source down is the costliest step, done once instead of
+# once for the srcset and once per crop.
+WORKING_COPY_MOST = 0.75
+
+
+def working_copy(
+    image: PILImage.Image,
+    largest_width: int,
+    crop_boxes: list[tuple[int, int, int, int]],
+    crop_width: int,
+) -> PILImage.Image:
+    """The source scaled down just enough that the largest srcset width and every crop
+    can be cut from it at full detail; the source itself when that saves little."""
+    scale = largest_width / image.width
+    for left, _, right, _ in crop_boxes:
+        scale = max(scale, min(right - left, crop_width) / (right - left))
+    if scale > WORKING_COPY_MOST:
+        return image
+    size = (math.ceil(image.width * scale), math.ceil(image.height * scale))
+    return image.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+
+
 def strip(data: bytes, fmt: str) -> tuple[Encoded, bytes]:
-    """The photo at full size, upright and without metadata, for its original address."""
+    """The photo at full size, upright and without metadata, for its original address.
+
+    An upright JPEG keeps its compressed image as it is (`ssg.jpegmeta`); any other
+    photo is decoded, turned upright and encoded again (a JPEG as progressive)."""
+    if fmt == "JPEG":
+        with _reading():
+            probe = PILImage.open(io.BytesIO(data))
+            upright = probe.getexif().get(ORIENTATION, 1) == 1
+            size = probe.size
+        lossless = jpegmeta.without_metadata(data) if upright else None
+        if lossless is not None and _clean_jpeg(lossless, size):
+            return Encoded("original", *size, fmt, "original"), lossless
     image = open_upright(data)
     encoded = encode(image, fmt, 92, progressive=True)
     return Encoded("original", *image.size, fmt, "original"), encoded
+
+
+def _clean_jpeg(data: bytes, size: tuple[int, int]) -> bool:
+    """True when `data` reads as a JPEG of `size` pixels with no metadata left."""
+    try:
+        with PILImage.open(io.BytesIO(data)) as image:
+            return image.format == "JPEG" and image.size == size and not has_metadata(data)
+    except Exception:  # anything unreadable: the caller re-encodes instead
+        return False

@@ -416,35 +416,36 @@ class _Stage:
     def _strip_all(self) -> tuple[dict[str, Path | None], list[Problem], set[str]]:
         files: dict[str, Path | None] = {}
         problems: list[Problem] = []
-        keys: set[str] = set()
         jobs = []
         for asset in [a for a in sorted(self.assets) if is_photo(a)]:
             data = self._read(asset)
             if images.has_metadata(data):
                 fmt = images.RASTER_FORMATS[PurePosixPath(asset).suffix.lower()]
-                jobs.append((asset, fmt, cache_key(data, f"strip;fmt={fmt}")))
-        for asset, fmt, key in jobs:
-            keys.add(key)
+                jobs.append((asset, fmt, cache_key(data, f"strip;v=2;fmt={fmt}")))
+        self.encoded += sum(1 for _, _, key in jobs if self.cache.get(key) is None)
+
+        def work(job: tuple[str, str, str]) -> list[tuple[Encoded, Path]] | ImageError:
+            asset, fmt, key = job
             try:
-                if self.cache.get(key) is None:
-                    self.encoded += 1
-                entries = self.cache.fetch(
-                    key,
-                    lambda asset=asset, fmt=fmt: [images.strip(self._read(asset), fmt)],
-                )
+                return self.cache.fetch(key, lambda: [images.strip(self._read(asset), fmt)])
             except ImageError as exc:
-                # never publish a file whose metadata we could not remove
-                files[asset] = None
-                problems.append(
-                    warning(
-                        f"assets/{asset} was not published: it carries metadata (EXIF, GPS) "
-                        f"and cannot be cleaned: {exc}",
-                        hint="re-export the photo as JPEG, PNG or WebP",
+                return exc
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for (asset, _, _), result in zip(jobs, pool.map(work, jobs), strict=True):
+                if isinstance(result, ImageError):
+                    # never publish a file whose metadata we could not remove
+                    files[asset] = None
+                    problems.append(
+                        warning(
+                            f"assets/{asset} was not published: it carries metadata (EXIF, "
+                            f"GPS) and cannot be cleaned: {result}",
+                            hint="re-export the photo as JPEG, PNG or WebP",
+                        )
                     )
-                )
-                continue
-            files[asset] = entries[0][1]
-        return files, problems, keys
+                else:
+                    files[asset] = result[0][1]
+        return files, problems, {key for _, _, key in jobs}
 
     # --- problems -----------------------------------------------------------------
 

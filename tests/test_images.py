@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image as PILImage
+from PIL import ImageChops, ImageDraw, ImageStat
 
 from ssg import images
 from ssg.fields import FieldReader
@@ -60,13 +61,12 @@ def test_crops_have_the_right_ratios_and_minimum_width():
     assert crops == {"16x9.jpg": (1200, 675), "4x3.jpg": (1200, 900), "1x1.jpg": (1000, 1000)}
 
 
-def test_resized_jpegs_are_baseline_and_the_original_progressive():
+def test_resized_jpegs_are_baseline():
     source = make_photo(1000, 500, "JPEG", gps=True)
     files = images.process(source, "JPEG", ImageSettings(), crops=True)
     jpegs = [data for encoded, data in files if encoded.format == "JPEG"]
     assert len(jpegs) == 6  # three widths and three crops
     assert not any(open_bytes(data).info.get("progressive") for data in jpegs)
-    assert open_bytes(images.strip(source, "JPEG")[1]).info.get("progressive")
 
 
 def test_crop_box_follows_the_focal_point():
@@ -106,3 +106,50 @@ def test_settings_are_validated():
     assert any("images.widths" in m and "'big'" in m for m in messages)
     assert any("images.quality" in m for m in messages)
     assert any("images.credit.hero" in m and "error, warning or off" in m for m in messages)
+
+
+def detailed_photo(width: int, height: int) -> bytes:
+    """A PNG (compared pixel for pixel, with no compression noise) with fine detail
+    everywhere, so a crop a few pixels off shows."""
+    image = PILImage.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 9):
+        draw.line((x, 0, width - 1 - x, height - 1), fill=(x % 256, 200, (x * 5) % 256), width=3)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def mean_difference(data: bytes, reference: PILImage.Image) -> float:
+    image = open_bytes(data).convert("RGB")
+    assert image.size == reference.size
+    return max(ImageStat.Stat(ImageChops.difference(image, reference)).mean)
+
+
+def test_a_large_photo_is_scaled_down_once_and_every_output_keeps_full_detail():
+    source = detailed_photo(3200, 2400)
+    # the 1x1 crop needs half the source: the srcset and the crops are cut from this copy
+    copy = images.working_copy(open_bytes(source), 1600, [(0, 0, 2400, 2400)], 1200)
+    assert copy.size == (1600, 1200)
+    focus = (0.55, 0.5)
+    files = {
+        e.suffix: data for e, data in images.process(source, "PNG", ImageSettings(), True, focus)
+    }
+    full = open_bytes(source).convert("RGB")
+    lanczos = PILImage.Resampling.LANCZOS
+
+    def direct(ratio: tuple[int, int], size: tuple[int, int], at=focus) -> PILImage.Image:
+        return full.crop(images.crop_box(full.size, ratio, at)).resize(size, lanczos)
+
+    # each output matches scaling the full-size source directly, within rounding
+    assert mean_difference(files["1600.png"], full.resize((1600, 1200), lanczos)) < 1.5
+    assert mean_difference(files["1x1.png"], direct((1, 1), (1200, 1200))) < 1.5
+    assert mean_difference(files["16x9.png"], direct((16, 9), (1200, 675))) < 1.5
+    assert mean_difference(files["4x3.png"], direct((4, 3), (1200, 900))) < 1.5
+    # while a crop 1% off the focal point differs plainly
+    assert mean_difference(files["1x1.png"], direct((1, 1), (1200, 1200), (0.56, 0.5))) > 5
+
+
+def test_a_photo_near_the_output_sizes_is_cut_from_the_source_itself():
+    source = open_bytes(detailed_photo(1800, 1200))
+    assert images.working_copy(source, 1600, [(0, 0, 1200, 1200)], 1200) is source
