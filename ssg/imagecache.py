@@ -23,11 +23,62 @@ from ssg.images import Encoded
 MANIFEST = "manifest.json"
 
 
-def cache_key(data: bytes, recipe: str) -> str:
-    """A hex digest of the source bytes and the recipe (settings, crops, focus)."""
-    digest = hashlib.sha256(data)
-    digest.update(b"\0" + recipe.encode("utf-8"))
-    return digest.hexdigest()[:32]
+def cache_key(source_digest: str, recipe: str) -> str:
+    """A hex digest of the source's digest (`SourceDigests`) and the recipe (settings,
+    crops, focus)."""
+    return hashlib.sha256(f"{source_digest}\0{recipe}".encode()).hexdigest()[:32]
+
+
+class SourceDigests:
+    """Digests of the source photos' bytes, remembered by file size, modification time
+    and inode in `.sources.json` in the cache folder: an unchanged photo is not read
+    again (a newsroom's photo folder can hold tens of gigabytes). Only the photos a
+    build asked for are remembered by `save`."""
+
+    def __init__(self, folder: Path):
+        self.file = folder / ".sources.json"
+        self._known: dict[str, list] | None = None
+        self._asked: dict[str, list] = {}
+
+    def digest(self, path: Path) -> str:
+        """The SHA-256 of the file's bytes, read only when its stats changed."""
+        name = str(path)
+        st = os.stat(path)
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        known = self._load().get(name)
+        if isinstance(known, list) and len(known) == 4 and known[:3] == stamp:
+            digest = str(known[3])
+        else:
+            with open(path, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        self._asked[name] = [*stamp, digest]
+        return digest
+
+    def save(self) -> None:
+        """Remember the digests of the photos asked for since the last save."""
+        if self._asked == self._known:
+            return
+        tmp = None
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".sources-", dir=self.file.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self._asked, handle)
+            os.replace(tmp, self.file)
+        except OSError:  # the cache folder cannot be written: photos are read again next time
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            return
+        self._known, self._asked = self._asked, {}
+
+    def _load(self) -> dict[str, list]:
+        if self._known is None:
+            try:
+                known = json.loads(self.file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                known = {}
+            self._known = known if isinstance(known, dict) else {}
+        return self._known
 
 
 class ImageCache:

@@ -17,14 +17,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
-from ssg import jpegmeta
+from ssg import imagemeta
 from ssg.errors import Severity
 from ssg.fields import FieldReader, describe
 
 # File suffixes we resize, and the Pillow format each one is written back in.
-RASTER_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+RASTER_FORMATS = {
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".jpe": "JPEG",
+    ".jfif": "JPEG",
+    ".png": "PNG",
+    ".webp": "WEBP",
+}
+# Other image files under assets/: published as they are, unless they carry metadata
+OTHER_IMAGE_SUFFIXES = frozenset((".gif", ".avif", ".tif", ".tiff", ".bmp", ".heic", ".heif"))
 MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 SUFFIX = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 CROP_RATIOS = (("16x9", 16, 9), ("4x3", 4, 3), ("1x1", 1, 1))
@@ -156,14 +165,33 @@ def open_upright(data: bytes) -> PILImage.Image:
 
 def _displayable(image: PILImage.Image) -> PILImage.Image:
     """8-bit pixels with explicit transparency: 16-bit grey scaled down (converted as it
-    is, every value over 255 would turn white), and a palette's or grey's transparent
-    colour made an alpha channel (encoding drops the `transparency` key)."""
+    is, every value over 255 would turn white), a palette's or grey's transparent
+    colour made an alpha channel (encoding drops the `transparency` key), and print
+    colours (CMYK) turned into screen colours (sRGB)."""
+    if image.mode == "CMYK":
+        return _cmyk_to_srgb(image)
     if image.mode.startswith("I"):  # 16- or 32-bit grey
         wide = image if image.mode == "I" else image.convert("I")
         return wide.point(lambda value: value / 256).convert("L")
     if "transparency" in image.info and image.mode in ("P", "L", "RGB"):
         return image.convert("RGBA")
     return image
+
+
+def _cmyk_to_srgb(image: PILImage.Image) -> PILImage.Image:
+    """An RGB copy of a CMYK photo, through its embedded colour profile when it has a
+    usable one. The copy carries no profile: untagged pixels are sRGB to a browser, and
+    the CMYK profile would not describe them."""
+    icc = image.info.get("icc_profile")
+    converted = None
+    if icc:
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            srgb = ImageCms.createProfile("sRGB")
+            converted = ImageCms.profileToProfile(image, source, srgb, outputMode="RGB")
+    converted = converted or image.convert("RGB")
+    converted.info = {key: value for key, value in image.info.items() if key != "icc_profile"}
+    return converted
 
 
 def has_metadata(data: bytes) -> bool:
@@ -328,25 +356,25 @@ def working_copy(
 def strip(data: bytes, fmt: str) -> tuple[Encoded, bytes]:
     """The photo at full size, upright and without metadata, for its original address.
 
-    An upright JPEG keeps its compressed image as it is (`ssg.jpegmeta`); any other
-    photo is decoded, turned upright and encoded again (a JPEG as progressive)."""
-    if fmt == "JPEG":
-        with _reading():
-            probe = PILImage.open(io.BytesIO(data))
-            upright = probe.getexif().get(ORIENTATION, 1) == 1
-            size = probe.size
-        lossless = jpegmeta.without_metadata(data) if upright else None
-        if lossless is not None and _clean_jpeg(lossless, size):
-            return Encoded("original", *size, fmt, "original"), lossless
+    An upright photo keeps its compressed image as it is (`ssg.imagemeta`); a rotated
+    one, or one not read plainly, is decoded, turned upright and encoded again (a JPEG
+    as progressive). Raises ImageError when the source cannot be read."""
+    with _reading(), PILImage.open(io.BytesIO(data)) as probe:
+        upright = probe.getexif().get(ORIENTATION, 1) == 1
+        size = probe.size
+        kind = "JPEG" if probe.format == "MPO" else probe.format  # a PNG may be named .jpg
+    lossless = imagemeta.without_metadata(data, kind) if upright else None
+    if lossless is not None and _clean(lossless, kind, size):
+        return Encoded("original", *size, kind, "original"), lossless
     image = open_upright(data)
     encoded = encode(image, fmt, 92, progressive=True)
     return Encoded("original", *image.size, fmt, "original"), encoded
 
 
-def _clean_jpeg(data: bytes, size: tuple[int, int]) -> bool:
-    """True when `data` reads as a JPEG of `size` pixels with no metadata left."""
+def _clean(data: bytes, fmt: str, size: tuple[int, int]) -> bool:
+    """True when `data` reads as a `fmt` image of `size` pixels with no metadata left."""
     try:
         with PILImage.open(io.BytesIO(data)) as image:
-            return image.format == "JPEG" and image.size == size and not has_metadata(data)
+            return image.format == fmt and image.size == size and not has_metadata(data)
     except Exception:  # anything unreadable: the caller re-encodes instead
         return False

@@ -21,7 +21,7 @@ from ssg.config import SiteConfig
 from ssg.errors import Problem, Severity, error, warning
 from ssg.evolve import evolve
 from ssg.frontmatter import field_line
-from ssg.imagecache import ImageCache, cache_key
+from ssg.imagecache import ImageCache, SourceDigests, cache_key
 from ssg.imageinfo import not_an_image
 from ssg.images import Encoded, ImageError
 from ssg.memo import IdentityMemo, NoMemo
@@ -71,6 +71,16 @@ def is_photo(asset: str) -> bool:
     return 0 < dot < len(name) - 1 and name[dot:].lower() in images.RASTER_FORMATS
 
 
+def _unpublished(asset: str, fmt: str, reason: ImageError) -> Problem:
+    """The warning for an image under assets/ that is not published: `reason` says why."""
+    hint = (
+        "re-export the photo as JPEG, PNG or WebP"
+        if fmt
+        else "re-export it without metadata, or as JPEG, PNG or WebP (ssg cleans those)"
+    )
+    return warning(f"assets/{asset} was not published: {reason}", hint=hint)
+
+
 def output_name(asset: str, key: str, suffix: str) -> str:
     """'images/a.jpg' + key + '480.webp' -> 'images/a.<key8>.480.webp' (safe to cache forever)."""
     path = PurePosixPath(asset)
@@ -114,8 +124,8 @@ def process_photos(
     pages = tuple(stage.remembered(p, stage.page, memo) for p in parsed.pages)
     stage.strip_originals()
     stage.cache.prune(stage.used)
+    stage.digests.save()
     files = stage.published_files()
-    stage.forget_bytes()
     return PhotoResult(
         replace(parsed, articles=articles, pages=pages), files, stage.problems, stage.encoded
     )
@@ -134,7 +144,7 @@ class _Stage:
         self.settings: images.ImageSettings = config.images
         self.assets = assets
         self.cache = ImageCache(cache_folder)
-        self._data: dict[str, bytes] = {}
+        self.digests = SourceDigests(cache_folder)
         self._results: dict[str, list[tuple[Encoded, Path]] | ImageError] = {}
         self._renditions: dict[str, tuple[list[Rendition], list[Rendition]] | ImageError] = {}
         self._job_files: dict[str, dict[str, Path]] = {}  # job key -> files it publishes
@@ -180,17 +190,11 @@ class _Stage:
         files.update(self.files)
         return files
 
-    def forget_bytes(self) -> None:
-        """Drop the photo bytes read this build: they serve cache keys and encoding only,
-        and a long-lived stage would otherwise hold every photo in memory."""
-        self._data.clear()
-
     # --- encoding -----------------------------------------------------------------
 
     def _read(self, asset: str) -> bytes:
-        if asset not in self._data:
-            self._data[asset] = self.assets[asset].read_bytes()
-        return self._data[asset]
+        """A photo's bytes, read when it is encoded (never kept: see `SourceDigests`)."""
+        return self.assets[asset].read_bytes()
 
     def _job(self, asset: str, crops: bool, focus: tuple[float, float] | None) -> _Job:
         known = self._jobs.get((asset, crops, focus))  # a photo is shared by many articles
@@ -198,7 +202,9 @@ class _Stage:
             return known
         fmt = images.RASTER_FORMATS[PurePosixPath(asset).suffix.lower()]
         recipe = f"{self.settings.signature()};fmt={fmt};crops={crops};focus={focus}"
-        job = _Job(asset, fmt, crops, focus, cache_key(self._read(asset), recipe))
+        job = _Job(
+            asset, fmt, crops, focus, cache_key(self.digests.digest(self.assets[asset]), recipe)
+        )
         self._jobs[(asset, crops, focus)] = job
         return job
 
@@ -405,7 +411,8 @@ class _Stage:
         return _BODY_IMAGE.sub(swap, body_html)
 
     def strip_originals(self) -> None:
-        """Publish every photo in assets/ at its own address without EXIF or GPS data."""
+        """Publish every photo in assets/ at its own address without EXIF, GPS or any other
+        metadata; withhold other images that carry metadata ssg cannot remove."""
         if self._stripped is None:
             self._stripped = self._strip_all()
         files, problems, keys = self._stripped
@@ -417,35 +424,49 @@ class _Stage:
         files: dict[str, Path | None] = {}
         problems: list[Problem] = []
         jobs = []
-        for asset in [a for a in sorted(self.assets) if is_photo(a)]:
-            data = self._read(asset)
-            if images.has_metadata(data):
-                fmt = images.RASTER_FORMATS[PurePosixPath(asset).suffix.lower()]
-                jobs.append((asset, fmt, cache_key(data, f"strip;v=2;fmt={fmt}")))
-        self.encoded += sum(1 for _, _, key in jobs if self.cache.get(key) is None)
+        for asset in sorted(self.assets):
+            suffix = PurePosixPath(asset).suffix.lower()
+            if is_photo(asset) or suffix in images.OTHER_IMAGE_SUFFIXES:
+                fmt = images.RASTER_FORMATS.get(suffix, "")
+                recipe = f"original;v=3;fmt={fmt or suffix}"
+                jobs.append(
+                    (asset, fmt, cache_key(self.digests.digest(self.assets[asset]), recipe))
+                )
+        misses = {key for _, fmt, key in jobs if fmt and self.cache.get(key) is None}
 
         def work(job: tuple[str, str, str]) -> list[tuple[Encoded, Path]] | ImageError:
             asset, fmt, key = job
             try:
-                return self.cache.fetch(key, lambda: [images.strip(self._read(asset), fmt)])
+                return self.cache.fetch(key, lambda: self._original(asset, fmt))
             except ImageError as exc:
                 return exc
 
         with ThreadPoolExecutor(max_workers=4) as pool:
-            for (asset, _, _), result in zip(jobs, pool.map(work, jobs), strict=True):
+            for (asset, fmt, key), result in zip(jobs, pool.map(work, jobs), strict=True):
                 if isinstance(result, ImageError):
-                    # never publish a file whose metadata we could not remove
-                    files[asset] = None
-                    problems.append(
-                        warning(
-                            f"assets/{asset} was not published: it carries metadata (EXIF, "
-                            f"GPS) and cannot be cleaned: {result}",
-                            hint="re-export the photo as JPEG, PNG or WebP",
-                        )
-                    )
-                else:
+                    files[asset] = None  # never publish a file whose metadata stays in it
+                    problems.append(_unpublished(asset, fmt, result))
+                elif result:  # else: clean as it is, published by the asset stage
                     files[asset] = result[0][1]
+                    self.encoded += key in misses
         return files, problems, {key for _, _, key in jobs}
+
+    def _original(self, asset: str, fmt: str) -> list[tuple[Encoded, bytes]]:
+        """The file for a photo's own address, cleaned of metadata; [] when the source
+        holds none. Raises ImageError when metadata is in it and cannot be removed."""
+        data = self._read(asset)
+        if not fmt:  # a GIF, TIFF or AVIF: checked, never rewritten
+            if images.has_metadata(data):
+                raise ImageError("it carries metadata (EXIF, GPS, XMP or comments)")
+            return []
+        try:
+            encoded, cleaned = images.strip(data, fmt)
+        except ImageError as exc:
+            if images.has_metadata(data):
+                reason = f"it carries metadata (EXIF, GPS) and cannot be cleaned: {exc}"
+                raise ImageError(reason) from exc
+            return []  # unreadable, with nothing in it to leak: published as it is
+        return [] if cleaned == data else [(encoded, cleaned)]
 
     # --- problems -----------------------------------------------------------------
 

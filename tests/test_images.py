@@ -6,7 +6,7 @@ import io
 
 import pytest
 from PIL import Image as PILImage
-from PIL import ImageChops, ImageDraw, ImageStat
+from PIL import ImageChops, ImageCms, ImageDraw, ImageStat
 
 from ssg import images
 from ssg.fields import FieldReader
@@ -153,3 +153,21 @@ def test_a_large_photo_is_scaled_down_once_and_every_output_keeps_full_detail():
 def test_a_photo_near_the_output_sizes_is_cut_from_the_source_itself():
     source = open_bytes(detailed_photo(1800, 1200))
     assert images.working_copy(source, 1600, [(0, 0, 1200, 1200)], 1200) is source
+
+
+def test_cmyk_photos_become_rgb_without_their_print_profile():
+    """Resized files hold screen colours: a CMYK source's profile must not be attached
+    to RGB pixels (browsers would ignore the mismatch or draw wrong colours)."""
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    cmyk_profile = srgb[:16] + b"CMYK" + srgb[20:]  # a stand-in for a press profile
+    out = io.BytesIO()
+    PILImage.new("CMYK", (600, 400), (0, 200, 200, 0)).save(out, "JPEG", icc_profile=cmyk_profile)
+    files = images.process(out.getvalue(), "JPEG", ImageSettings((300,)), crops=True)
+    assert files
+    for encoded, data in files:
+        image = open_bytes(data)
+        assert image.mode == "RGB", encoded.suffix
+        profile = image.info.get("icc_profile")
+        assert profile is None or profile[16:20] != b"CMYK", encoded.suffix
+        red, green, blue = image.convert("RGB").getpixel((10, 10))
+        assert red > 200 and green < 100 and blue < 100  # magenta and yellow ink: red

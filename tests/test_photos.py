@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -169,13 +170,13 @@ def test_second_build_does_not_re_encode(cold_photo_site: Path, monkeypatch):
     assert len(calls) == first
     assert stamps == {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     # a changed photo is encoded again, and only that one
-    entries = {p.name for p in cache.iterdir()}
+    entries = {p.name for p in cache.iterdir() if p.is_dir()}
     write_site(photo_site, {"assets/images/chart.png": make_photo(320, 200, "PNG")})
     assert run(photo_site, "build").exit_code == 0
     assert 0 < len(calls) - first <= 2
-    # the old chart's entry is pruned, the new one added, the rest kept
-    after = {p.name for p in cache.iterdir()}
-    assert len(after) == len(entries) and len(after & entries) == len(entries) - 1
+    # the old chart's entries (renditions, original) are pruned, new ones added, the rest kept
+    after = {p.name for p in cache.iterdir() if p.is_dir()}
+    assert len(after) == len(entries) and len(after & entries) == len(entries) - 2
 
 
 def test_hero_crops_on_the_model(photo_site: Path):
@@ -342,6 +343,66 @@ def test_unreferenced_photo_with_gps_that_cannot_be_cleaned_is_not_published(pho
     assert result.exit_code == 0, result.output
     assert "warning: assets/images/unused.jpg was not published" in result.output
     assert not (photo_site / "public/images/unused.jpg").exists()
+
+
+def _with_text_chunk(png: bytes, keyword: bytes, text: bytes) -> bytes:
+    payload = keyword + b"\x00" + text
+    chunk = len(payload).to_bytes(4, "big") + b"tEXt" + payload
+    chunk += zlib.crc32(b"tEXt" + payload).to_bytes(4, "big")
+    return png[:33] + chunk + png[33:]  # after the 8-byte signature and the header chunk
+
+
+def test_no_image_under_assets_is_published_with_metadata_anywhere_in_it(photo_site: Path):
+    """Metadata Pillow does not report (a picture appended after the first, PNG text) is
+    removed too, and what cannot be cleaned (a GIF's comment) is not published."""
+    clean = make_photo(300, 200)
+    gif = io.BytesIO()
+    PILImage.new("P", (20, 20)).save(gif, "GIF", comment=b"shot at 10 Nguyen Hue street")
+    write_site(
+        photo_site,
+        {
+            "assets/images/appended.jpg": clean + make_photo(60, 40, gps=True),
+            "assets/images/notes.png": _with_text_chunk(
+                make_photo(60, 40, "PNG"), b"Author", b"Ana Ruiz at 10 Nguyen Hue"
+            ),
+            "assets/images/camera.jpe": make_photo(60, 40, gps=True),
+            "assets/images/clean.jpg": clean,
+            "assets/images/anim.gif": gif.getvalue(),
+        },
+    )
+    result = run(photo_site, "build")
+    assert result.exit_code == 0, result.output
+    out = photo_site / "public/images"
+    for name in ("appended.jpg", "notes.png", "camera.jpe"):
+        data = (out / name).read_bytes()
+        assert b"Fixture Camera" not in data and b"Nguyen Hue" not in data, name
+        assert not images.has_metadata(data), name
+    appended = (out / "appended.jpg").read_bytes()
+    assert appended.count(b"\xff\xd8") == 1 and appended == clean  # cut after the first picture
+    assert (out / "clean.jpg").read_bytes() == clean  # nothing to remove: published as it is
+    assert "warning: assets/images/anim.gif was not published: it carries metadata" in result.output
+    assert not (out / "anim.gif").exists()
+
+
+def test_unchanged_photos_are_not_read_again(cold_photo_site: Path, monkeypatch):
+    """Photos are known by their file stats between builds: a newsroom's photo folder can
+    hold gigabytes, and a rebuild reads only the photos that changed."""
+    from ssg.photos import _Stage
+
+    opened: list[str] = []
+    real_read, real_digest = _Stage._read, hashlib.file_digest
+    monkeypatch.setattr(_Stage, "_read", lambda self, a: opened.append(a) or real_read(self, a))
+    monkeypatch.setattr(
+        hashlib, "file_digest", lambda f, d: opened.append(f.name) or real_digest(f, d)
+    )
+    assert run(cold_photo_site, "build").exit_code == 0
+    assert opened
+    opened.clear()
+    assert run(cold_photo_site, "build").exit_code == 0
+    assert opened == []
+    write_site(cold_photo_site, {"assets/images/chart.png": make_photo(320, 200, "PNG")})
+    assert run(cold_photo_site, "build").exit_code == 0
+    assert {Path(p).name for p in opened} == {"chart.png"}
 
 
 def test_encoded_photos_live_in_the_configured_cache_folder(photo_site: Path):

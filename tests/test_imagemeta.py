@@ -1,15 +1,21 @@
-"""Lossless metadata stripping of JPEG files: the same pixels, none of the metadata."""
+"""Lossless metadata stripping of JPEG, PNG and WebP: the same pixels, none of the metadata."""
 
 from __future__ import annotations
 
 import io
+import zlib
 
 import pytest
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageDraw
 
 from ssg import images
-from ssg.jpegmeta import without_metadata
+from ssg.imagemeta import (
+    jpeg_without_metadata,
+    png_without_metadata,
+    webp_without_metadata,
+    without_metadata,
+)
 
 from photofix import make_photo
 
@@ -63,7 +69,7 @@ def test_metadata_goes_and_every_pixel_stays(options):
         segment(0xFE, b"shot at 10 Nguyen Hue street"),
     )
     assert images.has_metadata(source)
-    stripped = without_metadata(source)
+    stripped = jpeg_without_metadata(source)
     assert stripped is not None
     assert pixels(stripped) == pixels(source)
     assert not images.has_metadata(stripped)
@@ -76,7 +82,7 @@ def test_metadata_goes_and_every_pixel_stays(options):
 
 def test_a_cmyk_photo_keeps_its_adobe_segment_and_its_colours():
     source = busy_photo("CMYK")
-    stripped = without_metadata(source)
+    stripped = jpeg_without_metadata(source)
     assert stripped is not None and b"Adobe" in stripped
     assert pixels(stripped) == pixels(source)
 
@@ -87,7 +93,7 @@ def test_pictures_after_the_first_and_jfif_thumbnails_are_dropped():
     jfif = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x02\x01" + bytes(2 * 1 * 3)  # 2x1 thumbnail
     source = with_segments(first[:2] + first[2 + 18 :], segment(0xE0, jfif))
     appended = source + make_photo(40, 30, gps=True)  # a phone's second picture
-    stripped = without_metadata(appended)
+    stripped = jpeg_without_metadata(appended)
     assert stripped is not None and stripped.endswith(b"\xff\xd9")
     assert stripped.count(b"\xff\xd8") == 1 and b"Exif" not in stripped
     assert pixels(stripped) == pixels(first)
@@ -108,7 +114,7 @@ def test_pictures_after_the_first_and_jfif_thumbnails_are_dropped():
     ids=["truncated", "short-length", "overlong", "not-jpeg", "junk"],
 )
 def test_anything_not_read_plainly_is_left_to_re_encoding(damage):
-    assert without_metadata(damage(busy_photo())) is None
+    assert jpeg_without_metadata(damage(busy_photo())) is None
 
 
 def test_strip_keeps_an_upright_jpeg_as_it_was_encoded():
@@ -126,3 +132,58 @@ def test_strip_re_encodes_a_rotated_jpeg_upright():
     with PILImage.open(io.BytesIO(published)) as image:
         assert image.size == (200, 300) and image.info.get("progressive")
     assert not images.has_metadata(published)
+
+
+def png_chunk(kind: bytes, payload: bytes) -> bytes:
+    crc = zlib.crc32(kind + payload).to_bytes(4, "big")
+    return len(payload).to_bytes(4, "big") + kind + payload + crc
+
+
+def test_png_text_exif_and_private_chunks_go_and_every_pixel_stays():
+    image = PILImage.new("RGBA", (40, 30), (200, 10, 10, 128))
+    image.paste((10, 10, 200, 255), (0, 15, 40, 30))
+    out = io.BytesIO()
+    exif = PILImage.open(io.BytesIO(make_photo(8, 8, gps=True))).getexif()
+    image.save(out, "PNG", exif=exif)
+    source = out.getvalue()
+    iend = source.rindex(b"IEND") - 4
+    ihdr_end = 8 + 25
+    planted = (
+        png_chunk(b"tEXt", b"Author\x00Ana Ruiz, 10 Nguyen Hue")
+        + png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"shot at home"))
+        + png_chunk(b"iTXt", b"Description\x00\x00\x00\x00\x00secret place")
+        + png_chunk(b"tIME", b"\x07\xe8\x01\x02\x03\x04\x05")
+        + png_chunk(b"prVt", b"private data")
+    )
+    source = source[:ihdr_end] + planted + source[ihdr_end:iend] + planted + source[iend:]
+    source += b"trailing secret"
+    assert images.has_metadata(source)
+    stripped = png_without_metadata(source)
+    assert stripped is not None and stripped.endswith(b"IEND\xaeB`\x82")
+    assert pixels(stripped) == pixels(source)
+    assert not images.has_metadata(stripped)
+    for secret in (b"Nguyen Hue", b"tEXt", b"zTXt", b"iTXt", b"tIME", b"prVt", b"eXIf", b"secret"):
+        assert secret not in stripped
+
+
+def test_webp_exif_and_xmp_go_and_the_header_stops_announcing_them():
+    image = PILImage.new("RGB", (40, 30), (200, 10, 10))
+    exif = PILImage.open(io.BytesIO(make_photo(8, 8, gps=True))).getexif()
+    out = io.BytesIO()
+    image.save(out, "WEBP", lossless=True, exif=exif, xmp=b"<x:xmpmeta>secret place</x:xmpmeta>")
+    source = out.getvalue() + b"trailing secret"
+    assert images.has_metadata(source)
+    stripped = webp_without_metadata(source)
+    assert stripped is not None
+    assert pixels(stripped) == pixels(source)
+    assert not images.has_metadata(stripped)
+    assert b"EXIF" not in stripped and b"secret" not in stripped
+    assert int.from_bytes(stripped[4:8], "little") == len(stripped) - 8
+    assert stripped[20] & 0x0C == 0  # the VP8X header's EXIF and XMP flags
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_png_and_webp_not_read_plainly_are_left_to_re_encoding(fmt):
+    source = make_photo(40, 30, fmt, gps=True)
+    assert without_metadata(source[: len(source) // 2], fmt) is None
+    assert without_metadata(b"not an image at all", fmt) is None
