@@ -10,8 +10,8 @@ of the front pages is the difference. (Date archives are built in both.)
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -73,8 +73,11 @@ def run(root: Path) -> tuple[float, int, dict[str, float]]:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("articles", nargs="?", type=int, default=3000)
+    parser.add_argument("rounds", nargs="?", type=int, default=3)
+    args = parser.parse_args()
+    count, rounds = args.articles, args.rounds
     with tempfile.TemporaryDirectory() as folder:
         roots = {}
         for fronts in (False, True):
