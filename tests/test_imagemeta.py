@@ -85,6 +85,12 @@ def test_a_cmyk_photo_keeps_its_adobe_segment_and_its_colours():
     stripped = jpeg_without_metadata(source)
     assert stripped is not None and b"Adobe" in stripped
     assert pixels(stripped) == pixels(source)
+    # only the Adobe segment's 12 bytes are kept: nothing can ride along after them
+    padded = source.replace(b"\xff\xee\x00\x0eAdobe", b"\xff\xee\x00\x14Adobe", 1)
+    at = padded.index(b"Adobe") + 12
+    padded = padded[:at] + b"secret" + padded[at:]
+    cut = jpeg_without_metadata(padded)
+    assert cut is not None and b"secret" not in cut and pixels(cut) == pixels(source)
 
 
 def test_pictures_after_the_first_and_jfif_thumbnails_are_dropped():
