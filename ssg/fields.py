@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from ssg.errors import Problem, did_you_mean, error, warning
 
 DATE_EXPECTED = "a date like 2019-02-28 or 2019-02-28T10:00:00+07:00"
+DATE_HINT = "write the year, month and day in digits; a time and a zone may follow a T"
 
 
 def describe(value: Any) -> str:
@@ -150,7 +151,11 @@ class FieldReader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(key, f"expected true or false, got {describe(value)}")
+            self.fail(
+                key,
+                f"expected true or false, got {describe(value)}",
+                f"write {key}: true or {key}: false, without quotes",
+            )
             return default
         return value
 
@@ -159,7 +164,11 @@ class FieldReader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(key, f"expected a whole number of at least {minimum}, got {describe(value)}")
+            self.fail(
+                key,
+                f"expected a whole number of at least {minimum}, got {describe(value)}",
+                f"write it in digits, such as {key}: {max(default, minimum)}",
+            )
             return default
         return value
 
@@ -202,7 +211,7 @@ class FieldReader:
                     hint="check the year: it is probably a typing slip",
                 )
             else:
-                self.fail(key, f"expected {DATE_EXPECTED}, got {describe(value)}")
+                self.fail(key, f"expected {DATE_EXPECTED}, got {describe(value)}", DATE_HINT)
         return result
 
     def mapping(self, key: str) -> Mapping[str, Any] | None:

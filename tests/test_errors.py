@@ -30,11 +30,13 @@ CASES = {
             "content/articles/bad.md": "---\ntitle: A story\nauthors: ana-ruiz\ndate: yesterday\n---\nBody.\n"
         },
         "content/articles/bad.md:4: error: field 'date': expected a date like 2019-02-28 or "
-        "2019-02-28T10:00:00+07:00, got 'yesterday'",
+        "2019-02-28T10:00:00+07:00, got 'yesterday' (hint: write the year, month and day in "
+        "digits; a time and a zone may follow a T)",
     ),
     "wrong type": (
         {"content/articles/bad.md": GOOD_HEADER + "draft: maybe\n---\nBody.\n"},
-        "content/articles/bad.md:5: error: field 'draft': expected true or false, got 'maybe'",
+        "content/articles/bad.md:5: error: field 'draft': expected true or false, got 'maybe' "
+        "(hint: write draft: true or draft: false, without quotes)",
     ),
     "wrong type for topics": (
         {"content/articles/bad.md": GOOD_HEADER + "topics:\n  a: b\n---\nBody.\n"},
