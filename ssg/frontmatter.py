@@ -174,6 +174,13 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
         context = getattr(exc, "context", None)
         message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
         hint = "check indentation, and quote values that contain ': ' or start with a symbol"
+        opened = getattr(exc, "context_mark", None)
+        if context == "while scanning a quoted scalar" and opened is not None:
+            # the scanner notices only where the text runs out: point at the quote
+            found, line = line, opened.line + 1 + line_offset
+            message = f"invalid YAML: a quote opened on line {line} is not closed ({reason}"
+            message += f" on line {found})" if found is not None else ")"
+            hint = "end the value with the quote it starts with; inside it, write \\\" or ''"
         if isinstance(exc, _BadDate):
             message = f"invalid date: {reason}"
             hint = "write a real date and time, like 2019-02-28 or 2019-02-28T10:00:00+07:00"
