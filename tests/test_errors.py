@@ -397,3 +397,18 @@ def test_a_plain_http_photo_address_is_a_warning(tmp_path: Path):
         "content/articles/t.md:6: warning: field 'image.src': 'http://photos.example/a.jpg' is a "
         "plain http:// address: browsers block it on https pages"
     ) in result.output
+
+
+def test_template_errors_name_the_site_template_by_its_site_relative_path(tmp_path: Path):
+    byline = {"layouts/partials/byline.html": "<p>\n{{ nonsense.value }}</p>\n"}
+    root = write_site(tmp_path / "site", {**TINY_SITE, **byline})
+    syntax = {"layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n"}
+    for files, where in (
+        (byline, "layouts/partials/byline.html:2"),
+        (syntax, "layouts/404.html:3"),
+    ):
+        write_site(root, files)
+        result = run(root, "build")
+        assert result.exit_code == 1
+        errors = [line for line in result.output.splitlines() if ": error: " in line]
+        assert [line.split(": error: ")[0] for line in errors] == [where], errors
