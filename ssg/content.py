@@ -296,16 +296,32 @@ def parse_page(path: str, text: str, base_path: str = "/") -> tuple[Page | None,
         return None, problems
     reader.unknown_keys(PAGE_FIELDS)
     title = reader.text("title", required=True)
+    slug = _page_slug(reader, path)
     rendered = markdown.render(source.body, path, base_path)
     problems += _nesting_warning(path, source, rendered)
     if any(p.is_error for p in reader.problems):
         return None, problems + reader.problems
     page = Page(
         path=path,
-        slug=reader.text("slug") or _file_slug(path),
+        slug=slug,
         title=title or "",
         description=reader.text("description", "") or rendered.first_paragraph,
         body_html=rendered.html,
         links=rendered.links,
     )
     return page, problems + reader.problems
+
+
+def _page_slug(reader: FieldReader, path: str) -> str:
+    """A page's `slug`, the folder of its address (`/<slug>/`): one that would leave the
+    output folder ('..') is an error on the field, and the file name's slug is used."""
+    slug = reader.text("slug") or _file_slug(path)
+    if not is_plain_site_path(f"/{slug}/"):
+        reader.fail(
+            "slug",
+            f"expected a page address without '.' or '..' segments, backslashes, '?' or '#', "
+            f"got {describe(slug)}: it would be written outside the output folder",
+            f"try '{slugify(slug)}'",
+        )
+        return _file_slug(path)
+    return slug
