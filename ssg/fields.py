@@ -77,11 +77,13 @@ class FieldReader:
         path: str,
         locate: Callable[[str], int | None],
         prefix: str = "",
+        reported: frozenset[str] = frozenset(),
     ):
         self.data = data
         self.path = path
         self.locate = locate
         self.prefix = prefix
+        self.reported = reported  # fields whose value YAML could not read, reported already
         self.problems: list[Problem] = []
 
     def _name(self, key: str) -> str:
@@ -105,6 +107,8 @@ class FieldReader:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not visible(value)):
             name = self._name(key)
+            if name in self.reported:
+                return False
             self.problems.append(
                 error(
                     f"missing required field (expected {what})",
@@ -269,7 +273,7 @@ class FieldReader:
 
     def child(self, key: str, data: Mapping[str, Any]) -> FieldReader:
         """A reader for a nested mapping, sharing this reader's problem list."""
-        reader = FieldReader(data, self.path, self.locate, f"{self._name(key)}.")
+        reader = FieldReader(data, self.path, self.locate, f"{self._name(key)}.", self.reported)
         reader.problems = self.problems
         return reader
 

@@ -169,7 +169,10 @@ def test_values_yaml_cannot_convert_are_located_errors(tmp_path: Path, line: str
     path.write_text(f"title: T\nbase_url: https://x.example/\n{line}\n")
     config, problems = load_config(path)
     assert config is None
-    assert [p.format().split(" (hint")[0] for p in problems] == [f"{path}:3: error: {message}"]
+    field = line.split(":")[0]
+    assert [p.format().split(" (hint")[0] for p in problems] == [
+        f"{path}:3: error: field '{field}': {message}"
+    ]
 
 
 def test_a_date_or_yes_where_text_is_expected_says_to_quote_it():
