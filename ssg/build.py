@@ -22,7 +22,7 @@ from ssg.plan import Output, plan
 from ssg.search import SearchReport
 from ssg.site import BuildOptions, Parsed, Site
 from ssg.sources import markdown_names
-from ssg.templates import UnreadableTemplate, theme_dir
+from ssg.templates import LayoutLoader, UnreadableTemplate, theme_dir
 
 
 @dataclass(slots=True)
@@ -153,9 +153,20 @@ def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
     return files
 
 
-def template_problem(exc: Exception, output: Output | None = None) -> Problem:
-    """A located problem for a template error: the template file and line."""
+def template_problem(
+    exc: Exception, output: Output | None = None, env: jinja2.Environment | None = None
+) -> Problem:
+    """A located problem for a template error: the template file (`layouts/...` for the
+    site's own, through `env`'s loader) and line."""
     where = f"{RENDERING}{output.url}" if output else ""
+    problem = _template_problem(exc, where)
+    loader = getattr(env, "loader", None)
+    if problem.path and isinstance(loader, LayoutLoader):
+        problem = replace(problem, path=loader.shown(problem.path))
+    return problem
+
+
+def _template_problem(exc: Exception, where: str) -> Problem:
     if isinstance(exc, UnreadableTemplate):
         return error(
             f"cannot use template {exc.name}: {exc.message}",
@@ -227,7 +238,7 @@ def render_outputs(
             html = template.render(output.context, page_url=output.url)
             yield output, html.encode("utf-8")
         except Exception as exc:  # any template failure is a user-facing problem
-            yield output, template_problem(exc, output)
+            yield output, template_problem(exc, output, env)
 
 
 def build(

@@ -239,7 +239,11 @@ def _check_permalink(reader: FieldReader, pattern: str) -> None:
             f"use {', '.join('{' + n + '}' for n in PERMALINK_FIELDS)}",
         )
     if "slug" not in names:
-        reader.fail("permalink", f"pattern must contain {{slug}}, got {describe(pattern)}")
+        reader.fail(
+            "permalink",
+            f"pattern must contain {{slug}}, got {describe(pattern)}",
+            "every article needs an address of its own: add {slug}, as in /{year}/{month}/{slug}/",
+        )
     if not pattern.startswith("/") or not (pattern.endswith("/") or pattern.endswith(".html")):
         reader.fail(
             "permalink",

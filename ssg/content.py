@@ -5,6 +5,7 @@ Pure functions: text in, a model value and a list of located problems out.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +20,9 @@ from ssg.model import Article, Author, Correction, Image, Link, Page, Topic
 from ssg.slugs import file_slug, slugify
 
 MAX_SLUG = 200  # an article's slug names its folder in the output
+# stands for a missing or unreadable `date`: the build fails on that error, but the
+# story still goes through the site model so its other mistakes are reported with it
+UNKNOWN_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 ARTICLE_FIELDS = (
     "title",
@@ -53,7 +57,7 @@ def _front_matter(
     if problems:
         return source, None, None, problems
     data, problems = load_yaml(source.front, path, line_offset=1)
-    if has_errors(problems):
+    if data is None and has_errors(problems):  # unreadable YAML
         return source, None, None, problems
     if data is None:
         data = {}
@@ -65,8 +69,11 @@ def _front_matter(
             hint="write 'field: value' lines between the '---' fences",
         )
         return source, None, None, [problem]
-    reader = FieldReader(data, path, lambda key: field_line(source.front, key, first_line=2))
-    reader.problems += problems  # warnings: keys written twice
+    reported = frozenset(p.field for p in problems if p.field)  # values YAML could not read
+    reader = FieldReader(
+        data, path, lambda key: field_line(source.front, key, first_line=2), reported=reported
+    )
+    reader.problems += problems  # those values, and warnings: keys written twice
     return source, data, reader, []
 
 
@@ -141,7 +148,8 @@ def _nesting_warning(path: str, source: Source, rendered: markdown.Rendered) -> 
 def parse_article(
     path: str, text: str, tz: ZoneInfo, base_path: str = "/"
 ) -> tuple[Article | None, list[Problem]]:
-    """Parse `content/articles/**.md` into an Article (None when it cannot be used)."""
+    """Parse `content/articles/**.md` into an Article (None when its front matter cannot
+    be read). With errors, the Article leaves the broken fields out."""
     source, data, reader, problems = _front_matter(path, text)
     if reader is None or data is None:
         return None, problems
@@ -201,14 +209,11 @@ def parse_article(
     rendered = markdown.render(body, path, base_path)
     problems += _nesting_warning(path, source, rendered)
     extra = live.article_fields(live_fields, updated) | series.article_fields(reader)
-    if reader.problems and any(p.is_error for p in reader.problems):
-        return None, problems + reader.problems
-    assert title is not None and date is not None
-    article = Article(
+    article = Article(  # with errors too, so the site model checks its photo and links
         path=path,
         slug=slug,
-        title=title,
-        date=date,
+        title=title or "",
+        date=date or UNKNOWN_DATE,
         author_slugs=tuple(authors),
         topic_names=tuple(dict.fromkeys(reader.text_list("topics"))),
         dek=reader.text("dek", "") or "",
@@ -247,9 +252,7 @@ def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | N
         photo = Image(photo.src, alt=f"Portrait of {name}")
     rendered = markdown.render(source.body, path, base_path)
     problems += _nesting_warning(path, source, rendered)
-    if any(p.is_error for p in reader.problems):
-        return None, problems + reader.problems
-    author = Author(
+    author = Author(  # with errors too (a bad link left out): its articles still know it
         slug=_file_slug(path),
         name=name or "",
         path=path,
@@ -296,16 +299,30 @@ def parse_page(path: str, text: str, base_path: str = "/") -> tuple[Page | None,
         return None, problems
     reader.unknown_keys(PAGE_FIELDS)
     title = reader.text("title", required=True)
+    slug = _page_slug(reader, path)
     rendered = markdown.render(source.body, path, base_path)
     problems += _nesting_warning(path, source, rendered)
-    if any(p.is_error for p in reader.problems):
-        return None, problems + reader.problems
-    page = Page(
+    page = Page(  # with errors too, so the site model checks its links
         path=path,
-        slug=reader.text("slug") or _file_slug(path),
+        slug=slug,
         title=title or "",
         description=reader.text("description", "") or rendered.first_paragraph,
         body_html=rendered.html,
         links=rendered.links,
     )
     return page, problems + reader.problems
+
+
+def _page_slug(reader: FieldReader, path: str) -> str:
+    """A page's `slug`, the folder of its address (`/<slug>/`): one that would leave the
+    output folder ('..') is an error on the field, and the file name's slug is used."""
+    slug = reader.text("slug") or _file_slug(path)
+    if not is_plain_site_path(f"/{slug}/"):
+        reader.fail(
+            "slug",
+            f"expected a page address without '.' or '..' segments, backslashes, '?' or '#', "
+            f"got {describe(slug)}: it would be written outside the output folder",
+            f"try '{slugify(slug)}'",
+        )
+        return _file_slug(path)
+    return slug

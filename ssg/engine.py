@@ -55,6 +55,7 @@ from ssg.folders import (
     unusable_cache_folder,
 )
 from ssg.fragments import CardRenderer
+from ssg.frontmatter import field_line
 from ssg.frontpage import HOME_PATH
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
@@ -227,12 +228,14 @@ class Builder:
             return BuildReport(False, self._out_dir(config), problems=tuple(unique(problems)))
         out_dir = self._out_dir(config)
         cache_dir = (self.root / config.cache_dir).resolve()
+        cache_wrong = cache_folder_problem(cache_dir, self.root, config.cache_dir, out_dir)
+        if cache_wrong is not None:
+            cache_wrong = replace(cache_wrong, line=self._setting_line("cache_dir"))
         wrong = [
-            cache_folder_problem(cache_dir, self.root, config.cache_dir),
+            cache_wrong,
             output_folder_problem(
                 out_dir,
                 self.root,
-                cache_dir,
                 str(self.output) if self.output is not None else config.output,
                 from_flag=self.output is not None,
             ),
@@ -640,6 +643,13 @@ class Builder:
         else:
             self._fper.next_build()
         return self._fper
+
+    def _setting_line(self, key: str) -> int | None:
+        """The line of a setting in site.yml, for a problem found after it was read."""
+        try:
+            return field_line(self.config_path.read_text(encoding="utf-8"), key, first_line=1)
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def _out_dir(self, config: SiteConfig | None) -> Path:
         if self.output is not None:

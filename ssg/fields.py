@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from ssg.errors import Problem, did_you_mean, error, warning
 
 DATE_EXPECTED = "a date like 2019-02-28 or 2019-02-28T10:00:00+07:00"
+DATE_HINT = "write the year, month and day in digits; a time and a zone may follow a T"
 
 
 def describe(value: Any) -> str:
@@ -76,11 +77,13 @@ class FieldReader:
         path: str,
         locate: Callable[[str], int | None],
         prefix: str = "",
+        reported: frozenset[str] = frozenset(),
     ):
         self.data = data
         self.path = path
         self.locate = locate
         self.prefix = prefix
+        self.reported = reported  # fields whose value YAML could not read, reported already
         self.problems: list[Problem] = []
 
     def _name(self, key: str) -> str:
@@ -104,6 +107,8 @@ class FieldReader:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not visible(value)):
             name = self._name(key)
+            if name in self.reported:
+                return False
             self.problems.append(
                 error(
                     f"missing required field (expected {what})",
@@ -150,7 +155,11 @@ class FieldReader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(key, f"expected true or false, got {describe(value)}")
+            self.fail(
+                key,
+                f"expected true or false, got {describe(value)}",
+                f"write {key}: true or {key}: false, without quotes",
+            )
             return default
         return value
 
@@ -159,7 +168,11 @@ class FieldReader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(key, f"expected a whole number of at least {minimum}, got {describe(value)}")
+            self.fail(
+                key,
+                f"expected a whole number of at least {minimum}, got {describe(value)}",
+                f"write it in digits, such as {key}: {max(default, minimum)}",
+            )
             return default
         return value
 
@@ -202,7 +215,7 @@ class FieldReader:
                     hint="check the year: it is probably a typing slip",
                 )
             else:
-                self.fail(key, f"expected {DATE_EXPECTED}, got {describe(value)}")
+                self.fail(key, f"expected {DATE_EXPECTED}, got {describe(value)}", DATE_HINT)
         return result
 
     def mapping(self, key: str) -> Mapping[str, Any] | None:
@@ -260,7 +273,7 @@ class FieldReader:
 
     def child(self, key: str, data: Mapping[str, Any]) -> FieldReader:
         """A reader for a nested mapping, sharing this reader's problem list."""
-        reader = FieldReader(data, self.path, self.locate, f"{self._name(key)}.")
+        reader = FieldReader(data, self.path, self.locate, f"{self._name(key)}.", self.reported)
         reader.problems = self.problems
         return reader
 

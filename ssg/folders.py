@@ -50,18 +50,15 @@ def _conflict(folder: Path, root: Path) -> str | None:
     return None
 
 
-def output_folder_problem(
-    out_dir: Path, root: Path, cache_dir: Path | None, shown: str, from_flag: bool
-) -> Problem | None:
+def output_folder_problem(out_dir: Path, root: Path, shown: str, from_flag: bool) -> Problem | None:
     """The error for an output folder a build must not write (see the module), or None.
     `shown` is the folder as the user wrote it; `from_flag`: it came from `--output`,
     not from `output:` in site.yml.
 
     The output folder may lie inside the cache folder (the preview builds into
-    `.ssg-cache/serve/`), but must not hold it: the build would delete the cache."""
+    `.ssg-cache/serve/`); one that holds the cache folder is `cache_dir`'s error
+    (`cache_folder_problem`), as only a cache_dir setting can put it there."""
     reason = _conflict(out_dir, root.resolve())
-    if reason is None and cache_dir is not None and cache_dir.is_relative_to(out_dir):
-        reason = "it holds the build cache (cache_dir)"
     if reason is None:
         return None
     message = (
@@ -78,14 +75,26 @@ def output_folder_problem(
     )
 
 
-def cache_folder_problem(cache_dir: Path, root: Path, setting: str) -> Problem | None:
-    """The error for a `cache_dir` a build must not write (see the module), or None."""
+def cache_folder_problem(
+    cache_dir: Path,
+    root: Path,
+    setting: str,
+    out_dir: Path | None = None,
+) -> Problem | None:
+    """The error for a `cache_dir` a build must not write (see the module), or None:
+    one that overlaps the sources, or lies inside the output folder `out_dir`, which a
+    build cleans of files it did not write."""
     reason = _conflict(cache_dir, root.resolve())
+    if reason is not None:
+        reason += ", and the cache deletes entries it no longer needs"
+    elif out_dir is not None and cache_dir.is_relative_to(out_dir):
+        reason = (
+            "it is inside the output folder, and a build deletes files there that it did not write"
+        )
     if reason is None:
         return None
     return error(
-        f"the cache folder {setting} cannot be used: {reason}, and the cache deletes entries "
-        "it no longer needs",
+        f"the cache folder {setting} cannot be used: {reason}",
         "site.yml",
         field="cache_dir",
         hint="use a folder of its own, such as .ssg-cache (the default)",

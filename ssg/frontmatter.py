@@ -20,13 +20,19 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 
-class _BadValue(yaml.constructor.ConstructorError):
-    """A scalar YAML cannot turn into the value its form or tag asks for: an impossible
-    date (2026-02-30), '!!int abc'. PyYAML raises a bare exception without a line."""
+@dataclass(frozen=True, slots=True, eq=False)
+class _Unreadable:
+    """Stands, while loading, for a scalar YAML cannot turn into the value its form or tag
+    asks for: an impossible date (2026-02-30), '!!int abc'. PyYAML would raise a bare
+    exception without a line, and lose every other field of the file with it."""
 
+    text: str
+    reason: str
+    line: int  # 0-based
+    is_date: bool
 
-class _BadDate(_BadValue):
-    """A date or time the calendar does not have: 2026-02-30, 25:00."""
+    def __str__(self) -> str:
+        return self.text
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -37,6 +43,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.repeated: list[tuple[str, int, int]] = []  # (key, first line, repeat line), 0-based
+        self.unreadable = 0  # how many values are _Unreadable
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
@@ -51,27 +58,28 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep)
 
 
-def _checked(construct: Any, what: str, bad: type[_BadValue]) -> Any:
+def _checked(construct: Any, what: str, is_date: bool) -> Any:
     def constructor(loader: Any, node: yaml.Node) -> Any:
         try:
             return construct(loader, node)
         except (ValueError, TypeError, AttributeError, OverflowError) as exc:
             reason = f"{node.value!r} is not {what}"
-            if isinstance(exc, ValueError) and bad is _BadDate:  # "day is out of range"
+            if isinstance(exc, ValueError) and is_date:  # "day is out of range"
                 reason += f" ({exc})"
-            raise bad(None, None, reason, node.start_mark) from None
+            loader.unreadable += 1
+            return _Unreadable(str(node.value), reason, node.start_mark.line, is_date)
 
     return constructor
 
 
 _SAFE = yaml.constructor.SafeConstructor
-for _tag, _construct, _what, _bad in (
-    ("timestamp", _SAFE.construct_yaml_timestamp, "a real date or time", _BadDate),
-    ("int", _SAFE.construct_yaml_int, "a whole number", _BadValue),
-    ("float", _SAFE.construct_yaml_float, "a number", _BadValue),
-    ("binary", _SAFE.construct_yaml_binary, "base64 data", _BadValue),
+for _tag, _construct, _what, _is_date in (
+    ("timestamp", _SAFE.construct_yaml_timestamp, "a real date or time", True),
+    ("int", _SAFE.construct_yaml_int, "a whole number", False),
+    ("float", _SAFE.construct_yaml_float, "a number", False),
+    ("binary", _SAFE.construct_yaml_binary, "base64 data", False),
 ):
-    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_construct, _what, _bad))
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _checked(_construct, _what, _is_date))
 
 # YAML 1.2's numbers in place of YAML 1.1's (sexagesimal 3:16, octal 0755)
 _Loader.yaml_implicit_resolvers = {
@@ -159,7 +167,9 @@ def split(path: str, text: str) -> tuple[Source, list[Problem]]:
 def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Problem]]:
     """Parse YAML; a syntax error becomes a located problem instead of an exception.
 
-    `line_offset` is the number of file lines before the YAML text starts.
+    `line_offset` is the number of file lines before the YAML text starts. A value YAML
+    cannot convert (an impossible date) is an error on its field, and is left out: the
+    other fields are read as usual.
     """
     if not text.strip():
         return {}, []
@@ -167,6 +177,9 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
     try:
         data = loader.get_single_data()
         repeated = loader.repeated
+        found: list[tuple[str, _Unreadable]] = []
+        if loader.unreadable:
+            data = _without_unreadable(data, "", found)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark is not None else None
@@ -174,16 +187,18 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
         context = getattr(exc, "context", None)
         message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
         hint = "check indentation, and quote values that contain ': ' or start with a symbol"
-        if isinstance(exc, _BadDate):
-            message = f"invalid date: {reason}"
-            hint = "write a real date and time, like 2019-02-28 or 2019-02-28T10:00:00+07:00"
-        elif isinstance(exc, _BadValue):
-            message = f"invalid value: {reason}"
-            hint = "fix the value, or put it in quotes to keep it as text"
+        opened = getattr(exc, "context_mark", None)
+        if context == "while scanning a quoted scalar" and opened is not None:
+            # the scanner notices only where the text runs out: point at the quote
+            found, line = line, opened.line + 1 + line_offset
+            message = f"invalid YAML: a quote opened on line {line} is not closed ({reason}"
+            message += f" on line {found})" if found is not None else ")"
+            hint = "end the value with the quote it starts with; inside it, write \\\" or ''"
         return None, [error(message, path, line, hint=hint)]
     finally:
         loader.dispose()
-    problems = [
+    problems = [_unreadable_problem(name, bad, path, line_offset) for name, bad in found]
+    problems += [
         warning(
             f"the key {key!r} is written twice: the one on line {again + 1 + line_offset} is "
             f"used, the one on line {first + 1 + line_offset} is ignored",
@@ -194,6 +209,46 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
         for key, first, again in repeated
     ]
     return data, problems
+
+
+def _without_unreadable(data: Any, prefix: str, found: list[tuple[str, _Unreadable]]) -> Any:
+    """`data` with each _Unreadable value left out (added to `found` with its dotted field
+    name, as FieldReader names fields: `corrections.0.date`); a key is kept as its text."""
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            name = f"{prefix}{key}"
+            if isinstance(key, _Unreadable):
+                found.append((name, key))
+                key = key.text
+            if isinstance(value, _Unreadable):
+                found.append((name, value))
+            else:
+                out[key] = _without_unreadable(value, f"{name}.", found)
+        return out
+    if isinstance(data, list):
+        items = []
+        for index, value in enumerate(data):
+            if isinstance(value, _Unreadable):
+                found.append((f"{prefix}{index}", value))
+            else:
+                items.append(_without_unreadable(value, f"{prefix}{index}.", found))
+        return items
+    if isinstance(data, _Unreadable):  # the whole document
+        found.append(("", data))
+        return None
+    return data
+
+
+def _unreadable_problem(name: str, bad: _Unreadable, path: str, line_offset: int) -> Problem:
+    if bad.is_date:
+        message = f"invalid date: {bad.reason}"
+        hint = "write a real date and time, like 2019-02-28 or 2019-02-28T10:00:00+07:00"
+    else:
+        message = f"invalid value: {bad.reason}"
+        hint = "fix the value, or put it in quotes to keep it as text"
+    line = bad.line + 1 + line_offset
+    return error(message, path, line, field=name or None, hint=hint)
 
 
 def field_line(front: str, dotted: str, first_line: int = 2) -> int | None:

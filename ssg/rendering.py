@@ -155,7 +155,7 @@ def _render_job(index: int) -> Staged | Problem:
         template = state.env.get_template(output.template)  # type: ignore[attr-defined]
         data = template.render(output.context, page_url=output.url).encode("utf-8")
     except Exception as exc:  # any template failure is a located, user-facing problem
-        return template_problem(exc, output)
+        return template_problem(exc, output, state.env)  # type: ignore[arg-type]
     relative_path = output_path(output.url)
     return stage_bytes(
         data,
@@ -194,7 +194,7 @@ def render_into(
         try:
             run.env.get_template(name)  # compile once, before workers fork
         except Exception as exc:
-            problems.append(template_problem(exc))
+            problems.append(template_problem(exc, env=run.env))
     if has_errors(problems):
         return written, changed_urls
     later = fingerprints if callable(fingerprints) else None

@@ -19,6 +19,14 @@ NEW_FILE_SLUG_LIMIT = 80  # characters: a readable address, far below a file nam
 def file_slug(text: str) -> str:
     """`slugify(text)` cut at a word boundary to at most 80 characters, for the name of
     a new file (`ssg new`): a long headline would otherwise make a name the file system
-    refuses. The result is its own slug, so the file's address is the same slug."""
-    slug = _slugify(text, lowercase=True, max_length=NEW_FILE_SLUG_LIMIT, word_boundary=True)
+    refuses. The leading words are kept, in order, up to the first that does not fit
+    (`save_order`: without it a shorter word from further on takes the place of a long
+    one). The result is its own slug, so the file's address is the same slug."""
+    slug = _slugify(
+        text,
+        lowercase=True,
+        max_length=NEW_FILE_SLUG_LIMIT,
+        word_boundary=True,
+        save_order=True,
+    )
     return slug or "untitled"

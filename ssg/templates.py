@@ -215,8 +215,22 @@ class LayoutLoader(jinja2.FileSystemLoader):
     backups there (`.DS_Store`, `x.html~`, `.x.html.swp`) are not templates, and a
     template that cannot be read as UTF-8 text is a template error naming its file."""
 
+    def __init__(self, searchpath: list[str], site_layouts: str | None = None):
+        super().__init__(searchpath)
+        self.site_layouts = site_layouts
+
     def list_templates(self) -> list[str]:
         return [name for name in super().list_templates() if not _is_stray(name)]
+
+    def shown(self, filename: str) -> str:
+        """A template file as messages name it: `layouts/x.html` for one of the site's
+        own, like every other site file; the full path for one of the built-in theme's."""
+        if self.site_layouts is None:
+            return filename
+        relative = os.path.relpath(filename, self.site_layouts)
+        if relative.startswith(os.pardir) or os.path.isabs(relative):
+            return filename
+        return "layouts/" + relative.replace(os.sep, "/")
 
     def get_source(
         self, environment: jinja2.Environment, template: str
@@ -263,7 +277,7 @@ def make_environment(
     if builtin not in search:
         search.append(builtin)
     env = jinja2.Environment(
-        loader=LayoutLoader(search),
+        loader=LayoutLoader(search, search[0] if site_layouts and site_layouts.is_dir() else None),
         autoescape=jinja2.select_autoescape(("html", "xml", "htm"), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -33,6 +33,22 @@ def test_bad_values_are_located(tmp_path: Path):
     assert any("must contain {slug}" in m for m in messages)
 
 
+def test_bad_numbers_and_a_permalink_without_slug_come_with_a_hint(tmp_path: Path):
+    path = tmp_path / "site.yml"
+    path.write_text(
+        "title: T\nbase_url: https://x.example/\nper_page: ten\nrelated_count: -1\n"
+        "permalink: /{year}/{month}/\n"
+    )
+    _config, problems = load_config(path)
+    hints = {p.field: p.hint for p in problems}
+    assert hints == {
+        "per_page": "write it in digits, such as per_page: 10",
+        "related_count": "write it in digits, such as related_count: 4",
+        "permalink": "every article needs an address of its own: add {slug}, as in "
+        "/{year}/{month}/{slug}/",
+    }
+
+
 def test_missing_title_is_an_error():
     _, problems = parse_config({"base_url": "https://x.example/"}, "site.yml")
     assert [p.field for p in problems if p.is_error] == ["title"]
@@ -153,7 +169,10 @@ def test_values_yaml_cannot_convert_are_located_errors(tmp_path: Path, line: str
     path.write_text(f"title: T\nbase_url: https://x.example/\n{line}\n")
     config, problems = load_config(path)
     assert config is None
-    assert [p.format().split(" (hint")[0] for p in problems] == [f"{path}:3: error: {message}"]
+    field = line.split(":")[0]
+    assert [p.format().split(" (hint")[0] for p in problems] == [
+        f"{path}:3: error: field '{field}': {message}"
+    ]
 
 
 def test_a_date_or_yes_where_text_is_expected_says_to_quote_it():

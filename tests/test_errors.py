@@ -30,11 +30,13 @@ CASES = {
             "content/articles/bad.md": "---\ntitle: A story\nauthors: ana-ruiz\ndate: yesterday\n---\nBody.\n"
         },
         "content/articles/bad.md:4: error: field 'date': expected a date like 2019-02-28 or "
-        "2019-02-28T10:00:00+07:00, got 'yesterday'",
+        "2019-02-28T10:00:00+07:00, got 'yesterday' (hint: write the year, month and day in "
+        "digits; a time and a zone may follow a T)",
     ),
     "wrong type": (
         {"content/articles/bad.md": GOOD_HEADER + "draft: maybe\n---\nBody.\n"},
-        "content/articles/bad.md:5: error: field 'draft': expected true or false, got 'maybe'",
+        "content/articles/bad.md:5: error: field 'draft': expected true or false, got 'maybe' "
+        "(hint: write draft: true or draft: false, without quotes)",
     ),
     "wrong type for topics": (
         {"content/articles/bad.md": GOOD_HEADER + "topics:\n  a: b\n---\nBody.\n"},
@@ -55,7 +57,8 @@ CASES = {
     ),
     "impossible date": (
         {"content/articles/bad.md": GOOD_HEADER.replace("2024-03-05", "2024-02-30") + "---\nB.\n"},
-        "content/articles/bad.md:4: error: invalid date: '2024-02-30' is not a real date or time "
+        "content/articles/bad.md:4: error: field 'date': invalid date: '2024-02-30' is not a real "
+        "date or time "
         "(day is out of range for month) (hint: write a real date and time",
     ),
     "impossible hour in a correction": (
@@ -63,7 +66,8 @@ CASES = {
             "content/articles/bad.md": GOOD_HEADER
             + "corrections:\n  - date: 2024-03-06 25:00:00\n    text: Fixed.\n---\nB.\n"
         },
-        "content/articles/bad.md:6: error: invalid date: '2024-03-06 25:00:00' is not a real "
+        "content/articles/bad.md:6: error: field 'corrections.0.date': invalid date: "
+        "'2024-03-06 25:00:00' is not a real "
         "date or time (hour must be in 0..23)",
     ),
     "year out of range": (
@@ -395,3 +399,71 @@ def test_a_plain_http_photo_address_is_a_warning(tmp_path: Path):
         "content/articles/t.md:6: warning: field 'image.src': 'http://photos.example/a.jpg' is a "
         "plain http:// address: browsers block it on https pages"
     ) in result.output
+
+
+def test_template_errors_name_the_site_template_by_its_site_relative_path(tmp_path: Path):
+    byline = {"layouts/partials/byline.html": "<p>\n{{ nonsense.value }}</p>\n"}
+    root = write_site(tmp_path / "site", {**TINY_SITE, **byline})
+    syntax = {"layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n"}
+    for files, where in (
+        (byline, "layouts/partials/byline.html:2"),
+        (syntax, "layouts/404.html:3"),
+    ):
+        write_site(root, files)
+        result = run(root, "build")
+        assert result.exit_code == 1
+        errors = [line for line in result.output.splitlines() if ": error: " in line]
+        assert [line.split(": error: ")[0] for line in errors] == [where], errors
+
+
+def errors_of(result) -> list[str]:
+    return [line for line in result.output.splitlines() if ": error: " in line]
+
+
+def test_errors_in_one_file_do_not_hide_each_other(tmp_path: Path):
+    """An impossible date hid a missing title; a bad title hid a missing photo and a
+    broken link; a bad alias hid an unknown section: each needed a build of its own."""
+    date_and_title = "---\nauthors: ana-ruiz\ndate: 2026-02-30\n---\nB.\n"
+    title_photo_link = (
+        "---\ntitle: [a, list]\nauthors: ana-ruiz\ndate: 2024-03-05\nimage:\n"
+        "  src: /images/nope.jpg\n  alt: A\n  credit: C\n---\nSee [this](nowhere.md).\n"
+    )
+    alias_and_section = GOOD_HEADER + "aliases: [old]\nsection: Nope\n---\nB.\n"
+    site = TINY_SITE["site.yml"] + "sections: [World]\n"
+    root = write_site(
+        tmp_path / "site",
+        {
+            **TINY_SITE,
+            "site.yml": site,
+            "content/articles/a.md": date_and_title,
+            "content/articles/b.md": title_photo_link,
+            "content/articles/c.md": alias_and_section,
+        },
+    )
+    result = run(root, "build")
+    assert result.exit_code == 1
+    located = [line.split(" (hint")[0] for line in errors_of(result)]
+    assert [line.split(": error: ")[0] + ": " + line.split(": ")[2] for line in located] == [
+        "content/articles/a.md:1: field 'title'",
+        "content/articles/a.md:3: field 'date'",
+        "content/articles/b.md:2: field 'title'",
+        "content/articles/b.md:6: field 'image.src'",
+        "content/articles/b.md:10: link to content/articles/nowhere.md does not exist",
+        "content/articles/c.md:5: field 'aliases'",
+        "content/articles/c.md:6: field 'section'",
+    ], located
+
+
+def test_a_bad_link_in_an_author_file_does_not_make_the_author_unknown(tiny_site: Path):
+    author = TINY_SITE["content/authors/li-wei.md"].replace(
+        "role: Data editor",
+        "role: Data editor\n        links:\n          - title: X\n"
+        '            url: "javascript:alert(1)"',
+    )
+    write_site(tiny_site, {"content/authors/li-wei.md": author})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert [line.split(" (hint")[0] for line in errors_of(result)] == [
+        "content/authors/li-wei.md:6: error: field 'links.0.url': expected an http(s) or mailto "
+        "link or a site path, got 'javascript:alert(1)'"
+    ]

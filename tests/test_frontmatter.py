@@ -29,6 +29,16 @@ def test_yaml_error_line_is_the_file_line():
     assert "invalid YAML" in problems[0].message
 
 
+def test_an_unclosed_quote_is_reported_where_it_opens():
+    front = 'title: "A story\nauthors: [ann-lee]\ndate: 2026-01-30\nsection: x\n'
+    _, problems = load_yaml(front, "a.md", line_offset=1)
+    assert [p.format() for p in problems] == [
+        "a.md:2: error: invalid YAML: a quote opened on line 2 is not closed (found unexpected "
+        "end of stream on line 6) (hint: end the value with the quote it starts with; inside "
+        "it, write \\\" or '')"
+    ]
+
+
 def test_field_line_finds_nested_and_list_items():
     front = "title: T\nimage:\n  src: a.jpg\n  alt: A\ncorrections:\n  - date: 2024-01-01\n    text: x\n  - date: 2024-01-02\n    text: y\n"
     assert field_line(front, "title") == 2
