@@ -397,10 +397,14 @@ class Builder:
 
         # 2. parse what is not cached, in parallel
         dead = set(state.parse_keys.values()) - {s.key for s in sources}
+        unstable: set[str] = set()  # files changed since the scan: not remembered
         entries = load_entries(
-            sources, run.cache, config, self._memo, dead, self.jobs, self.progress
+            sources, run.cache, config, self._memo, dead, self.jobs, self.progress, unstable
         )
-        self._memo = {s.key: entries[s.key] for s in sources}
+        self._memo = {s.key: entries[s.key] for s in sources if s.key not in unstable}
+        unstable_names = {s.name for s in sources if s.key in unstable}
+        if unstable and self.live:
+            self._scanned = None  # the next build scans every source again
         parsed_lists: dict[str, list] = {kind: [] for kind, _ in KINDS}
         fronts: dict[str, str] = {}
         for source in sources:
@@ -541,12 +545,14 @@ class Builder:
         # 5. remember what was written, for the next build
         new_state = BuildState(
             out_dir=str(out_dir),
-            global_digest=run.global_digest,
+            # a source that changed while it was read is recorded as unknown, so the next
+            # build parses it again instead of trusting the scan's key for what was parsed
+            global_digest=b"" if unstable else run.global_digest,
             base_digest=run.base_digest,
             next_change_ns=_next_change(parsed, options),
             outputs=results,
-            sources=run.stamps,
-            parse_keys={s.name: s.key for s in sources},
+            sources={n: stamp for n, stamp in run.stamps.items() if n not in unstable_names},
+            parse_keys={s.name: "" if s.key in unstable else s.key for s in sources},
             pages=len(outputs),
             articles=len(site.articles),
             warnings=tuple(p for p in unique(problems) if not p.is_error),

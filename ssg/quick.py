@@ -131,7 +131,10 @@ def text_edit(
     before = {key: memo[key] for key in old_keys if key in memo}
     if len(before) < len(old_keys):
         before.update(cache.get_many([key for key in old_keys if key not in before]))
-    after = load_entries(edited, cache, run.config, dict(memo), set(), run.jobs)
+    unstable: set[str] = set()
+    after = load_entries(edited, cache, run.config, dict(memo), set(), run.jobs, None, unstable)
+    if unstable:  # edited again while being read: the full path records it as unknown
+        return None
     bodies: dict[str, str] = {}
     old_bodies: dict[str, str] = {}
     for source, old_key in zip(edited, old_keys, strict=True):

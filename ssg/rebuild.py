@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ssg.assets import minify
 from ssg.config import SiteConfig, load_config
 from ssg.engine import Builder
 from ssg.errors import Problem, has_errors
@@ -137,6 +138,7 @@ class EngineRebuilder:
         self._builder: Builder | None = None
         self._last_ok = False  # the last rebuild succeeded, so the output is complete
         self._linked_styles: set[str] = set()  # stylesheets pages link by their plain name
+        self._minify = False  # the last good build's `assets: minify` setting
         self._indexer: BackgroundIndexer | None = None  # search index, rebuilt off the reload path
 
     def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
@@ -168,6 +170,7 @@ class EngineRebuilder:
             return RebuildReport(problems=report.problems)
         changed_files = [*report.written, *report.removed]
         self.base_path = config.base_path
+        self._minify = config.assets.minify
         self._last_ok = True
         self._linked_styles = stylesheet_links(self.output_dir / "404.html", self.base_path)
         if config.search and any(f.endswith(".html") for f in changed_files):
@@ -205,11 +208,15 @@ class EngineRebuilder:
         )
 
     def _copy_stylesheets(self, changed: frozenset[Path]) -> RebuildReport:
-        """Copy edited stylesheets into the preview: no page depends on their bytes."""
+        """Copy edited stylesheets into the preview, minified as `ssg build` would: no page
+        depends on their bytes."""
         written = []
         for source in sorted(changed):
             relative = source.relative_to(self.root / "assets").as_posix()
             data = source.read_bytes()
+            if self._minify:
+                with contextlib.suppress(UnicodeDecodeError):  # not text: copied as it is
+                    data = minify(relative, data.decode("utf-8")).encode("utf-8")
             target = self.output_dir / relative
             with contextlib.suppress(OSError):
                 if target.read_bytes() == data:

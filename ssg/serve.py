@@ -214,8 +214,10 @@ class Preview:
         self._debouncer.add(paths)
 
     def _on_batch(self, paths: frozenset[Path]) -> None:
-        self._watcher.refresh()
-        self._rebuild(paths)
+        renewed = self._watcher.refresh()
+        self._rebuild(frozenset() if renewed else paths)  # a renewed watch: look at everything
+        if self._stopped:  # Ctrl-C came during that rebuild: no second one
+            return
         # the rebuild trusted the watcher's paths: with the tab reloaded, check the rest
         try:
             verified = self.rebuilder.verify()

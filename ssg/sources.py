@@ -56,8 +56,16 @@ def parse_job(source: SourceFile) -> tuple[bytes, bool]:
     file edited since the scan is parsed as it is now but not cached under the old key.
     """
     config, version = shared()
-    with open(source.path, "rb") as handle:
-        data = handle.read()
+    try:
+        with open(source.path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:  # deleted, moved or locked since the scan
+        problem = error(
+            f"the file could not be read ({exc.strerror or exc})",
+            source.name,
+            hint="it was moved or deleted while ssg read the site: build again",
+        )
+        return encode_blob((source.kind, None, (problem,), ""), version), False
     cacheable = hashlib.blake2b(data, digest_size=16).hexdigest() == source.digest
     try:
         text = data.decode("utf-8")
@@ -255,8 +263,12 @@ def load_entries(
     dead: set[str],
     jobs: int,
     progress: Progress | None = None,
+    unstable: set[str] | None = None,
 ) -> dict[str, tuple]:
-    """Parsed values for every source: from memory, from the cache, or parsed now."""
+    """Parsed values for every source: from memory, from the cache, or parsed now.
+
+    A file that changed between the scan and its parse is parsed as it is now; its key
+    (the scan's) goes into `unstable`, and it must not be remembered under that key."""
     entries: dict[str, tuple] = {}
     for source in sources:
         entry = memo.get(source.key)
@@ -275,6 +287,8 @@ def load_entries(
         entries[source.key] = decode_blob(blob, version)
         if cacheable:
             batch.append((source.key, blob))
+        elif unstable is not None:
+            unstable.add(source.key)
         if cache is not None and len(batch) >= 500:  # stream to disk: bounded memory
             cache.put_many(batch, set())
             batch = []

@@ -203,17 +203,21 @@ class Watcher:
         self.refresh()
         self._observer.start()
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         """Watch source folders created, or replaced (moved away, deleted, copied back),
-        since the last call; stop watching folders that are gone.
+        since the last call; stop watching folders that are gone. True when a folder is
+        watched anew: changes in it before now may have gone unreported.
 
         A watch follows the folder itself, not its name: after `mv content content.old`
-        it would report the old folder's changes, and none of the new one's."""
+        it would report the old folder's changes, and none of the new one's. A folder
+        deleted and copied back can get its old inode number again, so a watch whose
+        folder was deleted (its emitter has stopped) is renewed too."""
+        renewed = False
         for name in WATCHED_FOLDERS:
             folder = self.root / name
             identity = folder_identity(folder)
             known = self._watched.get(folder)
-            if known is not None and known[1] == identity:
+            if known is not None and known[1] == identity and self._is_live(known[0]):
                 continue
             if known is not None:
                 self._unschedule(known[0])
@@ -223,6 +227,14 @@ class Watcher:
                     self._handler, str(folder), recursive=True, event_filter=CHANGE_EVENTS
                 )
                 self._watched[folder] = (watch, identity)
+                renewed = True
+        return renewed
+
+    def _is_live(self, watch: ObservedWatch) -> bool:
+        """False once the watch's emitter has stopped (its folder was deleted)."""
+        if not self._observer.is_alive():  # not started: nothing has stopped yet
+            return True
+        return any(e.watch == watch and e.is_alive() for e in self._observer.emitters)
 
     def _unschedule(self, watch: ObservedWatch) -> None:
         with contextlib.suppress(KeyError):  # already gone with its folder

@@ -443,3 +443,60 @@ def test_compiled_templates_are_kept_between_processes(tiny_site: Path, monkeypa
     report = Builder(tiny_site, options=NOW, output=tiny_site / "third").build()
     assert report.ok and "article.html" in compiled
     assert snapshot(tiny_site / "third") == snapshot(tiny_site / "public")
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_a_file_changed_between_scan_and_parse_is_not_remembered_under_the_scans_key(
+    tiny_site: Path, monkeypatch, live: bool
+):
+    """`git checkout` back and forth while serving: the scan keys a story by its new
+    bytes, but the old ones are back when it is parsed. That parse is used once and
+    never kept under the new key, so when the new bytes return the page shows them."""
+    import ssg.sources
+
+    builder = Builder(tiny_site, options=NOW, live=live)
+    assert builder.build().ok
+    path = tiny_site / "content/articles/third.md"
+    old = path.read_text(encoding="utf-8")
+    new = old.replace("Third.", "Third, as on the other branch.")
+    real_parse = ssg.sources.parse_job
+
+    def parse_after_checkout_back(source):  # the old bytes are back before the parse
+        if source.path.endswith("third.md"):
+            path.write_text(old, encoding="utf-8")
+        return real_parse(source)
+
+    path.write_text(new, encoding="utf-8")
+    monkeypatch.setattr(ssg.sources, "parse_job", parse_after_checkout_back)
+    builder.build()
+    monkeypatch.undo()
+    path.write_text(new, encoding="utf-8")  # and the new bytes once more
+    os.utime(path, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert builder.build().ok
+    page = html(tiny_site / "public/2024/03/03/third/index.html").text_content()
+    assert "Third, as on the other branch." in page
+
+
+def test_a_file_deleted_between_scan_and_parse_is_a_located_error(tiny_site: Path, monkeypatch):
+    import ssg.sources
+
+    builder = Builder(tiny_site, options=NOW)
+    assert builder.build().ok
+    path = tiny_site / "content/articles/third.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    real_parse = ssg.sources.parse_job
+
+    def parse_after_delete(source):
+        if source.path.endswith("third.md"):
+            path.unlink(missing_ok=True)
+        return real_parse(source)
+
+    monkeypatch.setattr(ssg.sources, "parse_job", parse_after_delete)
+    report = builder.build()
+    assert not report.ok
+    messages = [p.format() for p in report.problems]
+    assert any(
+        m.startswith("content/articles/third.md: error: the file could not be read")
+        and "build again" in m
+        for m in messages
+    ), messages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from ssg.rebuild import EngineRebuilder, report_for, stylesheet_links, url_of_file
@@ -66,6 +67,21 @@ def test_css_only_change(tmp_path: Path):
     assert (builder.output_dir / "css/style.css").read_text() == "h1{color:blue}"
     # the copy is what a full build would have written
     assert builder.rebuild(frozenset()).changed_urls == ()
+
+
+def test_css_copied_into_the_preview_is_minified_when_the_site_minifies(tmp_path: Path):
+    site_yml = textwrap.dedent(TINY_SITE["site.yml"]) + "assets:\n  minify: true\n"
+    css_text = "/* the house style */\nh1 {\n  color: red;\n}\n"
+    files = {**TINY_SITE, "site.yml": site_yml, "assets/css/style.css": css_text}
+    root = write_site(tmp_path / "site", files)
+    builder = rebuilder(root)
+    builder.rebuild(frozenset())
+    css = root / "assets/css/style.css"
+    css.write_text(css_text.replace("red", "blue"))
+    report = builder.rebuild(frozenset({css}))
+    assert report.css_only
+    assert (builder.output_dir / "css/style.css").read_text() == "h1{color:blue}"
+    assert builder.rebuild(frozenset()).changed_urls == ()  # what a full build writes
 
 
 def test_css_change_while_broken_does_a_full_build(tmp_path: Path):

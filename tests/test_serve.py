@@ -463,6 +463,42 @@ def test_requests_wait_while_files_are_moved_in(site: Path, tmp_path: Path):
         assert "1 page written" in live.lines[-1]
 
 
+class StoppableRebuilder(SlowRebuilder):
+    """A rebuild after an edit waits for `release`; `verify` always asks for another."""
+
+    def __init__(self, output_dir: Path):
+        super().__init__(output_dir)
+        self.release = threading.Event()
+        self.calls: list[frozenset[Path]] = []
+
+    def rebuild(self, changed: frozenset[Path]) -> RebuildReport:
+        self.calls.append(changed)
+        if changed:
+            self.started.set()
+            self.release.wait(10)
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        (self.output_dir / "index.html").write_text("<html><body>page</body></html>")
+        return RebuildReport(pages_written=1, changed_urls=("/",))
+
+    def verify(self) -> bool:
+        return False
+
+
+def test_stopping_during_a_rebuild_starts_no_other(site: Path, tmp_path: Path):
+    rebuilder = StoppableRebuilder(tmp_path / "out")
+    with running(site, rebuilder=rebuilder) as live:
+        (site / THIRD).write_text((site / THIRD).read_text() + "\nMore.\n")
+        assert rebuilder.started.wait(10)
+        stopping = threading.Thread(target=live.preview.stop)
+        stopping.start()  # Ctrl-C while the rebuild runs
+        time.sleep(0.2)
+        rebuilder.release.set()
+        stopping.join(20)
+        assert not stopping.is_alive()
+    # the first build, the edit's rebuild, and not the full one its verify asked for
+    assert len(rebuilder.calls) == 2 and rebuilder.calls[1]
+
+
 def test_requests_are_answered_while_a_rebuild_renders(tmp_path: Path):
     site = many_articles_site(tmp_path / "site", 600)
     with running(site) as live:

@@ -203,3 +203,32 @@ def test_watcher_follows_a_folder_replaced_by_a_copy(tmp_path: Path, name: str):
         assert wait_until(lambda: edited in received, timeout=10)
     finally:
         watcher.stop()
+
+
+@pytest.mark.parametrize("name", ["content", "layouts", "assets"])
+def test_watcher_follows_a_folder_deleted_and_copied_back(tmp_path: Path, name: str):
+    """`rm -rf layouts && cp -r backup layouts`: the new folder often gets the old one's
+    inode number back, yet the old watch stopped with its folder. The refresh before
+    the next rebuild renews it, and says so (the preview then rebuilds everything)."""
+    root = tmp_path / "site"
+    (root / name / "sub").mkdir(parents=True)
+    (root / "site.yml").write_text("title: x\n")
+    backup = tmp_path / "backup"
+    shutil.copytree(root / name, backup)
+    received: list[Path] = []
+    watcher = Watcher(root, root / "site.yml", received.extend)
+    watcher.start()
+    try:
+        folder = root / name
+        shutil.rmtree(folder)
+        shutil.copytree(backup, folder)
+        assert wait_until(lambda: folder in received, timeout=10)
+        time.sleep(0.3)  # the old watch sees its folder go and stops
+        assert watcher.refresh() is True
+        assert watcher.refresh() is False  # nothing more to renew
+        time.sleep(0.1)
+        edited = folder / "sub" / "a.md"
+        edited.write_text("x")
+        assert wait_until(lambda: edited in received, timeout=10)
+    finally:
+        watcher.stop()
