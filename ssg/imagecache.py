@@ -15,9 +15,11 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ssg.cache import RACY_NS
 from ssg.images import Encoded
 
 MANIFEST = "manifest.json"
@@ -41,17 +43,26 @@ class SourceDigests:
         self._asked: dict[str, list] = {}
 
     def digest(self, path: Path) -> str:
-        """The SHA-256 of the file's bytes, read only when its stats changed."""
+        """The SHA-256 of the file's bytes, read only when its stats changed.
+
+        As for sources (`stamp_is_trusted`), stats taken within two seconds of the file's
+        modification prove nothing: a same-size rewrite in the same clock tick keeps them."""
         name = str(path)
         st = os.stat(path)
         stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
         known = self._load().get(name)
-        if isinstance(known, list) and len(known) == 4 and known[:3] == stamp:
-            digest = str(known[3])
+        if (
+            isinstance(known, list)
+            and len(known) == 5
+            and known[:3] == stamp
+            and known[3] - st.st_mtime_ns > RACY_NS
+        ):
+            seen, digest = known[3], str(known[4])
         else:
+            seen = time.time_ns()
             with open(path, "rb") as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()
-        self._asked[name] = [*stamp, digest]
+        self._asked[name] = [*stamp, seen, digest]
         return digest
 
     def save(self) -> None:
