@@ -89,6 +89,11 @@ class Broker:
         self.generation = 0
         self.problems: list[dict] = []
 
+    def connected(self) -> int:
+        """How many tabs are listening."""
+        with self._lock:
+            return len(self._clients)
+
     def publish(self, name: str, data: dict) -> None:
         """Send one event to every connected tab."""
         event = format_event(name, data)

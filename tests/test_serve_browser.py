@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
-from servekit import running
+from servekit import running, wait_until
 
 from ssg.rebuild import RebuildReport, report_for
 
@@ -81,6 +81,7 @@ def test_open_tab_follows_edits_errors_and_css(site: Path, page: Page):
             page.evaluate("getComputedStyle(document.querySelector('h1.headline')).color")
             == "rgb(200, 0, 0)"
         )
+        assert wait_until(lambda: live.preview.broker.connected() >= 1, timeout=20)
         (site / "assets/css/style.css").write_text(CSS.replace("200, 0, 0", "0, 0, 200"))
         page.wait_for_function(
             "getComputedStyle(document.querySelector('h1.headline')).color === 'rgb(0, 0, 200)'"
@@ -150,6 +151,9 @@ def test_fingerprinted_stylesheet_is_swapped_without_navigation(site: Path, page
             page.evaluate("getComputedStyle(document.querySelector('h1')).color") == "rgb(1, 0, 0)"
         )
         page.evaluate("window.__sameDocument = true")
+        # a change made before the tab's event stream is open is caught up by reloading
+        # (the tab sees a newer generation): wait for the stream, as a reader's tab has it
+        assert wait_until(lambda: live.preview.broker.connected() >= 1, timeout=20)
         (site / "assets/css/style.css").write_text("anything")
         page.wait_for_function(
             "getComputedStyle(document.querySelector('h1')).color === 'rgb(2, 0, 0)'"
