@@ -197,10 +197,7 @@ def test_watcher_follows_a_folder_replaced_by_a_copy(tmp_path: Path, name: str):
         shutil.rmtree(old)
         assert wait_until(lambda: folder in received, timeout=10)  # the replacement counts
         watcher.refresh()  # what the preview does before each rebuild
-        time.sleep(0.1)
-        edited = folder / "sub" / "a.md"
-        edited.write_text("x")
-        assert wait_until(lambda: edited in received, timeout=10)
+        assert_edits_reported(folder, received)
     finally:
         watcher.stop()
 
@@ -226,9 +223,14 @@ def test_watcher_follows_a_folder_deleted_and_copied_back(tmp_path: Path, name: 
         time.sleep(0.3)  # the old watch sees its folder go and stops
         assert watcher.refresh() is True
         assert watcher.refresh() is False  # nothing more to renew
-        time.sleep(0.1)
-        edited = folder / "sub" / "a.md"
-        edited.write_text("x")
-        assert wait_until(lambda: edited in received, timeout=10)
+        assert_edits_reported(folder, received)
     finally:
         watcher.stop()
+
+
+def assert_edits_reported(folder: Path, received: list[Path]) -> None:
+    """A file saved in `folder` (once its watch is in place) reaches the sink."""
+    time.sleep(0.1)
+    edited = folder / "sub" / "a.md"
+    edited.write_text("x")
+    assert wait_until(lambda: edited in received, timeout=10)
