@@ -56,6 +56,9 @@ class Publisher:
     name: str
     logo: str | None = None
     url: str | None = None
+    # the logo file's own size in pixels, filled in from the file when a build starts
+    logo_width: int | None = None
+    logo_height: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

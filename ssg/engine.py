@@ -81,6 +81,7 @@ from ssg.site import (
     locator,
     logo_problem,
     with_link_lines,
+    with_logo_size,
 )
 from ssg.sitemaps import NEWS_WINDOW
 from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
@@ -261,6 +262,7 @@ class Builder:
         problems += read_problems
         assets = walk_assets(asset_roots(self.root))
         asset_stats = {rel: os.stat(path) for rel, path in assets.items()}
+        config = with_logo_size(config, assets)
         settings = (
             config.assets if options.fingerprint else replace(config.assets, fingerprint=False)
         )

@@ -1,8 +1,10 @@
-"""Pixel sizes of image files, read from their headers with Pillow and cached by path and mtime."""
+"""Pixel sizes of image files, read from their headers (Pillow for raster files, the root
+element for SVG) and cached by path and mtime."""
 
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +15,12 @@ from PIL import Image, UnidentifiedImageError
 @lru_cache(maxsize=4096)
 def _size(path: str, mtime_ns: int, length: int) -> tuple[int, int] | None:
     # mtime_ns and length are part of the cache key: an edited file is read again
+    if path.lower().endswith(".svg"):
+        try:
+            with open(path, "rb") as handle:
+                return svg_size(handle.read(SVG_HEAD))
+        except OSError:
+            return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -31,6 +39,59 @@ def image_size(path: Path | None) -> tuple[int, int] | None:
     except OSError:
         return None
     return _size(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+SVG_HEAD = 16384  # the root element's start tag is within the first bytes of an SVG file
+_SVG_TAG = re.compile(rb"<svg\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(rb"([A-Za-z_][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(px|pt|pc|in|cm|mm)?\s*")
+_CSS_PIXELS = {None: 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54}
+_CSS_PIXELS["mm"] = 96 / 25.4
+
+
+def _svg_length(value: str | None) -> float | None:
+    """An absolute SVG length in CSS pixels; None for percentages, em and the like."""
+    match = _LENGTH.fullmatch(value) if value else None
+    if match is None:
+        return None
+    pixels = float(match[1]) * _CSS_PIXELS[match[2]]
+    return pixels if pixels > 0 else None
+
+
+def svg_size(head: bytes) -> tuple[int, int] | None:
+    """(width, height) of the SVG document starting with `head`, in CSS pixels.
+
+    From the root element's `width` and `height` when both are absolute lengths, else
+    from its `viewBox` (scaled to the one absolute length given, if any); None when the
+    drawing has no intrinsic size (or no <svg> element is found)."""
+    tag = _SVG_TAG.search(head)
+    if tag is None:
+        return None
+    attributes = {
+        m[1].decode("ascii").lower(): (m[2] if m[2] is not None else m[3]).decode(
+            "utf-8", "replace"
+        )
+        for m in _ATTRIBUTE.finditer(tag[1])
+    }
+    width, height = _svg_length(attributes.get("width")), _svg_length(attributes.get("height"))
+    box = (attributes.get("viewbox") or "").replace(",", " ").split()
+    ratio = None
+    if len(box) == 4:
+        try:
+            box_width, box_height = float(box[2]), float(box[3])
+        except ValueError:
+            box_width = box_height = 0.0
+        if box_width > 0 and box_height > 0:
+            ratio = box_width / box_height
+            if width is None and height is None:
+                width, height = box_width, box_height
+    if ratio and width is not None and height is None:
+        height = width / ratio
+    elif ratio and height is not None and width is None:
+        width = height * ratio
+    if width is None or height is None:
+        return None
+    return max(1, round(width)), max(1, round(height))
 
 
 # Files an <img> can show; JPEG, PNG and WebP are decoded by the photo stage, the others

@@ -318,6 +318,20 @@ def _check_image(
     return evolve(image, url=asset_url(relative), width=width, height=height)
 
 
+def with_logo_size(config: SiteConfig, asset_paths: Mapping[str, Path]) -> SiteConfig:
+    """`config` with the publisher logo's own size in pixels, read from the file when the
+    logo is a local image whose size can be read (an SVG's from its width, height or
+    viewBox): templates print it so the masthead keeps its shape while the logo loads."""
+    logo = config.publisher.logo
+    if not logo or logo.startswith(("http://", "https://")):
+        return config
+    size = image_size(asset_paths.get(unquote(logo.lstrip("/"))))
+    if size is None:
+        return config
+    publisher = replace(config.publisher, logo_width=size[0], logo_height=size[1])
+    return replace(config, publisher=publisher)
+
+
 def logo_problem(config: SiteConfig, assets: Iterable[str], config_path: Path) -> Problem | None:
     """An error when `publisher.logo` names a file that is not among the assets: the
     masthead of every page and the publisher in every story's JSON-LD would show a

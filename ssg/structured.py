@@ -66,6 +66,8 @@ def organization(config: SiteConfig, abs_url: AbsUrl) -> JsonDict:
     }
     if publisher.logo:
         data["logo"] = {"@type": "ImageObject", "url": abs_url(publisher.logo)}
+        if publisher.logo_width and publisher.logo_height:
+            data["logo"].update(width=publisher.logo_width, height=publisher.logo_height)
     return data
 
 
