@@ -15,6 +15,8 @@ SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 NEWS_LIMIT = 1_000  # URLs per news sitemap (Google News)
 NEWS_WINDOW = dt.timedelta(days=2)  # Google News only wants recent articles
 NOT_LISTED = frozenset({"/404.html"})
+# pages their templates keep out of search engines (`noindex`): a sitemap lists none of them
+UNLISTED_TEMPLATES = frozenset({"redirect.html", "search.html", "404.html"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,9 @@ def lastmod_of(output: Output) -> dt.datetime | None:
 
 
 def is_public_page(output: Output) -> bool:
-    """HTML pages meant to be found: not the 404 page, redirects, feeds or other files."""
-    if output.url in NOT_LISTED or output.template == "redirect.html":
+    """HTML pages meant to be found: not the 404 page, the search page, redirects, feeds
+    or other files."""
+    if output.url in NOT_LISTED or output.template in UNLISTED_TEMPLATES:
         return False
     return output.url.endswith(("/", ".html"))
 
@@ -50,14 +53,17 @@ def sitemap_entries(outputs: Iterable[Output]) -> list[SitemapEntry]:
 
 
 def plan_sitemaps(entries: Sequence[SitemapEntry], limit: int = SITEMAP_LIMIT) -> list[Output]:
-    """`/sitemap.xml`, or, past `limit` URLs, numbered sitemaps and an index at `/sitemap.xml`."""
+    """`/sitemap.xml`, or, past `limit` URLs, numbered sitemaps and an index at `/sitemap.xml`.
+
+    The numbered sitemaps sit beside the index at the site's root: a sitemap may list only
+    addresses under its own folder (sitemaps.org, "Sitemap file location")."""
     if len(entries) <= limit:
         return [Output("/sitemap.xml", "sitemaps/sitemap.xml", {"entries": tuple(entries)})]
     outputs = []
     parts = []
     for number, start in enumerate(range(0, len(entries), limit), start=1):
         chunk = tuple(entries[start : start + limit])
-        url = f"/sitemaps/sitemap-{number}.xml"
+        url = f"/sitemap-{number}.xml"
         outputs.append(Output(url, "sitemaps/sitemap.xml", {"entries": chunk}))
         dates = [e.lastmod for e in chunk if e.lastmod is not None]
         parts.append(SitemapEntry(url, max(dates, default=None)))

@@ -45,12 +45,14 @@ def test_sitemap_is_valid_and_lists_every_public_page(sample_build: Path):
     locs = tree.xpath("//sm:url/sm:loc/text()", namespaces=NS)
     assert len(locs) == len(set(locs))
     listed = {"/" + loc[len(BASE) :] for loc in locs}
-    # every page reachable from the front page's listings and navigation is in the sitemap
+    # every page is in the sitemap, but those that ask search engines not to index them
     pages = {p for p in sample_build.rglob("index.html")}
-    expected = {"/" + p.parent.relative_to(sample_build).as_posix() + "/" for p in pages}
+    hidden = {p for p in pages if html(p).cssselect('meta[name="robots"][content~="noindex"]')}
+    expected = {"/" + p.parent.relative_to(sample_build).as_posix() + "/" for p in pages - hidden}
     expected = {"/" if e == "/./" else e for e in expected}
-    moved = {"/2026/11/20/delta-salinity-november/"}  # an alias: a redirect, not a page
-    assert listed == expected - moved
+    assert listed == expected
+    assert "/search/" not in listed and (sample_build / "search/index.html") in hidden
+    assert (sample_build / "2026/11/20/delta-salinity-november/index.html") in hidden  # alias
     assert "/404.html" not in listed
 
 
@@ -77,15 +79,15 @@ def test_sitemap_splits_into_an_index_past_the_limit():
     outputs = plan_sitemaps(entries, limit=3)
     assert [o.url for o in outputs] == [
         "/sitemap.xml",
-        "/sitemaps/sitemap-1.xml",
-        "/sitemaps/sitemap-2.xml",
-        "/sitemaps/sitemap-3.xml",
+        "/sitemap-1.xml",
+        "/sitemap-2.xml",
+        "/sitemap-3.xml",
     ]
     env = make_environment(SiteConfig("Test", "https://example.org/news/"), None)
     rendered = {o.url: render(env, o) for o in outputs}
     index = validate(rendered["/sitemap.xml"], "siteindex.xsd")
     assert index.xpath("//sm:sitemap/sm:loc/text()", namespaces=NS) == [
-        f"https://example.org/news/sitemaps/sitemap-{n}.xml" for n in (1, 2, 3)
+        f"https://example.org/news/sitemap-{n}.xml" for n in (1, 2, 3)
     ]
     assert (
         index.xpath("//sm:sitemap/sm:lastmod/text()", namespaces=NS)[0]
