@@ -13,6 +13,22 @@ from ssg.errors import Problem, error
 BUILD_TIME_VARIABLE = "SSG_BUILD_TIME"
 
 
+class DateOnly(dt.datetime):
+    """A date written without a time of day (`date: 2026-11-01`): midnight in the site's
+    time zone wherever a moment is needed (ordering, feeds, sitemaps), but shown to readers
+    as the date alone, since nobody gave a time. Conversions keep the class."""
+
+    __slots__ = ()
+
+
+def time_attribute(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """The value of a `<time datetime>` attribute: the date alone for a `DateOnly`, else
+    the full date and time in the site's time zone."""
+    if isinstance(value, DateOnly):
+        return value.astimezone(tz).date().isoformat()
+    return iso_local(value, tz)
+
+
 def build_time(value: str | None) -> tuple[dt.datetime | None, Problem | None]:
     """Parse an ISO 8601 date-time; None when unset. A time without offset is UTC."""
     if value is None or not value.strip():

@@ -173,6 +173,13 @@ def parse_article(
     fields = ("date", "text")
     for _, sub in reader.records("corrections", fields, "a date and a text", "correction field"):
         when, what = sub.datetime("date", tz, required=True), sub.text("text", required=True)
+        if when and date and when.astimezone(tz).date() < date.astimezone(tz).date():
+            sub.fail(
+                "date",
+                f"is before the story's publication ({when.date()} < {date.astimezone(tz).date()})",
+                "a correction comes after publication: check its date",
+            )
+            when = None
         if when and what:
             corrections.append(Correction(when, what, markdown.render_inline(what, base_path)))
     aliases = []

@@ -7,12 +7,14 @@ Used for `site.yml` and for every front-matter schema, so all messages read alik
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from ssg.clock import DateOnly
 from ssg.errors import Problem, did_you_mean, error, warning
 
 DATE_EXPECTED = "a date like 2019-02-28 or 2019-02-28T10:00:00+07:00"
@@ -47,18 +49,24 @@ def visible(text: str) -> bool:
     return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text)
 
 
+_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")  # an ISO 8601 date without a time
+
+
 def to_datetime(value: Any, tz: ZoneInfo) -> dt.datetime | None:
     """Coerce a YAML date/datetime/string to an aware datetime; naive values use `tz`.
-    None when it is not a date, or its year is outside `YEARS`."""
+    A date without a time of day becomes a `DateOnly` (midnight in `tz`). None when it is
+    not a date, or its year is outside `YEARS`."""
     if isinstance(value, dt.datetime):
         result = value
     elif isinstance(value, dt.date):
-        result = dt.datetime(value.year, value.month, value.day)
+        result = DateOnly(value.year, value.month, value.day)
     elif isinstance(value, str):
         try:
             result = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             return None
+        if _DAY_ONLY.fullmatch(value.strip()):
+            result = DateOnly(result.year, result.month, result.day)
     else:
         return None
     if result.year not in YEARS:

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from ssg.clock import DateOnly
 from ssg.fragments import implicit_references
 
 DIGEST_SIZE = 16
@@ -49,7 +50,7 @@ def _fields_getter(names: tuple[str, ...]) -> Any:
     return operator.attrgetter(*names)
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None), bytes, dt.datetime, dt.date})
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, dt.datetime, dt.date, DateOnly})
 
 
 class _Unsigned(Exception):

@@ -141,8 +141,13 @@ class Article:
 
     @property
     def modified(self) -> dt.datetime:
-        """The last change: `updated` when given, else the publication date."""
-        return self.updated or self.date
+        """The last change: the latest of the publication date, `updated` and the dates of
+        the corrections (a correction changes the page as much as an update does)."""
+        latest = self.updated or self.date
+        for correction in self.corrections:
+            if correction.date > latest:
+                latest = correction.date
+        return latest
 
     @property
     def is_updated(self) -> bool:

@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - markupsafe 2 does all of `escape` in C
 from ssg import feeds, structured
 from ssg.assets import asset_helper
 from ssg.cache import read_blob, write_blob
-from ssg.clock import iso_local
+from ssg.clock import DateOnly, iso_local, time_attribute
 from ssg.config import SiteConfig
 from ssg.fragments import CardRenderer
 from ssg.picture import picture_html
@@ -92,7 +92,10 @@ def format_date(value: dt.datetime, tz) -> str:
 
 
 def format_datetime(value: dt.datetime, tz) -> str:
-    """'Nov. 20, 2026, 9:30 a.m. +07' in the site's time zone."""
+    """'Nov. 20, 2026, 9:30 a.m. +07' in the site's time zone; 'Nov. 20, 2026' for a date
+    given without a time of day."""
+    if isinstance(value, DateOnly):
+        return format_date(value, tz)
     local = value.astimezone(tz)
     hour = local.hour % 12 or 12
     suffix = "a.m." if local.hour < 12 else "p.m."
@@ -301,6 +304,7 @@ def make_environment(
         format_date=lambda value: format_date(value, tz),
         format_datetime=lambda value: format_datetime(value, tz),
         iso=lambda value: iso_local(value, tz),
+        time_attr=lambda value: time_attribute(value, tz),
         join_names=join_names,
         html=Markup,  # trusted HTML rendered from Markdown by us
         # a site path with spaces and other characters percent-encoded (escapes kept),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import html, run, write_site
 
 
@@ -52,10 +54,61 @@ def test_link_between_articles_resolves_to_url(tiny_site: Path):
 
 
 def test_naive_dates_use_site_timezone(tiny_site: Path):
+    # second.md has `date: 2024-03-02`: midnight in the site's zone wherever a moment is
+    # needed, and the date alone for readers, since no time of day was given
+    write_site(
+        tiny_site,
+        {"content/articles/fourth.md": FOURTH.format(date="2024-03-04T10:15:00", extra="")},
+    )
     run(tiny_site, "build")
     page = html(tiny_site / "public/2024/03/02/second/index.html")
-    published = page.cssselect(".published time")[0].get("datetime")
+    published = page.cssselect('meta[property="article:published_time"]')[0].get("content")
     assert published == "2024-03-02T00:00:00+07:00"
+    stamp = page.cssselect(".published time")[0]
+    assert (stamp.get("datetime"), stamp.text_content()) == ("2024-03-02", "March 2, 2024")
+    page = html(tiny_site / "public/2024/03/04/fourth/index.html")
+    stamp = page.cssselect(".published time")[0]
+    assert stamp.get("datetime") == "2024-03-04T10:15:00+07:00"
+    assert stamp.text_content() == "March 4, 2024, 10:15 a.m. +07"
+
+
+FOURTH = """\
+---
+title: Fourth story
+authors: li-wei
+date: {date}
+{extra}---
+Fourth.
+"""
+
+
+@pytest.mark.parametrize("written", ["2024-03-04", "'2024-03-04'", "'20240304'"])
+def test_a_date_without_a_time_is_shown_as_a_date(tiny_site: Path, written: str):
+    extra = "updated: 2024-03-06\ncorrections:\n  - date: 2024-03-07\n    text: Fixed a name.\n"
+    write_site(
+        tiny_site,
+        {"content/articles/fourth.md": FOURTH.format(date=written, extra=extra)},
+    )
+    assert run(tiny_site, "build").exit_code == 0
+    out = tiny_site / "public"
+    page = html(out / "2024/03/04/fourth/index.html")
+    stamps = [
+        (t.get("datetime"), t.text_content())
+        for t in page.cssselect(".published time, .updated time, .correction time")
+    ]
+    assert stamps == [
+        ("2024-03-04", "March 4, 2024"),
+        ("2024-03-06", "March 6, 2024"),
+        ("2024-03-07", "March 7, 2024"),
+    ]
+    [card] = [
+        c for c in html(out / "index.html").cssselect(".card") if "Fourth" in c.text_content()
+    ]
+    assert card.cssselect("time")[0].get("datetime") == "2024-03-04"
+    # machines get a moment: midnight in the site's zone, and the correction is the last change
+    meta = {m.get("property"): m.get("content") for m in page.cssselect("meta[property]")}
+    assert meta["article:published_time"] == "2024-03-04T00:00:00+07:00"
+    assert meta["article:modified_time"] == "2024-03-07T00:00:00+07:00"
 
 
 def test_utc_date_is_shown_in_site_timezone(tiny_site: Path):

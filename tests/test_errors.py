@@ -70,6 +70,14 @@ CASES = {
         "'2024-03-06 25:00:00' is not a real "
         "date or time (hour must be in 0..23)",
     ),
+    "correction before publication": (
+        {
+            "content/articles/bad.md": GOOD_HEADER
+            + "corrections:\n  - date: 2024-03-04\n    text: Fixed.\n---\nB.\n"
+        },
+        "content/articles/bad.md:6: error: field 'corrections.0.date': is before the story's "
+        "publication (2024-03-04 < 2024-03-05) (hint: a correction comes after publication",
+    ),
     "year out of range": (
         {
             "content/articles/bad.md": GOOD_HEADER.replace(
