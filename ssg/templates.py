@@ -63,11 +63,12 @@ class Urls:
         return self.base_path + path.lstrip("/")
 
     def abs_url(self, path: str) -> str:
-        """An absolute URL with scheme and host, for canonical links, feeds and metadata."""
+        """An absolute URL with scheme and host, for canonical links, feeds and metadata:
+        '/topics/x/' -> 'https://example.org/news/topics/x/'. `path` is a site path, never
+        one that already carries the base path (a section named after the base folder has
+        the site path '/news/', which is '/news/news/' under a '/news/' base)."""
         if path.startswith(("http://", "https://")):
             return path
-        if path.startswith(self.base_path) and path.startswith("/"):
-            return self.origin + path
         return self.origin + self.url(path)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import feedparser
+import lxml.etree
 import pytest
 
 from ssg.config import SiteConfig
@@ -145,3 +146,36 @@ def test_redirects_list_percent_encodes_aliases_with_spaces(tmp_path: Path):
     ]
     assert lines == [["/old/%C3%BCn%C3%AFcode%20path/", "/2024/03/09/moved/", "301"]]
     assert (root / "public/old/ünïcode path/index.html").is_file()
+
+
+def test_a_section_named_after_the_base_folder_keeps_its_own_address(tiny_site: Path):
+    # under base_url .../news/, the "News" section's site path is /news/: its address is
+    # /news/news/, and a story at /{section}/{slug}/ is at /news/news/<slug>/
+    config = (tiny_site / "site.yml").read_text(encoding="utf-8")
+    config = config.replace("https://tiny.example/", "https://tiny.example/news/")
+    config += "search: false\nsections: [News]\npermalink: /{section}/{slug}/\n"
+    story = (tiny_site / "content/articles/first.md").read_text(encoding="utf-8")
+    write_site(
+        tiny_site,
+        {
+            "site.yml": config,
+            "content/articles/first.md": story.replace("title:", "section: News\ntitle:", 1),
+        },
+    )
+    result = run(tiny_site, "build", "--quiet")
+    assert result.exit_code == 0, result.output
+    out = tiny_site / "public"
+    front = html(out / "news/index.html")
+    assert (
+        front.cssselect('link[rel="canonical"]')[0].get("href") == "https://tiny.example/news/news/"
+    )
+    feeds = [link.get("href") for link in front.cssselect('link[rel="alternate"]')]
+    assert "https://tiny.example/news/news/feed.xml" in feeds
+    assert (out / "news/feed.xml").is_file()
+    story_page = html(out / "news/first/index.html")
+    canonical = story_page.cssselect('link[rel="canonical"]')[0].get("href")
+    assert canonical == "https://tiny.example/news/news/first/"
+    locs = lxml.etree.parse(str(out / "sitemap.xml")).xpath("//*[local-name()='loc']/text()")
+    assert len(locs) == len(set(locs))
+    assert {"https://tiny.example/news/", "https://tiny.example/news/news/"} <= set(locs)
+    assert "https://tiny.example/news/news/first/" in locs
