@@ -336,13 +336,37 @@ def bodies_printed_only_where_expected(env: jinja2.Environment) -> bool:
     digests = TemplateDigests(env)
     for name in env.list_templates():
         source = digests._source(name).decode("utf-8", "surrogatepass")
-        for owner in _BODY_USE.findall(source):
+        owners = _BODY_USE.findall(source)
+        for owner in owners:
             allowed = owner == "page" or (owner == "article" and name in BODY_TEMPLATES)
             if not allowed:
                 return False
         if "body_html" in _BODY_USE.sub("", source):
             return False  # used some other way (item['body_html'], a filter): be safe
+        if owners and _rebinds(env, source, {"article", "page"}):
+            return False  # `article` may then be another story than the page's own
     return True
+
+
+def _rebinds(env: jinja2.Environment, source: str, names: set[str]) -> bool:
+    """True when the template binds one of `names` itself ({% set %}, {% for %},
+    {% with %}, a macro's parameter, an import), so that the name may hold something else
+    than what the page was given; also when the template cannot be parsed."""
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateSyntaxError:
+        return True
+    for node in tree.find_all(jinja2.nodes.Name):
+        if node.ctx in ("store", "param") and node.name in names:
+            return True
+    for node in tree.find_all(jinja2.nodes.Import):
+        if node.target in names:
+            return True
+    for node in tree.find_all(jinja2.nodes.FromImport):
+        for item in node.names:
+            if (item[1] if isinstance(item, tuple) else item) in names:
+                return True
+    return False
 
 
 def printed_articles(output: Any) -> tuple[Any, ...]:

@@ -8,6 +8,8 @@ import datetime as dt
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from ssg import bodies
 from ssg.bodies import BodySource, elide_bodies
 from ssg.cache import ParseCache, encode_blob
@@ -18,7 +20,7 @@ from ssg.site import BuildOptions
 from ssg.snapshot import is_elided
 from ssg.sources import SourceFile
 
-from conftest import TINY_SITE, html, many_articles_site, snapshot, write_site
+from conftest import TINY_SITE, html, many_articles_site, run, snapshot, write_site
 
 SITE = {**TINY_SITE, "site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "search: false\n"}
 NOW = BuildOptions(now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
@@ -109,3 +111,42 @@ def test_only_bodies_exactly_as_parsed_and_stored_are_left_out(tmp_path: Path):
     assert source.fill(page).context["article"].body_html == "<p>A</p>"
     source.close()
     assert not list((tmp_path / "cache").glob(".bodies-*"))  # the file had no name to leave
+
+
+@pytest.mark.parametrize(
+    "binding",
+    [
+        "{% for item in related %}{% with article = item %}"
+        '<div class="other" data-url="{{ article.url }}">{{ article.body_html|html }}</div>'
+        "{% endwith %}{% endfor %}",
+        "{% for article in related %}"
+        '<div class="other" data-url="{{ article.url }}">{{ article.body_html|html }}</div>'
+        "{% endfor %}",
+        "{% macro body(article) %}"
+        '<div class="other" data-url="{{ article.url }}">{{ article.body_html|html }}</div>'
+        "{% endmacro %}{% for item in related %}{{ body(item) }}{% endfor %}",
+    ],
+)
+def test_an_article_page_printing_other_stories_bodies_gets_them(tmp_path: Path, binding: str):
+    # `article` rebound to a related story is not the page's own story: its body must be
+    # there on a one-off build, which otherwise leaves bodies out of memory
+    site = many_articles_site(tmp_path / "site", count=40)
+    template = (
+        '{% extends "base.html" %}{% block content %}<h1>{{ article.title }}</h1>'
+        '<div class="own">{{ article.body_html|html }}</div>' + binding + "{% endblock %}"
+    )
+    write_site(site, {"layouts/article.html": template})
+    result = run(site, "build", "--quiet", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    out = site / "public"
+    own = {}
+    others = []
+    for page in out.rglob("index.html"):
+        doc = html(page)
+        if doc.cssselect(".own"):
+            own["/" + page.parent.relative_to(out).as_posix() + "/"] = doc.cssselect(".own")[0]
+            others += doc.cssselect(".other")
+    assert len(others) > 40
+    for other in others:
+        expected = own[other.get("data-url")].text_content()
+        assert expected.strip() and other.text_content() == expected
