@@ -351,13 +351,24 @@ def bodies_printed_only_where_expected(env: jinja2.Environment) -> bool:
 def _rebinds(env: jinja2.Environment, source: str, names: set[str]) -> bool:
     """True when the template binds one of `names` itself ({% set %}, {% for %},
     {% with %}, a macro's parameter, an import), so that the name may hold something else
-    than what the page was given; also when the template cannot be parsed."""
+    than what the page was given; also when the template cannot be parsed. A loop over
+    `feed.articles` is not counted: `printed_articles` has a feed's entries."""
     try:
         tree = env.parse(source)
     except jinja2.TemplateSyntaxError:
         return True
+    entries = set()  # a feed's loop over its entries: their bodies are printed (see below)
+    for loop in tree.find_all(jinja2.nodes.For):
+        source_of = loop.iter
+        if (
+            isinstance(source_of, jinja2.nodes.Getattr)
+            and isinstance(source_of.node, jinja2.nodes.Name)
+            and (source_of.node.name, source_of.attr) == ("feed", "articles")
+            and isinstance(loop.target, jinja2.nodes.Name)
+        ):
+            entries.add(id(loop.target))
     for node in tree.find_all(jinja2.nodes.Name):
-        if node.ctx in ("store", "param") and node.name in names:
+        if node.ctx in ("store", "param") and node.name in names and id(node) not in entries:
             return True
     for node in tree.find_all(jinja2.nodes.Import):
         if node.target in names:
