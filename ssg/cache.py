@@ -270,6 +270,7 @@ class BuildState:
     global_digest: bytes = b""
     base_digest: bytes = b""  # every input but the sources (see ssg.engine)
     next_change_ns: int | None = None  # when a scheduled or expiring article flips
+    last_change_ns: int | None = None  # the last such flip at or before the build's clock
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # relative path -> entry
     sources: dict[str, SourceStamp] = field(default_factory=dict)  # source path -> stamp
     parse_keys: dict[str, str] = field(default_factory=dict)  # source path -> parse key
@@ -277,6 +278,14 @@ class BuildState:
     articles: int = 0  # article pages, for the search indexer
     warnings: tuple = ()  # the last build's warnings, shown again when nothing changed
     snapshot_token: bytes = b""  # names the snapshot of these outputs (see ssg.quick)
+
+    def holds_at(self, now_ns: int) -> bool:
+        """True when no scheduled, expiring or ageing article flips between the clock of
+        the build that saved this state and `now_ns`, either way: a build "as of" a later
+        time (`SSG_BUILD_TIME`), or a clock set back, must not keep a story published."""
+        if self.next_change_ns is not None and now_ns >= self.next_change_ns:
+            return False
+        return self.last_change_ns is None or now_ns >= self.last_change_ns
 
     # Pickled with the outputs and stamps as columns (a tuple per field): pickle handles
     # tuples of bytes and ints in C but each NamedTuple through Python, and the state of

@@ -362,7 +362,7 @@ class Builder:
             not run.read_problems
             and not (self.live and self._fper is None)  # a live builder wants its model
             and state.global_digest == run.global_digest
-            and (state.next_change_ns is None or run.now_ns < state.next_change_ns)
+            and state.holds_at(run.now_ns)
             and all(matches(f"{out_dir}/{rel}", entry) for rel, entry in state.outputs.items())
             and (not run.search_wanted or has_index(out_dir))
         )
@@ -552,6 +552,7 @@ class Builder:
             global_digest=b"" if unstable else run.global_digest,
             base_digest=run.base_digest,
             next_change_ns=_next_change(parsed, options),
+            last_change_ns=_last_change(parsed, options),
             outputs=results,
             sources={n: stamp for n, stamp in run.stamps.items() if n not in unstable_names},
             parse_keys={s.name: "" if s.key in unstable else s.key for s in sources},
@@ -722,18 +723,29 @@ def _url_of(relative_path: str) -> str:
     return "/" + relative_path
 
 
-def _next_change(parsed: Parsed, options: BuildOptions) -> int | None:
-    """When the output next changes by itself: a scheduled, expiring or ageing article, a banner."""
-    now = options.now
-    moments: list[dt.datetime] = []
+def _moments(parsed: Parsed) -> Iterable[dt.datetime]:
+    """Every moment at which the output changes by itself: an article's publication (a
+    scheduled one goes live), its leaving the Google News sitemap, an expiry, a banner's."""
     for article in parsed.articles:
-        if article.date > now:
-            moments.append(article.date)
-        elif article.date + NEWS_WINDOW > now:  # leaves the Google News sitemap then
-            moments.append(article.date + NEWS_WINDOW)
-        if article.expires is not None and article.expires > now:
-            moments.append(article.expires)
+        yield article.date
+        yield article.date + NEWS_WINDOW
+        if article.expires is not None:
+            yield article.expires
     breaking = parsed.home.breaking if parsed.home else None
-    if breaking is not None and breaking.expires is not None and breaking.expires > now:
-        moments.append(breaking.expires)
-    return int(min(moments).timestamp() * 1e9) if moments else None
+    if breaking is not None and breaking.expires is not None:
+        yield breaking.expires
+
+
+def _next_change(parsed: Parsed, options: BuildOptions) -> int | None:
+    """When the output next changes by itself (the first moment after the build's clock)."""
+    now = options.now
+    later = min((m for m in _moments(parsed) if m > now), default=None)
+    return int(later.timestamp() * 1e9) if later is not None else None
+
+
+def _last_change(parsed: Parsed, options: BuildOptions) -> int | None:
+    """The last moment at or before the build's clock at which the output changed by
+    itself: a build whose clock is earlier sees another site."""
+    now = options.now
+    earlier = max((m for m in _moments(parsed) if m <= now), default=None)
+    return int(earlier.timestamp() * 1e9) if earlier is not None else None

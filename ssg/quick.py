@@ -102,7 +102,7 @@ def text_edit(
         cache is None
         or not state.base_digest
         or state.base_digest != run.base_digest
-        or (state.next_change_ns is not None and run.now_ns >= state.next_change_ns)
+        or not state.holds_at(run.now_ns)
         or len(known) != len(run.sources)
     ):
         return None

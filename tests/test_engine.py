@@ -500,3 +500,27 @@ def test_a_file_deleted_between_scan_and_parse_is_a_located_error(tiny_site: Pat
         and "build again" in m
         for m in messages
     ), messages
+
+
+@pytest.mark.parametrize("edit_between", [False, True])
+def test_a_build_as_of_an_earlier_time_unpublishes_what_was_scheduled(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch, edit_between: bool
+):
+    # a preview "as of" a later time publishes the third story (2024-03-03T10:00Z); a
+    # build with the clock back before it must take it down again, on every path
+    with (tiny_site / "site.yml").open("a") as config:
+        config.write("search: false\n")
+    monkeypatch.setenv("SSG_BUILD_TIME", "2024-03-04T12:00:00Z")
+    assert run(tiny_site, "build", "--quiet").exit_code == 0
+    out = tiny_site / "public"
+    assert (out / "2024/03/03/third/index.html").is_file()
+    if edit_between:  # a text edit alone takes the quick path
+        story = tiny_site / "content/articles/first.md"
+        story.write_text(story.read_text() + "\nOne more line.\n")
+    monkeypatch.setenv("SSG_BUILD_TIME", "2024-03-02T12:00:00Z")
+    assert run(tiny_site, "build", "--quiet").exit_code == 0
+    assert not (out / "2024/03/03/third").exists()
+    assert "Third story" not in (out / "index.html").read_text()
+    clean = tiny_site / "clean-out"  # another output folder: no state, a full build
+    assert run(tiny_site, "build", "--quiet", "--output", str(clean)).exit_code == 0
+    assert snapshot(out) == snapshot(clean)
