@@ -23,6 +23,7 @@ from ssg.cache import RACY_NS
 from ssg.images import Encoded
 
 MANIFEST = "manifest.json"
+_ENCODED_FIELDS = ("suffix", "width", "height", "format", "kind")
 
 
 def cache_key(source_digest: str, recipe: str) -> str:
@@ -105,14 +106,29 @@ class ImageCache:
         return self.folder / key
 
     def get(self, key: str) -> list[tuple[Encoded, Path]] | None:
-        """The cached files for `key`, or None when missing or incomplete."""
+        """The cached files for `key`, or None when missing, incomplete or damaged.
+
+        The manifest records each file's size, modification time and SHA-256: a file whose
+        size differs is damaged; one whose modification time differs (touched, rewritten,
+        copied back) is hashed again and must still match. A damaged entry is never
+        published: the photo is encoded again."""
         entry = self.entry(key)
         try:
             records = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-            files = [(Encoded(**record), entry / record["suffix"]) for record in records]
+            files = []
+            for record in records:
+                path = entry / record["suffix"]
+                stat = os.stat(path)
+                if stat.st_size != record["size"]:
+                    return None
+                if (
+                    stat.st_mtime_ns != record["mtime_ns"]
+                    and hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]
+                ):
+                    return None
+                fields = {name: record[name] for name in _ENCODED_FIELDS}
+                files.append((Encoded(**fields), path))
         except (OSError, ValueError, TypeError, KeyError):
-            return None
-        if not all(path.is_file() for _, path in files):
             return None
         return files
 
@@ -123,16 +139,15 @@ class ImageCache:
         try:
             records = []
             for encoded, data in files:
-                (temp / encoded.suffix).write_bytes(data)
-                records.append(
-                    {
-                        "suffix": encoded.suffix,
-                        "width": encoded.width,
-                        "height": encoded.height,
-                        "format": encoded.format,
-                        "kind": encoded.kind,
-                    }
+                path = temp / encoded.suffix
+                path.write_bytes(data)
+                record = {name: getattr(encoded, name) for name in _ENCODED_FIELDS}
+                record.update(
+                    size=len(data),
+                    mtime_ns=os.stat(path).st_mtime_ns,  # kept by the folder's rename
+                    sha256=hashlib.sha256(data).hexdigest(),
                 )
+                records.append(record)
             (temp / MANIFEST).write_text(json.dumps(records), encoding="utf-8")
             entry = self.entry(key)
             if entry.exists():  # another build won the race, or a broken entry

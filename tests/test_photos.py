@@ -642,3 +642,26 @@ def test_no_figure_inside_a_paragraph(tiny_site: Path):
     line = next(p for p in doc.cssselect(".story-body p") if "before" in p.text_content())
     assert line.cssselect("picture") and line.cssselect(".photo-note .credit")[0].text == "Bo"
     assert line.cssselect(".photo-note .caption")[0].text == "A caption"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "same size"])
+def test_a_damaged_file_in_the_image_cache_is_never_published(photo_site: Path, damage: str):
+    assert run(photo_site, "build", "--quiet").exit_code == 0
+
+    def published(folder: Path) -> dict[str, bytes]:  # the search index is not reproducible
+        return {k: v for k, v in snapshot(folder).items() if not k.startswith("pagefind/")}
+
+    good = published(photo_site / "public")
+    damaged = sorted((photo_site / ".ssg-cache/images").glob("*/*.*"))
+    damaged = [p for p in damaged if p.name != "manifest.json"]
+    assert damaged
+    for path in damaged:
+        data = path.read_bytes()
+        if damage == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        else:
+            middle = len(data) // 2
+            path.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :])
+    other = photo_site / "other"
+    assert run(photo_site, "build", "--quiet", "--output", str(other)).exit_code == 0
+    assert published(other) == good
