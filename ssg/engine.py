@@ -30,6 +30,7 @@ from ssg.assets import publish
 from ssg.bodies import elide_bodies
 from ssg.build import assemble, asset_roots, plan_all, walk_assets
 from ssg.cache import (
+    RACY_NS,
     BuildState,
     OutputEntry,
     ParseCache,
@@ -281,15 +282,21 @@ class Builder:
                 env.cache.clear()
             self._templates_digest = templates_digest
             self._template_info = None
-        # what the photo stage and the site model read besides the sources themselves
+        # what the photo stage and the site model read besides the sources themselves. An
+        # asset changed within the clock's resolution of now may change again with the same
+        # size and time: then this build's inputs match no later build's (git's "racy" rule)
+        racy_after = time.time_ns() - RACY_NS
+        racy = any(st.st_mtime_ns >= racy_after for st in asset_stats.values())
         model_inputs = digest_bytes(
             self._code,
             repr(config).encode(),
             f"{options.drafts},{options.future}".encode(),
             *(f"{r}\0{st.st_size}\0{st.st_mtime_ns}".encode() for r, st in asset_stats.items()),
+            os.urandom(16) if racy else b"",
         )
         base_digest = digest_bytes(  # every input but the sources
             model_inputs,
+            *(f"{path}\0{name}".encode() for path, name in sorted(published.manifest.items())),
             f"{options.fingerprint},{search_wanted}".encode(),
             templates_digest,
             home_bytes,

@@ -524,3 +524,24 @@ def test_a_build_as_of_an_earlier_time_unpublishes_what_was_scheduled(
     clean = tiny_site / "clean-out"  # another output folder: no state, a full build
     assert run(tiny_site, "build", "--quiet", "--output", str(clean)).exit_code == 0
     assert snapshot(out) == snapshot(clean)
+
+
+@pytest.mark.parametrize("asset", ["assets/css/extra.css", "assets/favicon.svg"])
+def test_a_same_size_asset_edit_in_the_same_second_is_published(tiny_site: Path, asset: str):
+    # on a file system that keeps whole seconds (or two saves in one clock tick), a second
+    # edit of the same size leaves size and time as the build saw them after the first
+    with (tiny_site / "site.yml").open("a") as config:
+        config.write("search: false\n")
+    second = int(time.time())
+    path = tiny_site / asset
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for colour in ("#111", "#222"):
+        path.write_text(f"/* {colour} */ .probe {{ color: {colour} }}\n")
+        os.utime(path, (second, second))
+        assert run(tiny_site, "build", "--quiet").exit_code == 0
+    out = tiny_site / "public"
+    published = [p for p in out.rglob(f"{path.stem}*{path.suffix}")]
+    assert published and all("#222" in p.read_text() for p in published)
+    clean = tiny_site / "clean-out"
+    assert run(tiny_site, "build", "--quiet", "--output", str(clean)).exit_code == 0
+    assert snapshot(out) == snapshot(clean)
