@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 
@@ -164,26 +164,56 @@ _ROOT_RELATIVE_VALUE = re.compile(r"""=["']/(?!/)""")
 
 _SRCSET = re.compile(r"""(\ssrcset=)(["'])(.*?)\2""", re.DOTALL)
 _FRAGMENT_HREF = re.compile(r"""(\shref=)(["'])#""")
+# a quoted attribute value relative to the page: no scheme, not from the root, not a
+# fragment and not empty (`chart/`, `../other/`, `photo.jpg`); the name is checked by hand
+_PAGE_RELATIVE_VALUE = re.compile(r"""=(["'])(?![a-zA-Z][a-zA-Z0-9+.\-]*:|[/#"'])""")
 
 
 def absolute_links(html: str, origin: str, page: str = "") -> str:
     """Make root-relative `href`, `src` and `srcset` addresses absolute, for HTML read
-    outside the site (a feed reader); `page`, the absolute URL of the story, goes before
-    links to a place in it (`#fn1`), which would otherwise point into the feed."""
+    outside the site (a feed reader). With `page`, the absolute URL of the story, links
+    relative to it (`chart/`, `../other/`) are resolved against it, and links to a place
+    in it (`#fn1`) get it in front: a reader would resolve both against the feed."""
     html = _root_relative_attributes(html, origin)
     if "srcset=" in html:
 
         def candidates(match: re.Match) -> str:
             entries = [entry.strip() for entry in match.group(3).split(",")]
-            fixed = [
-                origin + e if e.startswith("/") and not e.startswith("//") else e for e in entries
-            ]
+            fixed = []
+            for entry in entries:
+                if entry.startswith("/") and not entry.startswith("//"):
+                    entry = origin + entry
+                elif page and entry and not _HAS_SCHEME.match(entry) and entry[0] not in "/#":
+                    entry = urljoin(page, entry)
+                fixed.append(entry)
             return f"{match.group(1)}{match.group(2)}{', '.join(fixed)}{match.group(2)}"
 
         html = _SRCSET.sub(candidates, html)
-    if page and "#" in html:
-        html = _FRAGMENT_HREF.sub(lambda m: f"{m.group(1)}{m.group(2)}{page}#", html)
+    if page:
+        if "#" in html:
+            html = _FRAGMENT_HREF.sub(lambda m: f"{m.group(1)}{m.group(2)}{page}#", html)
+        html = _page_relative_attributes(html, page)
     return html
+
+
+def _page_relative_attributes(html: str, page: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for match in _PAGE_RELATIVE_VALUE.finditer(html):
+        at = match.start()
+        is_href = html.endswith("href", 0, at) and at >= 5 and html[at - 5].isspace()
+        is_src = html.endswith("src", 0, at) and at >= 4 and html[at - 4].isspace()
+        end = html.find(match.group(1), match.end())
+        if (is_href or is_src) and end != -1:
+            parts += (html[last : match.end()], urljoin(page, html[match.end() : end]))
+            last = end
+    if not parts:
+        return html
+    parts.append(html[last:])
+    return "".join(parts)
+
+
+_HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")
 
 
 def _root_relative_attributes(html: str, origin: str) -> str:

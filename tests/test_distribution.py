@@ -7,6 +7,7 @@ from pathlib import Path
 
 import feedparser
 import lxml.etree
+import lxml.html
 import pytest
 
 from ssg.config import SiteConfig
@@ -179,3 +180,45 @@ def test_a_section_named_after_the_base_folder_keeps_its_own_address(tiny_site: 
     assert len(locs) == len(set(locs))
     assert {"https://tiny.example/news/", "https://tiny.example/news/news/"} <= set(locs)
     assert "https://tiny.example/news/news/first/" in locs
+
+
+PAGE = "https://e.org/news/2026/11/05/story/"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('<a href="chart/">', f'<a href="{PAGE}chart/">'),
+        ("<a href='../other/'>", "<a href='https://e.org/news/2026/11/05/other/'>"),
+        ('<img src="map.png" alt="">', f'<img src="{PAGE}map.png" alt="">'),
+        (
+            '<img srcset="a.jpg 1x, /b.jpg 2x">',
+            f'<img srcset="{PAGE}a.jpg 1x, https://e.org/b.jpg 2x">',
+        ),
+        ('<a href="#fn1">', f'<a href="{PAGE}#fn1">'),
+        ('<a href="mailto:desk@e.org">', '<a href="mailto:desk@e.org">'),
+        ('<a href="">', '<a href="">'),
+        ('<a class="chart/" data-src="x.png">', '<a class="chart/" data-src="x.png">'),
+        ('<p>href="chart/"</p>', '<p>href="chart/"</p>'),
+    ],
+)
+def test_absolute_links_resolves_page_relative_ones(before: str, after: str):
+    assert absolute_links(before, "https://e.org", PAGE) == after
+
+
+def test_feed_content_links_relative_to_the_story_reach_its_neighbours(tiny_site: Path):
+    story = tiny_site / "content/articles/first.md"
+    story.write_text(story.read_text() + "\nSee [the chart](chart/) and [the index](../).\n")
+    with (tiny_site / "site.yml").open("a") as config:
+        config.write("rss: true\n")
+    assert run(tiny_site, "build", "--quiet").exit_code == 0
+    page = "https://tiny.example/2024/03/01/first/"
+    for name in ("feed.xml", "rss.xml"):
+        feed = feedparser.parse((tiny_site / "public" / name).read_bytes())
+        [entry] = [e for e in feed.entries if e.link == page]
+        body = lxml.html.fromstring(entry.content[0].value)
+        links = [a.get("href") for a in body.cssselect("a")]
+        assert page + "chart/" in links and "https://tiny.example/2024/03/01/" in links, links
+    atom = lxml.etree.parse(str(tiny_site / "public/feed.xml"))
+    bases = atom.xpath("//*[local-name()='content']/@xml:base")
+    assert page in bases
