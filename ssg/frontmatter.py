@@ -44,6 +44,16 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         super().__init__(stream)
         self.repeated: list[tuple[str, int, int]] = []  # (key, first line, repeat line), 0-based
         self.unreadable = 0  # how many values are _Unreadable
+        self.controls: list[tuple[int, int]] = []  # (line 0-based, count) of escaped controls
+
+    def construct_yaml_str(self, node: yaml.Node) -> Any:
+        value = self.construct_scalar(node)
+        # the file's own control characters are gone (clean_text); a double-quoted value
+        # can still write them as escapes ("\v", "\x0b", "\u0008")
+        if node.style == '"' and _CONTROL.search(value):
+            self.controls.append((node.start_mark.line, len(_CONTROL.findall(value))))
+            value = _CONTROL.sub("", value)
+        return value
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
@@ -72,6 +82,7 @@ def _checked(construct: Any, what: str, is_date: bool) -> Any:
     return constructor
 
 
+_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
 _SAFE = yaml.constructor.SafeConstructor
 for _tag, _construct, _what, _is_date in (
     ("timestamp", _SAFE.construct_yaml_timestamp, "a real date or time", True),
@@ -207,6 +218,16 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
             hint="delete one of the two",
         )
         for key, first, again in repeated
+    ]
+    problems += [
+        warning(
+            f"removed {count} control character(s) written as escapes in a quoted value, "
+            "which feeds and HTML do not allow",
+            path,
+            line + 1 + line_offset,
+            hint="delete the escape (such as \\v or \\b) from the value",
+        )
+        for line, count in loader.controls
     ]
     return data, problems
 

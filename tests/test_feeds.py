@@ -238,3 +238,24 @@ def test_feed_content_links_work_outside_the_site(tmp_path: Path):
             url = candidate.split()[0]
             assert url.startswith("https://tiny.example/news/images/"), url
             assert (root / "public" / url.removeprefix("https://tiny.example/news/")).is_file()
+
+
+def test_control_characters_written_as_yaml_escapes_never_reach_the_feeds(tiny_site: Path):
+    # the file's own control characters are stripped when it is read; a double-quoted YAML
+    # value can still write them as escapes, which XML 1.0 forbids
+    write_site(
+        tiny_site,
+        {
+            "site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "rss: true\nsearch: false\n",
+            "content/articles/escaped.md": '---\ntitle: "Tab\\vhere"\ndek: "a\\bb \\x0c c"\n'
+            "authors: li-wei\ndate: 2024-03-04T10:00:00Z\n---\nBody.\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "content/articles/escaped.md:2: warning: removed 1 control character(s)" in result.output
+    assert "content/articles/escaped.md:3: warning: removed 2 control character(s)" in result.output
+    for feed in tiny_site.joinpath("public").rglob("*.xml"):
+        lxml.etree.parse(str(feed))  # raises on a character XML forbids
+    page = html(tiny_site / "public/2024/03/04/escaped/index.html")
+    assert page.cssselect("h1")[0].text_content() == "Tabhere"
