@@ -61,14 +61,18 @@ def entry_id(config: SiteConfig, article: Article, clashing: frozenset[str] = fr
 
 
 def clashing_ids(config: SiteConfig, articles: Sequence[Article]) -> frozenset[str]:
-    """The stories (by source path) that share their publication day and slug with
-    another: possible when the permalink leaves out the day (or has a section in it).
-    Their entry ids take a digest of the source path, so no two entries share an id."""
-    seen: dict[tuple[str, str], list[str]] = {}
+    """The stories (by source path) that share their publication day and slug with an
+    earlier one: possible when the permalink leaves out the day (or has a section in it).
+    Their entry ids take a digest of the source path, so no two entries share an id; the
+    first published keeps its plain id, which readers already have (RFC 4287: an entry's
+    id never changes)."""
+    seen: dict[tuple[str, str], list[tuple[dt.datetime, str]]] = {}
     for article in articles:
         day = article.date.astimezone(config.tz).date().isoformat()
-        seen.setdefault((day, article.slug), []).append(article.path)
-    return frozenset(path for paths in seen.values() if len(paths) > 1 for path in paths)
+        seen.setdefault((day, article.slug), []).append((article.date, article.path))
+    return frozenset(
+        path for stories in seen.values() if len(stories) > 1 for _, path in sorted(stories)[1:]
+    )
 
 
 def make_feed(
