@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import html as html_module
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -246,6 +247,9 @@ def install(env: jinja2.Environment, config: SiteConfig) -> None:
     """Add the filters and helpers the feed templates use."""
     env.filters.update(
         absolute_links=lambda html, page="": absolute_links(str(html), config.origin, page),
+        # plain text as HTML source (`<` becomes `&lt;`), for elements a reader takes as
+        # HTML, such as RSS's <description>; the template's escaping then makes it XML
+        as_html=lambda text: html_module.escape(str(text), quote=False),
         rfc822=rfc822,
     )
     env.globals["entry_id"] = lambda article, clashing=frozenset(): entry_id(

@@ -271,3 +271,25 @@ def test_control_characters_written_as_yaml_escapes_never_reach_the_feeds(tiny_s
         lxml.etree.parse(str(feed))  # raises on a character XML forbids
     page = html(tiny_site / "public/2024/03/04/escaped/index.html")
     assert page.cssselect("h1")[0].text_content() == "Tabhere"
+
+
+def test_rss_description_shows_the_dek_as_written(tiny_site: Path):
+    # readers take an RSS <description> as HTML: text with a '<' must arrive as text
+    dek = 'Profits <b>rose</b> & "fell" <script>alert(1)</script>'
+    write_site(
+        tiny_site,
+        {
+            "site.yml": textwrap.dedent(TINY_SITE["site.yml"]).replace(
+                "A fixture newsroom", "'Tiny <news> & more'"
+            )
+            + "rss: true\nsearch: false\n",
+            "content/articles/dek.md": f"---\ntitle: Dek\nauthors: li-wei\ndate: 2024-03-04\n"
+            f"dek: '{dek}'\n---\nBody.\n",
+        },
+    )
+    assert run(tiny_site, "build", "--quiet").exit_code == 0
+    feed = feedparser.parse((tiny_site / "public/rss.xml").read_bytes())
+    [entry] = [e for e in feed.entries if e.title == "Dek"]
+    assert lxml.html.fromstring(f"<div>{entry.summary}</div>").text_content() == dek
+    channel = lxml.html.fromstring(f"<div>{feed.feed.subtitle}</div>").text_content()
+    assert channel == "Tiny <news> & more"

@@ -168,6 +168,7 @@ def test_second_build_does_not_re_encode(cold_photo_site: Path, monkeypatch):
     first = len(calls)
     assert first > 10
     cache = photo_site / ".ssg-cache/images"
+
     def encoded() -> dict[Path, int]:  # the entries' files (not the digests' bookkeeping)
         return {p: p.stat().st_mtime_ns for p in cache.glob("*/*") if p.is_file()}
 
