@@ -182,10 +182,12 @@ def _template_problem(exc: Exception, where: str) -> Problem:
             exc.lineno,
             hint="check the tags and braces on that line",
         )
+    # the template files' own frames, whatever their suffix (.html, .xml, .svg, .jinja):
+    # every frame that is not Python code
     frames = [
         f
         for f in traceback.extract_tb(exc.__traceback__)
-        if f.filename.endswith((".html", ".xml", ".txt"))
+        if not f.filename.endswith((".py", ".pyc")) and not f.filename.startswith("<")
     ]
     path, line = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
     if isinstance(exc, jinja2.TemplateNotFound):  # at the extends or include naming it

@@ -183,6 +183,14 @@ CASES = {
         },
         "404.html:3: error: template error: 'nonsense' is undefined",
     ),
+    "undefined variable in an included SVG": (
+        {
+            "layouts/partials/icon.svg": '<svg viewBox="0 0 8 8">\n<title>{{ icon_title.text }}</title>\n</svg>\n',
+            "layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n"
+            "{% include 'partials/icon.svg' %}\n{% endblock %}\n",
+        },
+        "layouts/partials/icon.svg:2: error: template error: 'icon_title' is undefined",
+    ),
 }
 
 
