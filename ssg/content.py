@@ -332,4 +332,13 @@ def _page_slug(reader: FieldReader, path: str) -> str:
             f"try '{slugify(slug)}'",
         )
         return _file_slug(path)
+    suggested = "/".join(slugify(part) for part in slug.split("/"))
+    if slug != suggested:  # spaces, '&', capitals, accents: an address to percent-encode
+        reader.fail(
+            "slug",
+            f"expected lower-case letters, digits and hyphens (and '/' between folders), "
+            f"got {describe(slug)}",
+            f"try '{suggested}'",
+        )
+        return suggested if is_plain_site_path(f"/{suggested}/") else _file_slug(path)
     return slug

@@ -183,6 +183,11 @@ CASES = {
         },
         "404.html:3: error: template error: 'nonsense' is undefined",
     ),
+    "page slug needing percent-encoding": (
+        {"content/pages/qa.md": "---\ntitle: Q and A\nslug: q&a café\n---\nAsk us.\n"},
+        "content/pages/qa.md:3: error: field 'slug': expected lower-case letters, digits and "
+        "hyphens (and '/' between folders), got 'q&a café' (hint: try 'q-a-cafe')",
+    ),
     "undefined variable in an included SVG": (
         {
             "layouts/partials/icon.svg": '<svg viewBox="0 0 8 8">\n<title>{{ icon_title.text }}</title>\n</svg>\n',
