@@ -731,13 +731,16 @@ def _url_of(relative_path: str) -> str:
 
 
 def _moments(parsed: Parsed) -> Iterable[dt.datetime]:
-    """Every moment at which the output changes by itself: an article's publication (a
-    scheduled one goes live), its leaving the Google News sitemap, an expiry, a banner's."""
+    """Every moment at which the build's result changes by itself: an article's publication
+    (a scheduled one goes live), its leaving the Google News sitemap, an expiry, a banner's,
+    an `updated` time still ahead (it is warned about until then)."""
     for article in parsed.articles:
         yield article.date
         yield article.date + NEWS_WINDOW
         if article.expires is not None:
             yield article.expires
+        if article.updated is not None:  # a warning holds until then (ssg.site)
+            yield article.updated
     breaking = parsed.home.breaking if parsed.home else None
     if breaking is not None and breaking.expires is not None:
         yield breaking.expires

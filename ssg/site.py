@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote
 
 from ssg import newsroom, sections
 from ssg.config import SiteConfig
-from ssg.errors import Problem, error
+from ssg.errors import Problem, error, warning
 from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
@@ -174,10 +174,23 @@ def build_site(
             named.setdefault(slug, topics[slug])
         scheduled = article.date > options.now
         missing = tuple(slug for slug in article.author_slugs if slug not in authors)
+        updated = article.updated
+        updated_ahead = updated is not None and updated > options.now and not scheduled
 
         def compute(found: list[Problem]) -> Article:
             checked, section_problems = sections.check_articles(config, [article], locate)
             found += section_problems
+            if updated_ahead:
+                found.append(
+                    warning(
+                        f"'updated' is later than now ({updated.isoformat()}): the page, "
+                        "feeds and sitemaps say the story changed at that time",
+                        article.path,
+                        locate(article.path, "updated"),
+                        field="updated",
+                        hint="check the date; write 'updated' when the update is published",
+                    )
+                )
             for slug in missing:
                 known = ", ".join(sorted(authors)) or "none: add content/authors/<slug>.md"
                 found.append(
@@ -203,7 +216,7 @@ def build_site(
                 scheduled=scheduled,
             )
 
-        extra = (scheduled, missing and tuple(sorted(authors)))
+        extra = (scheduled, updated_ahead, missing and tuple(sorted(authors)))
         inputs = (article, *writers, *named.values())
         return memo.get_with_problems("article", inputs, extra, compute, problems)
 

@@ -214,3 +214,20 @@ def test_theme_assets_are_css_js_and_favicon_only(tiny_site: Path):
     assert (out / "favicon.svg").is_file() and (out / "css/style.css").is_file()
     # the sample newsroom's photos live beside the theme in a checkout: never copied
     assert not (out / "images").exists()
+
+
+def test_an_update_later_than_now_is_a_warning(tiny_site: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SSG_BUILD_TIME", "2024-03-10T12:00:00Z")
+    extra = "updated: 2025-03-06T09:00:00Z\n"
+    write_site(
+        tiny_site, {"content/articles/fourth.md": FOURTH.format(date="2024-03-04", extra=extra)}
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/articles/fourth.md:5: warning: field 'updated': 'updated' is later than now "
+        "(2025-03-06T09:00:00+00:00)" in result.output
+    )
+    monkeypatch.setenv("SSG_BUILD_TIME", "2025-03-07T12:00:00Z")  # the update has happened
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0 and "later than now" not in result.output
