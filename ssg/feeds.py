@@ -11,12 +11,13 @@ import email.utils
 import hashlib
 import html as html_module
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
 
+from ssg.clock import iso_local
 from ssg.config import SiteConfig
 from ssg.evolve import pickled_by_fields
 from ssg.model import Article
@@ -243,9 +244,33 @@ def rfc822(value: dt.datetime) -> str:
     return email.utils.format_datetime(value.astimezone(dt.UTC))
 
 
+def with_updates(
+    body: str, article: Article, tz: dt.tzinfo, show_time: Callable[[dt.datetime], str]
+) -> str:
+    """A live story's body followed by its updates, newest first as on its page, each
+    under its time (linking to it on the page) and title: a feed entry whose `updated`
+    moves must carry what changed. Other stories' bodies are returned as they are."""
+    if not article.updates:
+        return str(body)
+    parts = [str(body), "<h2>Updates</h2>"]
+    for update in article.updates:
+        title = f" {html_module.escape(update.title, quote=False)}" if update.title else ""
+        parts.append(
+            f'<h3><a href="#{update.anchor}"><time datetime="{iso_local(update.time, tz)}">'
+            f"{html_module.escape(show_time(update.time), quote=False)}</time></a>{title}</h3>"
+            f"{update.html}"
+        )
+    return "".join(parts)
+
+
 def install(env: jinja2.Environment, config: SiteConfig) -> None:
     """Add the filters and helpers the feed templates use."""
+    from ssg.templates import format_datetime  # it installs these: imported when it runs
+
     env.filters.update(
+        with_updates=lambda body, article: with_updates(
+            body, article, config.tz, lambda when: format_datetime(when, config.tz)
+        ),
         absolute_links=lambda html, page="": absolute_links(str(html), config.origin, page),
         # plain text as HTML source (`<` becomes `&lt;`), for elements a reader takes as
         # HTML, such as RSS's <description>; the template's escaping then makes it XML

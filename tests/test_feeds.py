@@ -293,3 +293,21 @@ def test_rss_description_shows_the_dek_as_written(tiny_site: Path):
     assert lxml.html.fromstring(f"<div>{entry.summary}</div>").text_content() == dek
     channel = lxml.html.fromstring(f"<div>{feed.feed.subtitle}</div>").text_content()
     assert channel == "Tiny <news> & more"
+
+
+def test_a_live_storys_feed_entry_carries_its_updates(sample_build: Path):
+    page_url = SAMPLE_BASE + "2026/11/28/salt-tide-live/"
+    page = html(local_file(sample_build, page_url))
+    updates = page.cssselect(".live-update")
+    assert len(updates) >= 3
+    feed = feedparser.parse((sample_build / "feed.xml").read_bytes())
+    [entry] = [e for e in feed.entries if e.link == page_url]
+    content = lxml.html.fromstring(f"<div>{entry.content[0].value}</div>")
+    text = " ".join(content.text_content().split())
+    for update in updates:  # every update's text, and a link to it on the page
+        body = " ".join(update.cssselect(".live-update-body")[0].text_content().split())
+        assert body in text
+        assert page_url + "#" + update.get("id") in [a.get("href") for a in content.iter("a")]
+    # the entry changed when its newest update came
+    newest = updates[0].cssselect("time")[0].get("datetime")
+    assert dt.datetime.fromisoformat(entry.updated) == dt.datetime.fromisoformat(newest)
