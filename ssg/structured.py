@@ -88,11 +88,45 @@ def person(author: Author, abs_url: AbsUrl, detailed: bool = False) -> JsonDict:
     return data
 
 
+# Wire services that put their name first ("AP Photo/Evan Vucci", "REUTERS/Athit
+# Perawongmetha", "EPA-EFE/Luong Thai Linh"), folded to lower case
+WIRE_FIRST = frozenset(
+    {
+        "ap",
+        "ap photo",
+        "the associated press",
+        "associated press",
+        "reuters",
+        "afp",
+        "afp photo",
+        "epa",
+        "epa-efe",
+        "efe",
+        "xinhua",
+        "kyodo",
+        "yonhap",
+        "anadolu",
+        "anadolu agency",
+        "dpa",
+        "ansa",
+        "pa",
+        "pa wire",
+        "pa images",
+        "ap images",
+    }
+)
+
+
 def copyright_holder(credit: str) -> JsonDict:
-    """'Linh Tran/The Delta Ledger' -> the agency after the slash; else the credited person."""
-    if "/" in credit:
-        return {"@type": "Organization", "name": credit.rsplit("/", 1)[1].strip()}
-    return {"@type": "Person", "name": credit.strip()}
+    """Who holds a photo's rights, from its credit: 'Linh Tran/The Delta Ledger' -> the
+    organization after the last slash, 'AP Photo/Evan Vucci' -> the wire service that
+    comes first; a credit without a slash names a person."""
+    parts = [part.strip() for part in credit.split("/")]
+    if len(parts) == 1:
+        return {"@type": "Person", "name": parts[0]}
+    if len(parts) == 2 and parts[0].casefold() in WIRE_FIRST:  # "Agency/Photographer"
+        return {"@type": "Organization", "name": parts[0]}
+    return {"@type": "Organization", "name": parts[-1]}
 
 
 def image_object(image: Image, abs_url: AbsUrl) -> JsonDict:

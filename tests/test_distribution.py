@@ -25,6 +25,9 @@ from conftest import TINY_SITE, html, run, write_site
         ("Linh Tran/The Delta Ledger", {"@type": "Organization", "name": "The Delta Ledger"}),
         ("Reuters/Jane Doe/AFP", {"@type": "Organization", "name": "AFP"}),
         ("Jane Doe", {"@type": "Person", "name": "Jane Doe"}),
+        ("AP Photo/Evan Vucci", {"@type": "Organization", "name": "AP Photo"}),
+        ("REUTERS/Athit Perawongmetha", {"@type": "Organization", "name": "REUTERS"}),
+        ("Jane Doe/Getty Images", {"@type": "Organization", "name": "Getty Images"}),
     ],
 )
 def test_copyright_holder_from_credit(credit: str, holder: dict):
