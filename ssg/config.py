@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ssg.assets import AssetSettings, parse_asset_settings
@@ -273,6 +273,35 @@ def _publisher(reader: FieldReader, title: str) -> Publisher:
     return Publisher(sub.text("name", title) or title, sub.text("logo"), url)
 
 
+# Profile addresses of networks a bare handle can be turned into
+SOCIAL_PROFILES = {
+    "x": "https://x.com/{}",
+    "twitter": "https://x.com/{}",
+    "facebook": "https://www.facebook.com/{}",
+    "instagram": "https://www.instagram.com/{}/",
+    "threads": "https://www.threads.net/@{}",
+    "youtube": "https://www.youtube.com/@{}",
+    "tiktok": "https://www.tiktok.com/@{}",
+    "linkedin": "https://www.linkedin.com/company/{}/",
+    "bluesky": "https://bsky.app/profile/{}",
+    "github": "https://github.com/{}",
+    "telegram": "https://t.me/{}",
+}
+
+
+def social_url(network: str, handle: str) -> str | None:
+    """The profile address for `handle` on `network`: a link as given, a known network's
+    profile page, a Mastodon account `@name@server` on its server; None when unknown."""
+    if ":" in handle:
+        return handle
+    name = handle.strip().lstrip("@")
+    if network.lower() == "mastodon":
+        user, at, server = name.partition("@")
+        return f"https://{server}/@{user}" if at and user and server else None
+    pattern = SOCIAL_PROFILES.get(network.lower())
+    return pattern.format(quote(name, safe="._-")) if pattern and name else None
+
+
 def _social(reader: FieldReader) -> dict[str, str]:
     data = reader.mapping("social")
     if data is None:
@@ -289,6 +318,22 @@ def _social(reader: FieldReader) -> dict[str, str]:
                 str(key),
                 f"expected a handle or an http(s) or mailto link, got {describe(value)}",
                 "for example deltaledger, or https://mastodon.example/@deltaledger",
+            )
+        elif value and ":" not in value and any(char.isspace() for char in value):
+            sub.fail(
+                str(key),
+                f"expected a handle without spaces, or a link, got {describe(value)}",
+                "for example deltaledger, or the profile's full address",
+            )
+        elif value and social_url(key, value) is None:
+            example = "@deltaledger@mastodon.example" if key.lower() == "mastodon" else None
+            sub.warn(
+                str(key),
+                f"no profile address is known for {describe(value)} on {key!r}; left out "
+                "of the footer",
+                f"write {example} or the full address"
+                if example
+                else "write the profile's full address, such as https://…",
             )
         elif value:
             out[str(key)] = value

@@ -31,7 +31,7 @@ from ssg import feeds, structured
 from ssg.assets import asset_helper
 from ssg.cache import read_blob, write_blob
 from ssg.clock import DateOnly, iso_local, time_attribute
-from ssg.config import SiteConfig
+from ssg.config import SiteConfig, social_url
 from ssg.fragments import CardRenderer
 from ssg.picture import picture_html
 
@@ -300,6 +300,7 @@ def make_environment(
         picture=lambda image, sizes="body", **kw: picture_html(image, urls.url, sizes, **kw),
         site=config,
         card=CardRenderer(env),  # the card partial, rendered once per story and reused
+        social_url=social_url,
     )
     env.filters.update(
         format_date=lambda value: format_date(value, tz),

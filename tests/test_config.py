@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from ssg.config import DEFAULT_PERMALINK, load_config, parse_config
+from ssg.config import DEFAULT_PERMALINK, load_config, parse_config, social_url
+
+from conftest import TINY_SITE, html, run, write_site
 
 
 def test_defaults_and_base_path():
@@ -205,3 +208,53 @@ def test_social_networks_must_be_named():
         ("warning", "social.1"),
         ("warning", "social.None"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("network", "handle", "url"),
+    [
+        ("x", "@deltaledger", "https://x.com/deltaledger"),
+        ("bluesky", "deltaledger.bsky.social", "https://bsky.app/profile/deltaledger.bsky.social"),
+        ("mastodon", "@desk@mastodon.example", "https://mastodon.example/@desk"),
+        ("mastodon", "https://mastodon.example/@desk", "https://mastodon.example/@desk"),
+        ("instagram", "delta_ledger", "https://www.instagram.com/delta_ledger/"),
+        ("YouTube", "DeltaLedger", "https://www.youtube.com/@DeltaLedger"),
+        ("mastodon", "desk", None),
+        ("flickr", "deltaledger", None),
+        (
+            "flickr",
+            "https://www.flickr.com/photos/deltaledger",
+            "https://www.flickr.com/photos/deltaledger",
+        ),
+    ],
+)
+def test_social_url(network: str, handle: str, url: str | None):
+    assert social_url(network, handle) == url
+
+
+def test_footer_links_every_social_profile_to_its_real_address(tiny_site: Path):
+    social = (
+        "social:\n  x: deltaledger\n  bluesky: deltaledger.bsky.social\n"
+        "  mastodon: '@desk@mastodon.example'\n  flickr: deltaledger\n  threads: two words\n"
+    )
+    config = textwrap.dedent(TINY_SITE["site.yml"]) + social
+    write_site(tiny_site, {"site.yml": config})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert (
+        "site.yml:11: error: field 'social.threads': expected a handle without spaces, or a link, "
+        "got 'two words'" in result.output
+    )
+    write_site(tiny_site, {"site.yml": config.replace("two words", "deltaledger")})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "site.yml:10: warning: field 'social.flickr': no profile address is known" in result.output
+    )
+    footer = html(tiny_site / "public/index.html").cssselect(".social a")
+    assert {a.text_content(): a.get("href") for a in footer} == {
+        "X": "https://x.com/deltaledger",
+        "Bluesky": "https://bsky.app/profile/deltaledger.bsky.social",
+        "Mastodon": "https://mastodon.example/@desk",
+        "Threads": "https://www.threads.net/@deltaledger",
+    }
