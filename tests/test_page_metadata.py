@@ -48,6 +48,18 @@ def test_article_has_canonical_description_and_social_cards(sample_build: Path):
         assert (int(values["og:image:width"]), int(values["og:image:height"])) == photo.size
     assert meta(page, "twitter:card") == "summary_large_image"
     assert meta(page, "twitter:site") == "@deltaledger"
+    assert meta(page, "robots") == "max-image-preview:large"  # large previews (Discover)
+
+
+def test_pages_without_a_photo_share_the_masthead_logo(sample_build: Path):
+    for page_path in ["", "topics/rice/", "about/"]:
+        page = html(sample_build / page_path / "index.html")
+        values = dict(opengraph(sample_build, page_path))
+        assert values["og:image"] == BASE + "images/logo.png"
+        with Image.open(sample_build / "images/logo.png") as logo:
+            assert (int(values["og:image:width"]), int(values["og:image:height"])) == logo.size
+        assert meta(page, "twitter:card") == "summary"
+        assert not page.cssselect('meta[name="robots"]')  # listings: nothing to say
 
 
 def test_img_elements_carry_the_real_pixel_size(sample_build: Path):
