@@ -198,7 +198,7 @@ def _check(
     try:
         env = make_environment(config, root / "layouts", published.manifest)
     except FileNotFoundError as exc:
-        findings.append(Finding(error(str(exc)), "content"))
+        findings.append(Finding(error(str(exc)), "template"))
     else:
         outputs = plan_all(site, options)
         wrong = unsafe_outputs(outputs) or colliding_outputs(outputs, locator(parsed.fronts))
@@ -215,7 +215,7 @@ def _check(
             pages.append(
                 Page(output.url, rendered.decode("utf-8"), path, texts.get(path or "", ""))
             )
-        findings += [Finding(p, "content") for p in one_per_template_line(failed)]
+        findings += [Finding(p, "template") for p in one_per_template_line(failed)]
         links = check_links(pages, files, config.origin, config.base_path)
         # a missing photo is already reported (as bad-image) at the same place
         reported = {(f.problem.path, f.problem.line) for f in findings if f.rule == "bad-image"}
@@ -259,6 +259,7 @@ _BUILD_RULES = {
     "updated-before-date",
     "duplicate-url",
     "bad-image",
+    "template",
     "content",
     "config",
     "missing-credit",

@@ -40,6 +40,7 @@ RULES: dict[str, tuple[str, str]] = {
     "image-too-large": ("warning", "a photo file larger than check.image_max_bytes"),
     "orphan-author": ("warning", "an author file no published article uses"),
     "bad-image": ("error", "a photo file that is missing or cannot be read"),
+    "template": ("error", "a template that cannot be read, compiled or rendered"),
     "content": ("error", "any other problem the build reports"),
 }
 LEVELS = ("error", "warning", "off")

@@ -269,6 +269,17 @@ CASES = [
         7,
         "image file not found: assets/images/gone.jpg",
     ),
+    (
+        "template error",
+        {
+            "layouts/404.html": "{% extends 'base.html' %}\n{% block content %}\n{{ nope.x }}\n{% endblock %}\n"
+        },
+        "template",
+        "error",
+        "layouts/404.html",
+        3,
+        "template error: 'nope' is undefined",
+    ),
 ]
 
 
