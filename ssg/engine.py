@@ -552,14 +552,15 @@ class Builder:
             raise
 
         # 5. remember what was written, for the next build
+        last_change, next_change = _change_window(parsed, options)
         new_state = BuildState(
             out_dir=str(out_dir),
             # a source that changed while it was read is recorded as unknown, so the next
             # build parses it again instead of trusting the scan's key for what was parsed
             global_digest=b"" if unstable else run.global_digest,
             base_digest=run.base_digest,
-            next_change_ns=_next_change(parsed, options),
-            last_change_ns=_last_change(parsed, options),
+            last_change_ns=last_change,
+            next_change_ns=next_change,
             outputs=results,
             sources={n: stamp for n, stamp in run.stamps.items() if n not in unstable_names},
             parse_keys={s.name: "" if s.key in unstable else s.key for s in sources},
@@ -746,16 +747,19 @@ def _moments(parsed: Parsed) -> Iterable[dt.datetime]:
         yield breaking.expires
 
 
-def _next_change(parsed: Parsed, options: BuildOptions) -> int | None:
-    """When the output next changes by itself (the first moment after the build's clock)."""
+def _change_window(parsed: Parsed, options: BuildOptions) -> tuple[int | None, int | None]:
+    """The moments, in ns, around the build's clock between which the build's result does
+    not change by itself: the last one at or before it (a build whose clock is earlier
+    sees another site) and the first one after it."""
     now = options.now
-    later = min((m for m in _moments(parsed) if m > now), default=None)
-    return int(later.timestamp() * 1e9) if later is not None else None
-
-
-def _last_change(parsed: Parsed, options: BuildOptions) -> int | None:
-    """The last moment at or before the build's clock at which the output changed by
-    itself: a build whose clock is earlier sees another site."""
-    now = options.now
-    earlier = max((m for m in _moments(parsed) if m <= now), default=None)
-    return int(earlier.timestamp() * 1e9) if earlier is not None else None
+    earlier = later = None
+    for moment in _moments(parsed):
+        if moment > now:
+            if later is None or moment < later:
+                later = moment
+        elif earlier is None or moment > earlier:
+            earlier = moment
+    return (
+        int(earlier.timestamp() * 1e9) if earlier is not None else None,
+        int(later.timestamp() * 1e9) if later is not None else None,
+    )
