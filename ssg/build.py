@@ -195,7 +195,12 @@ def _template_problem(exc: Exception, where: str) -> Problem:
             f"template not found: {exc.name}{where}", path, line, hint="add it to layouts/"
         )
     hint = "a variable or attribute used in the template does not exist"
-    if not isinstance(exc, jinja2.UndefinedError):
+    if isinstance(exc, RecursionError):
+        hint = (
+            "a template that extends or includes itself? To build on a built-in template, "
+            "extend 'theme/<its name>', such as {% extends 'theme/article.html' %}"
+        )
+    elif not isinstance(exc, jinja2.UndefinedError):
         hint = f"{type(exc).__name__} raised in the template"
     return error(f"template error: {exc}{where}", path, line, hint=hint)
 

@@ -214,14 +214,20 @@ class CompiledTemplates(jinja2.BytecodeCache):
             )
 
 
+THEME_PREFIX = "theme/"  # `{% extends "theme/article.html" %}`: the built-in template
+
+
 class LayoutLoader(jinja2.FileSystemLoader):
-    """Templates from the site's `layouts/`, then the theme's. Hidden files and editor
-    backups there (`.DS_Store`, `x.html~`, `.x.html.swp`) are not templates, and a
-    template that cannot be read as UTF-8 text is a template error naming its file."""
+    """Templates from the site's `layouts/`, then the theme's; `theme/<name>` is always
+    the theme's own, so a site's override can extend the template it replaces. Hidden
+    files and editor backups there (`.DS_Store`, `x.html~`, `.x.html.swp`) are not
+    templates, and a template that cannot be read as UTF-8 text is a template error
+    naming its file."""
 
     def __init__(self, searchpath: list[str], site_layouts: str | None = None):
         super().__init__(searchpath)
         self.site_layouts = site_layouts
+        self.theme = jinja2.FileSystemLoader(searchpath[-1])  # the built-in layouts
 
     def list_templates(self) -> list[str]:
         return [name for name in super().list_templates() if not _is_stray(name)]
@@ -240,6 +246,8 @@ class LayoutLoader(jinja2.FileSystemLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         try:
+            if template.startswith(THEME_PREFIX):
+                return self.theme.get_source(environment, template[len(THEME_PREFIX) :])
             return super().get_source(environment, template)
         except jinja2.TemplateNotFound:  # an OSError too, but not an unreadable file
             raise

@@ -231,3 +231,28 @@ def test_an_update_later_than_now_is_a_warning(tiny_site: Path, monkeypatch: pyt
     monkeypatch.setenv("SSG_BUILD_TIME", "2025-03-07T12:00:00Z")  # the update has happened
     result = run(tiny_site, "build")
     assert result.exit_code == 0 and "later than now" not in result.output
+
+
+def test_an_override_can_extend_the_built_in_template_it_replaces(tiny_site: Path):
+    override = (
+        '{% extends "theme/article.html" %}{% block content %}'
+        '<p class="desk-note">{{ note }}</p>{{ super() }}{% endblock %}'
+    )
+    write_site(tiny_site, {"layouts/article.html": override.replace("{{ note }}", "From the desk")})
+    assert run(tiny_site, "build", "--quiet").exit_code == 0
+    page = html(tiny_site / "public/2024/03/01/first/index.html")
+    assert page.cssselect(".desk-note")[0].text_content() == "From the desk"
+    assert page.cssselect("h1.headline")[0].text_content() == "First story"  # the theme's own
+    # an edit of the override re-renders the stories
+    write_site(tiny_site, {"layouts/article.html": override.replace("{{ note }}", "Updated")})
+    assert run(tiny_site, "build", "--quiet").exit_code == 0
+    page = html(tiny_site / "public/2024/03/01/first/index.html")
+    assert page.cssselect(".desk-note")[0].text_content() == "Updated"
+
+
+def test_an_override_extending_itself_is_a_clear_error(tiny_site: Path):
+    write_site(tiny_site, {"layouts/article.html": '{% extends "article.html" %}'})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "layouts/article.html:1: error: template error: maximum recursion depth" in result.output
+    assert "extend 'theme/<its name>'" in result.output and "Traceback" not in result.output
