@@ -165,7 +165,47 @@ def parser(allow_html: bool = True) -> MarkdownIt:
     renderer.rules["image"] = _render_image.__get__(renderer)
     renderer.rules["table_open"] = _render_table_open.__get__(renderer)
     renderer.rules["table_close"] = _render_table_close.__get__(renderer)
+    renderer.rules["footnote_ref"] = _render_footnote_ref.__get__(renderer)
+    renderer.rules["footnote_anchor"] = _render_footnote_anchor.__get__(renderer)
+    renderer.rules["footnote_block_open"] = _render_footnote_block_open.__get__(renderer)
     return md
+
+
+# Footnotes as the plugin writes them, with names a screen reader can say: its links read
+# "[1]" and "↩" (a hooked arrow), and its section has no name.
+def _footnote_number(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    sub = tokens[idx].meta.get("subId", -1)
+    return ident + (f":{sub}" if sub > 0 else "")
+
+
+def _render_footnote_ref(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    refid = _footnote_number(self, tokens, idx, options, env)
+    number = tokens[idx].meta["id"] + 1
+    return (
+        f'<sup class="footnote-ref"><a href="#fn{ident}" id="fnref{refid}" '
+        f'aria-label="Footnote {number}">[{number}]</a></sup>'
+    )
+
+
+def _render_footnote_anchor(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+    refid = _footnote_number(self, tokens, idx, options, env)
+    number = tokens[idx].meta["id"] + 1
+    # U+21A9 then U+FE0E, so iOS does not draw it as an emoji
+    return (
+        f' <a href="#fnref{refid}" class="footnote-backref" '
+        f'aria-label="Back to reference {number}">\u21a9\ufe0e</a>'
+    )
+
+
+def _render_footnote_block_open(
+    self: RendererHTML, tokens: list[Token], idx: int, options, env
+) -> str:
+    return (
+        '<hr class="footnotes-sep">\n'
+        '<section class="footnotes" aria-label="Footnotes">\n<ol class="footnotes-list">\n'
+    )
 
 
 def render(

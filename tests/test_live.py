@@ -112,6 +112,13 @@ def test_updates_render_newest_first_with_permanent_anchors(live_site: Path):
     assert [a.text_content() for a in updates[2].cssselect(".byline a")] == ["Li Wei"]
     assert updates[2].cssselect(".live-update-body a")[0].get("href") == "/2024/03/01/first/"
     assert "not an update" in updates[3].text_content()  # the fenced line stayed in its update
+    # every update has a heading, so a screen reader can go from one to the next; the
+    # 23:45 one has no title of its own
+    headings = [u.cssselect("h3") for u in updates]
+    assert all(len(h) == 1 for h in headings)
+    untitled = headings[1][0]
+    assert "visually-hidden" in untitled.get("class")
+    assert untitled.text_content() == "Update at March 10, 2024, 11:45 p.m. +07"
     body = page.cssselect(".story-body")[0].text_content()
     assert "expected to crest" in body and "flood warning" not in body
 

@@ -24,6 +24,27 @@ def test_tables_footnotes_and_typography():
     assert doc.cssselect("section.footnotes li")
 
 
+def test_footnote_links_have_names_a_screen_reader_can_say():
+    doc = fragment(
+        "A claim[^1] and another[^2], the first again[^1].\n\n[^1]: One.\n\n[^2]: Two.\n"
+    )
+    refs = doc.cssselect("sup.footnote-ref a")
+    assert [(a.get("href"), a.get("aria-label"), a.text_content()) for a in refs] == [
+        ("#fn1", "Footnote 1", "[1]"),
+        ("#fn2", "Footnote 2", "[2]"),
+        ("#fn1", "Footnote 1", "[1]"),
+    ]
+    ids = {a.get("id") for a in refs}
+    backs = doc.cssselect("a.footnote-backref")
+    assert {a.get("href").lstrip("#") for a in backs} == ids  # each leads back to its reference
+    assert [a.get("aria-label") for a in backs] == [
+        "Back to reference 1",
+        "Back to reference 1",
+        "Back to reference 2",
+    ]
+    assert doc.cssselect("section.footnotes")[0].get("aria-label") == "Footnotes"
+
+
 def test_headings_get_anchor_ids():
     doc = fragment("## What the stations show\n")
     assert doc.cssselect("h2")[0].get("id") == "what-the-stations-show"

@@ -171,3 +171,27 @@ def test_series_box_in_the_sample(sample: Path):
     items = [li.text_content().strip() for li in page.cssselect(".series-box li")]
     assert len(items) == 2 and items[0].startswith("Rivers of sand, part one")
     assert (out / "series/rivers-of-sand/index.html").is_file()
+
+
+def test_lead_stories_load_first_at_their_shown_width(sample: Path):
+    # the lead card of the curated home page and of a section front is the page's largest
+    # image: fetched eagerly and first, at the lead's width, not a card thumbnail's
+    for page in ("index.html", "climate/index.html"):
+        lead = html(sample / "public" / page).cssselect("section.lead img")[0]
+        assert lead.get("loading") != "lazy" and lead.get("fetchpriority") == "high", page
+        assert "42rem" in lead.get("sizes"), page
+    front = html(sample / "public/climate/index.html")
+    titles = [h.text_content() for h in front.cssselect("h2.section-title")]
+    assert titles == ["More from Climate"]  # the river is not a part of the lead story
+
+
+def test_accessible_names_in_the_sample(sample: Path):
+    out = sample / "public"
+    home = html(out / "index.html")
+    arrows = home.cssselect('.pagination a[rel="next"] span[aria-hidden="true"]')
+    assert [a.text_content() for a in arrows] == ["→"]
+    story = html(out / "2026/11/20/salinity-crisis/index.html")
+    caption = story.cssselect(".hero figcaption")[0]  # caption, then "Photo: " and the credit
+    said = " ".join(caption.text_content().split())
+    credit = caption.cssselect(".credit")[0].text_content()
+    assert said.endswith(f". Photo: {credit}"), said

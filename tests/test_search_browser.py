@@ -308,3 +308,30 @@ def test_equally_relevant_articles_come_newest_first(browser: Browser, tiny_site
             hrefs = [href for href, _ in result_links(page)]
             assert hrefs == [f"/{slug}/" for slug in reversed(slugs)], word
         page.close()
+
+
+def test_keyboard_reaches_results_before_filters_and_more_results_keeps_focus(
+    browser: Browser, sample_build, sample_origin
+):
+    found = articles(sample_build)
+    spread: dict[str, int] = {}
+    for a in found.values():
+        for word in tokens(a["indexed"]):
+            spread[word] = spread.get(word, 0) + 1
+    word = max(sorted(spread), key=spread.get)  # in the most articles: more than one batch
+    page = browser.new_page()
+    status = search_for(page, sample_origin, word)
+    total = int(status.split()[0])
+    assert total > 10, status
+    # from the search button, the next stop is the first result, not a filter
+    page.focus(".search-form button")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.search-result') !== null")
+    # filters no result has are hidden: every visible one counts at least one
+    for label in page.locator(".search-filters label:visible").all():
+        assert int(label.locator(".count").inner_text().strip("()")) > 0
+    page.click(".search-more")
+    page.wait_for_function("document.querySelectorAll('.search-result').length > 10")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == result_links(page)[10][0]  # the first new result
+    page.close()

@@ -75,10 +75,16 @@ function buildFilters(available, initial) {
   }
 }
 
+// Each value's count for the current results; values no result has are hidden (unless
+// ticked), so the list stays short enough to get through from the keyboard.
 function updateCounts(counts) {
   for (const box of filterBox.querySelectorAll("input")) {
     const n = counts?.[box.name]?.[box.value] ?? 0;
     box.parentElement.querySelector(".count").textContent = `(${n})`;
+    box.parentElement.hidden = n === 0 && !box.checked;
+  }
+  for (const set of filterBox.querySelectorAll("fieldset")) {
+    set.hidden = !set.querySelector("label:not([hidden])");
   }
 }
 
@@ -134,12 +140,16 @@ function renderResult(data) {
   return item;
 }
 
-async function showMore(current) {
+// Shows the next batch of results. Asked for by the "More results" button, it moves the
+// focus to the first new result: the button may disappear, and the focus with it.
+async function showMore(current, fromButton = false) {
   const batch = ranked.slice(shown, shown + PAGE_SIZE);
   const pages = await Promise.all(batch.map((result) => result.data()));
   if (current !== generation) return;
-  list.append(...pages.map(renderResult));
+  const added = pages.map(renderResult);
+  list.append(...added);
   shown += batch.length;
+  if (fromButton && added.length) added[0].querySelector("a").focus();
   more.hidden = shown >= ranked.length;
 }
 
@@ -194,7 +204,7 @@ async function start() {
     clearTimeout(typing);
     typing = setTimeout(run, 150);
   });
-  more.addEventListener("click", () => showMore(generation));
+  more.addEventListener("click", () => showMore(generation, true));
   await run();
   app.dataset.ready = "true";
 }
