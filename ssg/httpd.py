@@ -10,8 +10,10 @@ half-built site.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import mimetypes
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -76,6 +78,30 @@ FALLBACK_404 = (
     b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
     b"</head><body><h1>Not found</h1><p>Nothing is built at this address (yet).</p></body></html>"
 )
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def local_host_header(value: str | None) -> bool:
+    """True when a request's Host header names this machine: `localhost` (or a name under
+    `.localhost`) or a loopback address, with any port. A page on another site whose name
+    an attacker points at 127.0.0.1 (DNS rebinding) sends its own name, and is refused."""
+    if not value:
+        return False
+    host = value.strip().lower()
+    if host.startswith("["):  # [::1]:8000
+        host = host[1 : host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.rsplit(":", 1)[0]
+    return host == "localhost" or host.endswith(".localhost") or is_loopback(host)
 
 
 def request_path(target: str) -> str | None:
@@ -198,6 +224,7 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
     allow_reuse_address = True
+    request_queue_size = 128  # tabs reloading at once, each fetching its photos
 
     def __init__(self, address: tuple[str, int], site: Site):
         self.site = site
@@ -205,7 +232,14 @@ class PreviewServer(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
+        self.local_only = is_loopback(address[0])
         super().__init__(address, PreviewHandler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that goes away mid-response (a click, a reload) is no error."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
     def process_request(self, request, client_address) -> None:
         with self._connections_lock:
@@ -238,13 +272,30 @@ class PreviewHandler(BaseHTTPRequestHandler):
         pass  # the terminal shows rebuilds, not every request
 
     def do_HEAD(self) -> None:
-        self.respond(head=True)
+        if self.host_allowed():
+            self.respond(head=True)
 
     def do_GET(self) -> None:
+        if not self.host_allowed():
+            return
         if self.path.split("?", 1)[0] == EVENTS_PATH:
             self.stream_events()
             return
         self.respond(head=False)
+
+    def host_allowed(self) -> bool:
+        """Refuse (403) a request naming another host when the preview listens on this
+        machine only: drafts must not be readable by a page from elsewhere."""
+        if not self.server.local_only or local_host_header(self.headers.get("Host")):
+            return True
+        body = b"ssg serve answers requests for localhost and 127.0.0.1 only.\n"
+        self.send_response(HTTPStatus.FORBIDDEN)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return False
 
     def respond(self, head: bool) -> None:
         site = self.server.site
@@ -262,8 +313,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             file = found.file
             if file is None:
                 status = HTTPStatus.NOT_FOUND
-                page = folder / "404.html"
-                file = page if page.is_file() else None
+                file = lookup(folder, "/", "/404.html").file  # never a symlink out
             body = file.read_bytes() if file else FALLBACK_404
         kind = content_type(file.name) if file else CONTENT_TYPES[".html"]
         if kind.startswith("text/html"):

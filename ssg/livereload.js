@@ -102,20 +102,68 @@
     if (old) old.remove();
   }
 
-  var source = new EventSource(settings.events);
-  function on(name, handler) {
-    source.addEventListener(name, function (event) { handler(JSON.parse(event.data)); });
+  var handlers = {
+    hello: function (data) {
+      if (data.generation !== settings.generation) { reload(); return; }
+      showProblems(data.problems);
+    },
+    reload: function () { reload(); },
+    css: function (data) {
+      settings.generation = data.generation;
+      removeOverlay();
+      swapStylesheets();
+    },
+    problems: function (data) { showProblems(data.problems); },
+    clear: function () { removeOverlay(); }
+  };
+  function handle(name, data) {
+    if (Object.prototype.hasOwnProperty.call(handlers, name)) handlers[name](data);
   }
-  on("hello", function (data) {
-    if (data.generation !== settings.generation) { reload(); return; }
-    showProblems(data.problems);
-  });
-  on("reload", function () { reload(); });
-  on("css", function (data) {
-    settings.generation = data.generation;
-    removeOverlay();
-    swapStylesheets();
-  });
-  on("problems", function (data) { showProblems(data.problems); });
-  on("clear", function () { removeOverlay(); });
+
+  // One event stream for all the preview's tabs. Each stream holds a connection for good,
+  // and a browser opens at most six to one host: with six tabs each on its own stream,
+  // no page could load, nor any tab reload. The tab holding a Web Lock listens and passes
+  // every event on to the others over a BroadcastChannel; when it goes, another takes
+  // the lock. Where either is missing (a page that is not a secure context, such as the
+  // preview opened from another machine), each tab listens for itself.
+  var channel = "BroadcastChannel" in window ? new BroadcastChannel("ssg-livereload") : null;
+  var state = null; // what the listening tab knows: {generation, problems}
+
+  function remember(name, data) {
+    if (name === "hello") state = { generation: data.generation, problems: data.problems };
+    else if (!state) return;
+    else if (name === "reload" || name === "css") state = { generation: data.generation, problems: [] };
+    else if (name === "problems") state.problems = data.problems;
+    else if (name === "clear") { state.generation = data.generation; state.problems = []; }
+  }
+
+  function listen() {
+    var source = new EventSource(settings.events);
+    Object.keys(handlers).forEach(function (name) {
+      source.addEventListener(name, function (event) {
+        var data = JSON.parse(event.data);
+        remember(name, data);
+        if (channel) channel.postMessage({ name: name, data: data });
+        handle(name, data);
+      });
+    });
+  }
+
+  if (channel && navigator.locks) {
+    channel.onmessage = function (event) {
+      var message = event.data;
+      if (message.name === "ask") {
+        if (state) channel.postMessage({ name: "hello", data: state });
+        return;
+      }
+      handle(message.name, message.data);
+    };
+    navigator.locks.request("ssg-livereload", function () {
+      listen();
+      return new Promise(function () {}); // held until this tab goes away
+    });
+    channel.postMessage({ name: "ask" }); // the listening tab answers with what it knows
+  } else {
+    listen();
+  }
 })();

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import struct
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,49 @@ def test_base_url_path_prefix(site: Path):
         assert live.get("/css/style.css")[0] == 404
         canonical = home.cssselect('link[rel="canonical"]')[0].get("href")
         assert canonical == f"http://127.0.0.1:{live.port}/news/"
+
+
+def get_with_host(port: int, target: str, host: str) -> bytes:
+    """A request naming `host` in its Host header (a DNS-rebinding page sends its own)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {target} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_page_of_another_host_cannot_read_the_preview(site: Path):
+    with running(site) as live:
+        port = live.port
+        for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example", ""):
+            for target in ("/", "/feed.xml", "/__ssg__/events"):
+                response = get_with_host(port, target, host)
+                assert response.startswith(b"HTTP/1.0 403"), (host, target, response[:60])
+                assert b"Third story" not in response and b"event:" not in response
+        for host in (f"localhost:{port}", f"127.0.0.1:{port}", "preview.localhost", "[::1]"):
+            assert get_with_host(port, "/", host).startswith(b"HTTP/1.0 200"), host
+
+
+def test_the_404_page_is_never_a_symlink_out(site: Path, tmp_path: Path):
+    with running(site) as live:
+        page = live.preview.output_dir / "404.html"
+        page.unlink()
+        page.symlink_to(tmp_path / "secret.txt")
+        status, _, body = live.get("/no/such/page/")
+        assert status == 404 and SECRET.encode() not in body
+
+
+def test_a_browser_leaving_mid_response_prints_nothing(
+    site: Path, capfd: pytest.CaptureFixture[str]
+):
+    write_site(site, {"assets/big.bin": os.urandom(8_000_000)})
+    with running(site) as live:
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", live.port), timeout=10) as sock:
+                sock.sendall(b"GET /big.bin HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                sock.recv(1000)  # the response has started
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        assert live.get("/")[0] == 200
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception occurred" not in err

@@ -316,7 +316,7 @@ def test_cli_stops_promptly_despite_idle_connections(site: Path, signum: int):
     idle = socket.create_connection(("127.0.0.1", port))
     kept = socket.create_connection(("127.0.0.1", port))
     try:
-        kept.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        kept.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         assert kept.recv(100).startswith(b"HTTP/1.0 200")
         started = time.monotonic()
         proc.send_signal(signum)

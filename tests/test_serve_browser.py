@@ -161,3 +161,32 @@ def test_fingerprinted_stylesheet_is_swapped_without_navigation(site: Path, page
         assert page.evaluate("window.__sameDocument") is True
         href = page.get_attribute('link[rel="stylesheet"]', "href")
         assert href is not None and "/css/style.2.css" in href
+
+
+def test_many_open_tabs_all_load_and_all_follow_an_edit(site: Path, browser: Browser):
+    # a browser opens at most six connections to one host: with an event stream per tab,
+    # a seventh tab never loaded and no tab reloaded; the tabs now share one stream
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    paths = ["/", "/2024/03/03/third/", "/2024/03/01/first/", "/2024/03/02/second/"]
+    paths += ["/topics/", "/authors/", "/authors/li-wei/", "/topics/courts/"]
+    try:
+        with running(site) as live:
+            tabs = []
+            for path in paths:  # eight tabs, each opened while the others stay open
+                tab = context.new_page()
+                tab.goto(f"http://127.0.0.1:{live.port}{path}")
+                tab.evaluate("window.__loaded = true")
+                tabs.append(tab)
+            assert wait_until(lambda: live.preview.broker.connected() >= 1, timeout=20)
+            assert live.preview.broker.connected() < len(tabs)
+            (site / "assets/css/style.css").write_text(CSS + "body { margin: 1px; }\n")
+            edit(site, "Paragraph 40 of", "Paragraph forty, edited with eight tabs open, of")
+            for tab in tabs:  # every tab reloads (a fresh document has no __loaded)
+                tab.wait_for_function("window.__loaded === undefined")
+            third = tabs[1]
+            third.wait_for_function(
+                "document.querySelector('.story-body').textContent.includes('eight tabs open')"
+            )
+    finally:
+        context.close()
