@@ -174,6 +174,17 @@ def index_site(
             log, pages = run_pagefind(
                 executable, output_dir, fresh, config.language, niceness=niceness
             )
+        if articles and pages <= 0:  # the indexer's writes failed: it still exits with 0
+            raise BuildFailed(
+                [
+                    error(
+                        f"search: the new index holds no page of the {articles} articles "
+                        "(its files could not be written); the previous index was kept",
+                        str(output_dir),
+                        hint="check the free space and permissions where the site is written",
+                    )
+                ]
+            )
         replace_bundle(fresh, output_dir / BUNDLE)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)

@@ -141,6 +141,24 @@ def test_failed_index_keeps_previous_output(tiny_site: Path, monkeypatch, tmp_pa
     ]
 
 
+def test_an_indexer_that_could_not_write_keeps_the_previous_index(
+    tiny_site: Path, monkeypatch, tmp_path: Path
+):
+    # Pagefind exits with 0 when its writes fail (a full disk): an empty entry file must
+    # not replace the live index
+    assert run(tiny_site, "build").exit_code == 0
+    before = snapshot(tiny_site / "public")
+    write_site(tiny_site, {"content/articles/fourth.md": ARTICLE_FOUR})
+    script = 'out=""; while [ $# -gt 0 ]; do [ "$1" = --output-path ] && out=$2; shift; done\n'
+    script += 'mkdir -p "$out" && : > "$out/pagefind-entry.json"\nexit 0\n'
+    monkeypatch.setattr(search, "pagefind_executable", lambda: fake_pagefind(tmp_path, script))
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "error: search: the new index holds no page of the 4 articles" in result.output
+    assert "previous output was left untouched" in result.output
+    assert snapshot(tiny_site / "public") == before
+
+
 def test_missing_indexer_is_a_clear_error(tiny_site: Path, monkeypatch):
     monkeypatch.setattr(search, "pagefind_executable", lambda: None)
     result = run(tiny_site, "build")
