@@ -17,6 +17,7 @@ The preview's live builder keeps its bodies: it renders again after every save.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -132,7 +133,8 @@ def elide_bodies(
             offset += len(data)
         handle.flush()
     except OSError:
-        handle.close()
+        with contextlib.suppress(OSError):  # closing flushes the unwritten data again
+            handle.close()
         return None
     for group in holders:
         for article in group:

@@ -150,9 +150,17 @@ class ImageCache:
                 records.append(record)
             (temp / MANIFEST).write_text(json.dumps(records), encoding="utf-8")
             entry = self.entry(key)
-            if entry.exists():  # another build won the race, or a broken entry
+            if entry.exists():  # a broken entry, or another build's
                 shutil.rmtree(entry, ignore_errors=True)
-            os.replace(temp, entry)
+            try:
+                os.replace(temp, entry)
+            except OSError:
+                # another build running at the same time put its entry there first: the
+                # same key, so the same files; use it if it is whole
+                theirs = self.get(key)
+                if theirs is None:
+                    raise
+                return theirs
         finally:
             shutil.rmtree(temp, ignore_errors=True)
         return [(encoded, self.entry(key) / encoded.suffix) for encoded, _ in files]

@@ -150,3 +150,25 @@ def test_an_article_page_printing_other_stories_bodies_gets_them(tmp_path: Path,
     for other in others:
         expected = own[other.get("data-url")].text_content()
         assert expected.strip() and other.text_content() == expected
+
+
+class _FullDisk:
+    """A temporary file on a full disk: every write and the flush on closing fail."""
+
+    def write(self, data: bytes) -> int:
+        raise OSError(27, "File too large")
+
+    def flush(self) -> None:
+        raise OSError(27, "File too large")
+
+    def close(self) -> None:
+        self.flush()
+
+
+def test_bodies_stay_in_memory_when_their_file_cannot_be_written(tmp_path: Path, monkeypatch):
+    root = write_site(tmp_path / "site", SITE)
+    assert Builder(root, options=NOW, jobs=1, output=tmp_path / "clean").build().ok
+    monkeypatch.setattr(bodies.tempfile, "TemporaryFile", lambda **kw: _FullDisk())
+    report = Builder(root, options=NOW, jobs=1).build()
+    assert report.ok, report.problems
+    assert snapshot(root / "public") == snapshot(tmp_path / "clean")

@@ -670,3 +670,25 @@ def test_a_damaged_file_in_the_image_cache_is_never_published(photo_site: Path, 
     other = photo_site / "other"
     assert run(photo_site, "build", "--quiet", "--output", str(other)).exit_code == 0
     assert published(other) == good
+
+
+def test_two_builds_storing_one_photo_at_once_share_the_entry(tmp_path: Path, monkeypatch):
+    from ssg import imagecache
+    from ssg.imagecache import ImageCache
+    from ssg.images import Encoded
+
+    files = [(Encoded("480.webp", 480, 240, "WEBP", "srcset"), b"webp bytes")]
+    real_replace = os.replace
+
+    def the_other_build_wins(source, target):
+        # between this build's check and its rename, another build renames its entry in
+        monkeypatch.setattr(imagecache.os, "replace", real_replace)
+        ImageCache(tmp_path / "images").put("key", files)
+        raise OSError(39, "Directory not empty")
+
+    monkeypatch.setattr(imagecache.os, "replace", the_other_build_wins)
+    stored = ImageCache(tmp_path / "images").put("key", files)
+    assert [(encoded.suffix, path.read_bytes()) for encoded, path in stored] == [
+        ("480.webp", b"webp bytes")
+    ]
+    assert not [p for p in (tmp_path / "images").iterdir() if p.name.startswith(".")]
