@@ -166,7 +166,10 @@ def text_edit(
         if getattr(state.outputs.get(output_path(o.url)), "fingerprint", None) != fp
     ]
     run.lap("text")
-    staging = make_staging(run.out_dir)
+    try:
+        staging = make_staging(run.out_dir)
+    except OSError:  # the full build reports it, naming the folder
+        return None
     problems = list(run.problems)
     try:
         results = dict(state.outputs)
@@ -179,8 +182,8 @@ def text_edit(
             return None
         try:
             search = commit_outputs(run, staging, written, [], [], results, state.articles)
-        except BuildFailed:
-            shutil.rmtree(staging, ignore_errors=True)
+        except (BuildFailed, OSError):  # a read-only output folder, a full disk: the full
+            shutil.rmtree(staging, ignore_errors=True)  # build reports it, naming the folder
             return None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -21,7 +21,9 @@ import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -186,12 +188,37 @@ def commits_held(
 
 
 def commit(staging: Path, out_dir: Path, written: list[str], removed: list[str]) -> None:
-    """Move staged files into the output folder and delete removed ones, then drop staging."""
+    """Move staged files into the output folder and delete removed ones, then drop staging.
+
+    Ctrl-C or SIGTERM meanwhile takes effect once every file is in place: an interrupted
+    build never leaves the output folder half old, half new."""
+    with signals_deferred():
+        try:
+            with _holds.get(str(out_dir.resolve()), contextlib.nullcontext)():
+                _move_into(staging, out_dir, written, removed)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then act on the first one received
+    (Python's handlers run in the main thread only: elsewhere this changes nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.getsignal(signum)
+        signal.signal(signum, lambda number, _frame: received.append(number))
     try:
-        with _holds.get(str(out_dir.resolve()), contextlib.nullcontext)():
-            _move_into(staging, out_dir, written, removed)
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if received:
+            signal.raise_signal(received[0])
 
 
 def _move_into(staging: Path, out_dir: Path, written: list[str], removed: list[str]) -> None:

@@ -545,3 +545,36 @@ def test_a_same_size_asset_edit_in_the_same_second_is_published(tiny_site: Path,
     clean = tiny_site / "clean-out"
     assert run(tiny_site, "build", "--quiet", "--output", str(clean)).exit_code == 0
     assert snapshot(out) == snapshot(clean)
+
+
+def test_ctrl_c_while_files_move_into_place_leaves_a_whole_output(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import signal
+
+    from ssg import writer
+
+    write_site(tiny_site, {"site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "search: false\n"})
+    assert Builder(tiny_site, options=NOW).build().ok
+    footer = tiny_site / "layouts/base.html"  # a change to every page
+    base = (Path(__file__).parent.parent / "layouts/base.html").read_text()
+    write_site(
+        tiny_site, {"layouts/base.html": base.replace("</footer>", "<p>New footer</p></footer>")}
+    )
+    moves = []
+    real_replace = os.replace
+
+    def interrupted(source, target):  # Ctrl-C after the third file is in place
+        moves.append(target)
+        real_replace(source, target)
+        if len(moves) == 3:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(writer.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Builder(tiny_site, options=NOW).build()
+    assert len(moves) > 3  # every file went in before the interrupt took effect
+    monkeypatch.setattr(writer.os, "replace", real_replace)
+    assert snapshot(tiny_site / "public") == clean_build(tiny_site, tiny_site / "clean")
+    assert not [p for p in tiny_site.iterdir() if ".staging." in p.name]
+    assert footer.is_file()

@@ -251,3 +251,19 @@ def test_the_preview_builder_keeps_its_snapshot_in_memory(tmp_path: Path):
     assert report.ok and report.mode == "full"
     assert snapshot(root / "public") == clean(root)
     builder.close()
+
+
+def test_a_text_edit_into_an_output_folder_that_refuses_writes_is_a_clean_error(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from ssg import writer
+
+    def refused(source, target):
+        raise PermissionError(13, "Permission denied", str(target))
+
+    append(site, "first.md", "\nA second paragraph, added later.\n")
+    monkeypatch.setattr(writer.os, "replace", refused)
+    report = build(site)
+    assert not report.ok
+    [problem] = [p for p in report.problems if p.is_error]
+    assert "cannot write the output folder" in problem.message, problem
