@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from ssg.config import load_config
 from ssg.errors import BuildFailed, Problem
 from ssg.progress import progress_bar
 from ssg.site import BuildOptions
-from ssg.slugs import file_slug
+from ssg.slugs import file_slug, slugify
 
 EXIT_CONTENT_ERROR = 1
 
@@ -291,10 +292,24 @@ def new_article(title: str, authors: tuple[str, ...], topics: tuple[str, ...], c
     tz = site_config.tz if site_config else dt.UTC
     now = dt.datetime.now(tz)
     for slug in authors:
+        if slug != slugify(slug):
+            raise click.BadParameter(
+                f"expected an author slug (lower-case letters, digits and hyphens), got "
+                f"{slug!r}; try {slugify(slug)!r}",
+                param_hint="--author",
+            )
         if not (root / "content" / "authors" / f"{slug}.md").is_file():
             click.secho(
                 f"warning: no author file content/authors/{slug}.md yet", fg="yellow", err=True
             )
+    if not authors:
+        known = sorted(p.stem for p in (root / "content" / "authors").glob("*.md"))
+        click.secho(
+            "warning: no --author given: the draft names 'your-slug'; put an author's slug "
+            f"there before building (known: {', '.join(known) or 'none yet'})",
+            fg="yellow",
+            err=True,
+        )
     path = root / "content" / "articles" / f"{now.year}" / f"{file_slug(title)}.md"
     write_new(path, scaffold.article_template(title, list(authors), list(topics), now), root)
 
@@ -344,4 +359,26 @@ def write_new(path: Path, text: str, root: Path) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    cli()
+    try:
+        cli(standalone_mode=True)
+    except OSError as exc:
+        if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EIO) or not _from_echo(exc):
+            raise
+        # the standard output went away or is full (`ssg build | head -1`, `> /dev/full`):
+        # whatever the command did is done; say so on stderr, and let nothing flush again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if exc.errno != errno.EPIPE:
+            click.secho(
+                f"error: cannot write to the standard output: {exc.strerror}", fg="red", err=True
+            )
+        sys.exit(EXIT_CONTENT_ERROR)
+
+
+def _from_echo(exc: BaseException) -> bool:
+    """True when `exc` was raised while printing (click's echo, print)."""
+    frame = exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_name in ("echo", "secho", "print_problems"):
+            return True
+        frame = frame.tb_next
+    return False

@@ -16,7 +16,7 @@ def _yaml_string(text: str) -> str:
 
 def article_template(title: str, authors: list[str], topics: list[str], now: dt.datetime) -> str:
     """Front matter with the required fields filled in and every optional one commented."""
-    author_line = f"[{', '.join(authors)}]" if authors else "[your-slug]"
+    author_line = f"[{', '.join(_yaml_string(a) for a in authors)}]" if authors else "[your-slug]"
     topic_line = f"[{', '.join(_yaml_string(t) for t in topics)}]" if topics else None
     stamp = now.replace(microsecond=0).isoformat()
     lines = [

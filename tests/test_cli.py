@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,20 @@ def test_new_article_scaffold_builds_once_published(tiny_site: Path):
     assert again.exit_code == 1 and "already exists" in again.output
 
 
+def test_new_article_authors_are_slugs_and_a_missing_one_is_announced(tiny_site: Path):
+    result = run(tiny_site, "new", "article", "Budget talks", "--author", "x: y")
+    assert result.exit_code == 2
+    assert "expected an author slug" in result.output and "try 'x-y'" in result.output
+    assert not list((tiny_site / "content/articles").rglob("budget-talks.md"))
+    result = run(tiny_site, "new", "article", "Budget talks")
+    assert result.exit_code == 0
+    assert "warning: no --author given" in result.output
+    assert "known: ana-ruiz, li-wei" in result.output
+    [path] = list((tiny_site / "content/articles").rglob("budget-talks.md"))
+    front = yaml.safe_load(path.read_text().split("---")[1])
+    assert front["authors"] == ["your-slug"]
+
+
 def test_new_author_scaffold(tiny_site: Path):
     result = run(tiny_site, "new", "author", "Nguyễn Văn An")
     assert result.exit_code == 0
@@ -118,3 +134,19 @@ def test_new_outside_a_site_is_a_usage_error(tmp_path: Path):
     result = run(tmp_path, "new", "article", "A headline")
     assert result.exit_code == 2 and "site.yml not found" in result.output
     assert not (tmp_path / "content").exists()
+
+
+def test_a_standard_output_that_cannot_be_written_is_one_line_not_a_traceback(tiny_site: Path):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "ssg", "build"],
+            cwd=tiny_site,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert "error: cannot write to the standard output: No space left on device" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (tiny_site / "public/index.html").is_file()  # the build itself was done
