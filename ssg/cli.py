@@ -37,14 +37,33 @@ def site_root(config: str | None) -> tuple[Path, Path]:
 
 
 def fail_unexpected(exc: BaseException, debug: bool) -> None:
+    """One line for a failure no check foresaw (a traceback with --debug), and exit 1.
+
+    A file the system refused to read or write is named, with what to check; anything
+    else is a bug in ssg, which the message asks to report."""
     if debug:
         traceback.print_exception(exc)
-    click.secho(
-        f"error: unexpected failure: {type(exc).__name__}: {exc} (run again with --debug for details)",
-        fg="red",
-        err=True,
-    )
+    more = "" if debug else " (run again with --debug for details)"
+    if isinstance(exc, PermissionError | IsADirectoryError | NotADirectoryError) and exc.filename:
+        where = shown_path(exc.filename)
+        message = f"error: cannot use {where}: {exc.strerror}{more}"
+        message += " (hint: check that the user who builds may read and write it)"
+    else:
+        message = (
+            f"error: unexpected failure: {type(exc).__name__}: {exc}{more}; this is a bug "
+            "in ssg: please report it, with the command and what the site holds"
+        )
+    click.secho(message, fg="red", err=True)
     sys.exit(EXIT_CONTENT_ERROR)
+
+
+def shown_path(filename: str | bytes) -> str:
+    """A path for messages: relative to the working folder when inside it."""
+    path = Path(os.fsdecode(filename))
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
 
 
 config_option = click.option(

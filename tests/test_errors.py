@@ -488,3 +488,22 @@ def test_a_bad_link_in_an_author_file_does_not_make_the_author_unknown(tiny_site
         "content/authors/li-wei.md:6: error: field 'links.0.url': expected an http(s) or mailto "
         "link or a site path, got 'javascript:alert(1)'"
     ]
+
+
+def test_an_asset_the_system_refuses_to_read_is_named(tiny_site: Path, monkeypatch):
+    # as root, chmod 000 changes nothing: the refusal is simulated where the file is read
+    import pathlib
+
+    write_site(tiny_site, {"assets/css/extra.css": "p { color: black }\n"})
+    real = pathlib.Path.read_bytes
+
+    def refusing(self):
+        if self.name == "extra.css":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", refusing)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "error: cannot use assets/css/extra.css: Permission denied" in result.output
+    assert "unexpected failure" not in result.output and "Traceback" not in result.output
