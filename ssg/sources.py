@@ -104,7 +104,8 @@ def markdown_names(folder: Path, prefix: str, recursive: bool) -> tuple[list[str
 
     if recursive:
         for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
-            dirnames.sort()
+            # like files, folders named `.x` (`.trash`, `.git`) or `_x` (`_old`) are ignored
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
             base = os.path.relpath(dirpath, folder)
             parts = () if base == "." else tuple(base.split(os.sep))
             for filename in filenames:
@@ -235,7 +236,7 @@ def rescan(
         recursive = dict(KINDS).get(kind)
         if recursive is None or len(parts) < 2 or (not recursive and len(parts) != 2):
             return None
-        if not parts[-1].endswith(".md") or parts[-1].startswith((".", "_")):
+        if not parts[-1].endswith(".md") or any(p.startswith((".", "_")) for p in parts[1:]):
             return None
         names.append("/".join(("content", *parts)))
     if not names:

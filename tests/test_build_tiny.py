@@ -256,3 +256,19 @@ def test_an_override_extending_itself_is_a_clear_error(tiny_site: Path):
     assert result.exit_code == 1
     assert "layouts/article.html:1: error: template error: maximum recursion depth" in result.output
     assert "extend 'theme/<its name>'" in result.output and "Traceback" not in result.output
+
+
+def test_folders_named_like_ignored_files_are_ignored(tiny_site: Path):
+    story = "---\ntitle: {}\nauthors: li-wei\ndate: 2024-03-05\n---\nGone.\n"
+    write_site(
+        tiny_site,
+        {
+            "content/articles/.trash/binned.md": story.format("Binned"),
+            "content/articles/_old/retired.md": story.format("Retired"),
+            "content/articles/2024/kept.md": story.format("Kept"),
+        },
+    )
+    assert run(tiny_site, "build", "--quiet").exit_code == 0
+    out = tiny_site / "public"
+    assert (out / "2024/03/05/kept/index.html").is_file()
+    assert not (out / "2024/03/05/binned").exists() and not (out / "2024/03/05/retired").exists()
