@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -103,6 +104,7 @@ def process_photos(
     assets: dict[str, Path],
     cache_folder: Path,
     memo: IdentityMemo | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> PhotoResult:
     """Encode the site's photos (through the cache in `cache_folder`, where the encoded
     files stay) and attach renditions to the content.
@@ -119,6 +121,7 @@ def process_photos(
         lambda: _Stage(root, config, assets, cache_folder),
     )
     stage.begin()
+    stage.progress = progress
     stage.run([job for item in (*parsed.articles, *parsed.pages) for job in stage.jobs(item, memo)])
     articles = tuple(stage.remembered(a, stage.article, memo) for a in parsed.articles)
     pages = tuple(stage.remembered(p, stage.page, memo) for p in parsed.pages)
@@ -150,6 +153,7 @@ class _Stage:
         self._job_files: dict[str, dict[str, Path]] = {}  # job key -> files it publishes
         self._jobs: dict[tuple[str, bool, tuple[float, float] | None], _Job] = {}
         self._stripped: tuple[dict[str, Path | None], list[Problem], set[str]] | None = None
+        self.progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
         self.begin()
 
     def begin(self) -> None:
@@ -229,8 +233,11 @@ class _Stage:
                 return exc
 
         with ThreadPoolExecutor(max_workers=4) as pool:
-            for job, result in zip(todo.values(), pool.map(work, todo.values()), strict=True):
+            results = pool.map(work, todo.values())
+            for done, (job, result) in enumerate(zip(todo.values(), results, strict=True), 1):
                 self._results[job.key] = result
+                if self.progress is not None:
+                    self.progress("photos", done, len(todo))
 
     def jobs(self, item: Article | Page, memo: IdentityMemo) -> tuple[_Job, ...]:
         """Every encoding an article or page needs, so a build can run them all in one

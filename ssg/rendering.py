@@ -216,6 +216,7 @@ def render_into(
     order = sorted(todo, key=lambda i: outputs[i].template != "article.html")
     earlier = len(problems)
     changed: list[tuple[int, str]] = []
+    step = max(1, min(200, len(todo) // 100))  # about a hundred updates of the bar
     try:
         for done, (index, result) in enumerate(
             zip(
@@ -225,7 +226,7 @@ def render_into(
             ),
             1,
         ):
-            if run.progress and done % 200 == 0:
+            if run.progress and (done % step == 0 or done == len(todo)):
                 run.progress("render", done, len(todo))
             if isinstance(result, Problem):
                 problems.append(result)

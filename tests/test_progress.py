@@ -30,3 +30,30 @@ def test_disabled_bar_never_draws():
     bar._start = time.monotonic() - 10
     bar.update("parse", 1, 2)
     assert bar._progress is None
+
+
+def test_a_small_build_reports_its_photos_and_every_page(tmp_path):
+    # the bar shows for a slow build of any size: the sample site (about 110 pages, most
+    # of its time spent encoding photos) drew nothing when only every 200th page reported
+    from ssg.engine import Builder
+
+    from conftest import TINY_SITE, write_site
+    from photofix import make_photo
+
+    story = "---\ntitle: With a photo\nauthors: li-wei\ndate: 2024-03-05\nimage:\n"
+    story += "  src: /images/hero.jpg\n  alt: A test card\n  credit: Li Wei/Tiny\n---\nBody.\n"
+    root = write_site(
+        tmp_path / "site",
+        {
+            **TINY_SITE,
+            "assets/images/hero.jpg": make_photo(1200, 800),
+            "content/articles/photo.md": story,
+        },
+    )
+    updates: list[tuple[str, int, int]] = []
+    report = Builder(root, progress=lambda *update: updates.append(update)).build()
+    assert report.ok, report.problems
+    photos = [u for u in updates if u[0] == "photos"]
+    assert photos and photos[-1][1] == photos[-1][2] > 0
+    render = [u for u in updates if u[0] == "render"]
+    assert render and render[-1][1] == render[-1][2] == report.rendered > 3
