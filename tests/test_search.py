@@ -455,3 +455,10 @@ def test_a_full_disk_while_staging_the_index_view_leaves_no_folder(tiny_site: Pa
     assert snapshot(tiny_site / "public") == before
     scratch = (".ssg-search.", ".public.staging.")
     assert [p.name for p in tiny_site.iterdir() if p.name.startswith(scratch)] == []
+
+
+def test_each_search_landmark_has_its_own_name(tiny_site: Path):
+    assert run(tiny_site, "build", "--quiet").exit_code == 0
+    page = html(tiny_site / "public/search/index.html")
+    names = [form.get("aria-label") for form in page.cssselect('[role="search"]')]
+    assert len(names) == 2 and all(names) and len(set(names)) == 2, names
