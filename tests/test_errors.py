@@ -507,3 +507,15 @@ def test_an_asset_the_system_refuses_to_read_is_named(tiny_site: Path, monkeypat
     assert result.exit_code == 1
     assert "error: cannot use assets/css/extra.css: Permission denied" in result.output
     assert "unexpected failure" not in result.output and "Traceback" not in result.output
+
+
+def test_a_failure_inside_a_helper_a_template_calls_says_where_it_is(tiny_site: Path, monkeypatch):
+    from ssg import feeds
+
+    monkeypatch.setattr(feeds, "urlsplit", None)  # entry_id() now fails in ssg/feeds.py
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    [line] = [x for x in result.output.splitlines() if "'NoneType' object is not callable" in x]
+    assert "feeds/atom.xml:" in line  # where the template called it
+    assert "TypeError raised inside ssg's own code (ssg/feeds.py:" in line
+    assert "Traceback" not in result.output
