@@ -41,8 +41,12 @@ def lastmod_of(output: Output) -> dt.datetime | None:
 
 def is_public_page(output: Output) -> bool:
     """HTML pages meant to be found: not the 404 page, the search page, redirects, feeds
-    or other files."""
+    or other files, nor the pages of drafts and scheduled stories (in a `--drafts` or
+    `--future` preview build)."""
     if output.url in NOT_LISTED or output.template in UNLISTED_TEMPLATES:
+        return False
+    article = output.context.get("article")
+    if isinstance(article, Article) and (article.draft or article.scheduled):
         return False
     return output.url.endswith(("/", ".html"))
 
@@ -73,7 +77,7 @@ def plan_sitemaps(entries: Sequence[SitemapEntry], limit: int = SITEMAP_LIMIT) -
 
 def news_articles(articles: Iterable[Article], now: dt.datetime) -> tuple[Article, ...]:
     """Articles published within two days before `now`, newest first, at most 1,000."""
-    recent = [a for a in articles if now - NEWS_WINDOW <= a.date <= now]
+    recent = [a for a in articles if now - NEWS_WINDOW <= a.date <= now and not a.draft]
     recent.sort(key=lambda a: (a.date, a.path), reverse=True)
     return tuple(recent[:NEWS_LIMIT])
 

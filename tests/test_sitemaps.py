@@ -205,3 +205,34 @@ def test_sitemap_urls_carry_the_path_prefix(tiny_site: Path):
     locs = tree.xpath("//sm:loc/text()", namespaces=NS)
     assert locs and all(loc.startswith("https://tiny.example/news/") for loc in locs)
     assert "Sitemap: https://tiny.example/news/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_a_preview_build_keeps_drafts_and_scheduled_stories_out_of_search_engines(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from conftest import write_site
+
+    monkeypatch.setenv("SSG_BUILD_TIME", "2024-03-06T12:00:00Z")
+    story = "---\ntitle: {title}\nauthors: li-wei\ndate: {date}\n{extra}---\nBody.\n"
+    write_site(
+        tiny_site,
+        {
+            "content/articles/draft.md": story.format(
+                title="A draft", date="2024-03-05T10:00:00Z", extra="draft: true\n"
+            ),
+            "content/articles/later.md": story.format(
+                title="Later", date="2024-03-09T10:00:00Z", extra=""
+            ),
+        },
+    )
+    assert run(tiny_site, "build", "--drafts", "--future", "--quiet").exit_code == 0
+    out = tiny_site / "public"
+    locs = validate(out / "sitemap.xml", "sitemap.xsd").xpath("//sm:loc/text()", namespaces=NS)
+    news = (out / "news-sitemap.xml").read_text() if (out / "news-sitemap.xml").exists() else ""
+    for page in ("2024/03/05/draft/", "2024/03/09/later/"):
+        assert (out / page / "index.html").is_file()  # the preview shows them
+        assert "https://tiny.example/" + page not in locs and page not in news
+        robots = html(out / page / "index.html").cssselect('meta[name="robots"]')
+        assert robots[0].get("content") == "noindex"
+    published = html(out / "2024/03/01/first/index.html").cssselect('meta[name="robots"]')
+    assert published[0].get("content") == "max-image-preview:large"
