@@ -184,7 +184,7 @@ class Builder:
             run.lap("check")
             return self._unchanged(run)
         templates, skip_bodies = self._template_facts(run.env)
-        if not run.read_problems and skip_bodies:
+        if not has_errors(run.read_problems) and skip_bodies:
             head = Fingerprinter(WITHOUT_BODIES, keep_contexts=False)
             # the preview's folder under .ssg-cache/ is written by this builder alone
             printing = partial(self._printing, run)
@@ -366,7 +366,7 @@ class Builder:
         """True when every input and every output file is as the last build left them."""
         state, out_dir = run.state, run.out_dir
         return (
-            not run.read_problems
+            not has_errors(run.read_problems)
             and not (self.live and self._fper is None)  # a live builder wants its model
             and state.global_digest == run.global_digest
             and state.holds_at(run.now_ns)

@@ -19,7 +19,7 @@ from pathlib import Path
 from ssg import content
 from ssg.cache import ParseCache, SourceStamp, decode_blob, encode_blob, stamp_is_trusted
 from ssg.config import SiteConfig
-from ssg.errors import Problem, error
+from ssg.errors import Problem, error, warning
 from ssg.frontmatter import clean_text, split
 from ssg.parallel import pmap, shared
 
@@ -106,6 +106,16 @@ def markdown_names(folder: Path, prefix: str, recursive: bool) -> tuple[list[str
         for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
             # like files, folders named `.x` (`.trash`, `.git`) or `_x` (`_old`) are ignored
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            for name in dirnames:
+                if os.path.islink(os.path.join(dirpath, name)):  # os.walk does not enter it
+                    where = os.path.relpath(os.path.join(dirpath, name), folder.parent.parent)
+                    problems.append(
+                        warning(
+                            "a symlinked folder is not read: its stories are not built",
+                            where,
+                            hint="move the folder itself here, or link its files one by one",
+                        )
+                    )
             base = os.path.relpath(dirpath, folder)
             parts = () if base == "." else tuple(base.split(os.sep))
             for filename in filenames:

@@ -272,3 +272,17 @@ def test_folders_named_like_ignored_files_are_ignored(tiny_site: Path):
     out = tiny_site / "public"
     assert (out / "2024/03/05/kept/index.html").is_file()
     assert not (out / "2024/03/05/binned").exists() and not (out / "2024/03/05/retired").exists()
+
+
+def test_a_symlinked_folder_of_stories_is_announced(tiny_site: Path, tmp_path: Path):
+    elsewhere = write_site(
+        tmp_path / "elsewhere",
+        {"desk/linked.md": "---\ntitle: Linked\nauthors: li-wei\ndate: 2024-03-05\n---\nB.\n"},
+    )
+    (tiny_site / "content/articles/desk").symlink_to(elsewhere / "desk", target_is_directory=True)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    warning = "content/articles/desk: warning: a symlinked folder is not read"
+    assert warning in result.output
+    again = run(tiny_site, "build")  # still said, and nothing rebuilt for it
+    assert warning in again.output and " 0 written" in again.output
