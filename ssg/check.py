@@ -27,7 +27,7 @@ from ssg.build import (
 )
 from ssg.config import SiteConfig, load_config
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
-from ssg.folders import cache_folder_problem, unusable_cache_folder
+from ssg.folders import cache_folder_problem, output_folder_problem, unusable_cache_folder
 from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article
@@ -157,6 +157,11 @@ def run_check(
     if config is None:
         return Report(tuple(Finding(p, "config") for p in problems), strict=strict)
     cache_dir = root / config.cache_dir
+    out_dir = (root / config.output).resolve()
+    # the build refuses an output folder it must not write into (`output: content`, the
+    # site's own folder): so does the check, or it would pass a site that cannot be built
+    if unsafe := output_folder_problem(out_dir, root, config.output, from_flag=False):
+        problems = [*problems, unsafe]
     wrong = cache_folder_problem(cache_dir.resolve(), root, config.cache_dir)
     unusable = wrong or unusable_cache_folder(cache_dir, config.cache_dir)
     if unusable is None:

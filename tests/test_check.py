@@ -394,3 +394,13 @@ def test_unreadable_config_is_reported(tmp_path: Path):
     code, report = check(tmp_path)
     assert code == 1
     assert report["errors"][0]["rule"] == "config"
+
+
+def test_check_refuses_the_output_folder_the_build_refuses(clean_site: Path):
+    config = (clean_site / "site.yml").read_text() + "output: content\n"
+    write_site(clean_site, {"site.yml": config})
+    code, report = check(clean_site)
+    assert code == 1
+    [error] = report["errors"]
+    assert error["field"] == "output" and "overlaps the site's content/ folder" in error["message"]
+    assert error["rule"] == "config"
