@@ -53,3 +53,35 @@ def iso_local(value: dt.datetime, tz: dt.tzinfo) -> str:
     if offset is not None and offset.seconds % 60:
         local = value.astimezone(dt.UTC)
     return local.isoformat()
+
+
+def format_date(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """'Nov. 20, 2026' in the site's time zone (AP month abbreviations)."""
+    local = value.astimezone(tz)
+    months = (
+        "Jan.",
+        "Feb.",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "Aug.",
+        "Sept.",
+        "Oct.",
+        "Nov.",
+        "Dec.",
+    )
+    return f"{months[local.month - 1]} {local.day}, {local.year}"
+
+
+def format_datetime(value: dt.datetime, tz: dt.tzinfo) -> str:
+    """'Nov. 20, 2026, 9:30 a.m. +07' in the site's time zone; 'Nov. 20, 2026' for a date
+    given without a time of day."""
+    if isinstance(value, DateOnly):
+        return format_date(value, tz)
+    local = value.astimezone(tz)
+    hour = local.hour % 12 or 12
+    suffix = "a.m." if local.hour < 12 else "p.m."
+    zone = local.strftime("%Z")
+    return f"{format_date(value, tz)}, {hour}:{local.minute:02d} {suffix} {zone}".rstrip()

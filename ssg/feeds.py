@@ -11,13 +11,13 @@ import email.utils
 import hashlib
 import html as html_module
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
 
-from ssg.clock import iso_local
+from ssg.clock import format_datetime, iso_local
 from ssg.config import SiteConfig
 from ssg.evolve import pickled_by_fields
 from ssg.model import Article
@@ -172,7 +172,9 @@ _SRCSET = re.compile(r"""(\ssrcset=)(["'])(.*?)\2""", re.DOTALL)
 _FRAGMENT_HREF = re.compile(r"""(\shref=)(["'])#""")
 # a quoted attribute value relative to the page: no scheme, not from the root, not a
 # fragment and not empty (`chart/`, `../other/`, `photo.jpg`); the name is checked by hand
-_PAGE_RELATIVE_VALUE = re.compile(r"""=(["'])(?![a-zA-Z][a-zA-Z0-9+.\-]*:|[/#"'])""")
+_SCHEME = r"[a-zA-Z][a-zA-Z0-9+.\-]*:"  # RFC 3986: `https:`, `mailto:`
+_HAS_SCHEME = re.compile(_SCHEME)
+_PAGE_RELATIVE_VALUE = re.compile(rf"""=(["'])(?!{_SCHEME}|[/#"'])""")
 
 
 def absolute_links(html: str, origin: str, page: str = "") -> str:
@@ -202,15 +204,19 @@ def absolute_links(html: str, origin: str, page: str = "") -> str:
     return html
 
 
+def _is_link_attribute(html: str, at: int) -> bool:
+    """True when the `=` at index `at` ends an ` href` or ` src` attribute name."""
+    return (html.endswith("href", 0, at) and at >= 5 and html[at - 5].isspace()) or (
+        html.endswith("src", 0, at) and at >= 4 and html[at - 4].isspace()
+    )
+
+
 def _page_relative_attributes(html: str, page: str) -> str:
     parts: list[str] = []
     last = 0
     for match in _PAGE_RELATIVE_VALUE.finditer(html):
-        at = match.start()
-        is_href = html.endswith("href", 0, at) and at >= 5 and html[at - 5].isspace()
-        is_src = html.endswith("src", 0, at) and at >= 4 and html[at - 4].isspace()
         end = html.find(match.group(1), match.end())
-        if (is_href or is_src) and end != -1:
+        if end != -1 and _is_link_attribute(html, match.start()):
             parts += (html[last : match.end()], urljoin(page, html[match.end() : end]))
             last = end
     if not parts:
@@ -219,17 +225,11 @@ def _page_relative_attributes(html: str, page: str) -> str:
     return "".join(parts)
 
 
-_HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")
-
-
 def _root_relative_attributes(html: str, origin: str) -> str:
     parts: list[str] = []
     last = 0
     for match in _ROOT_RELATIVE_VALUE.finditer(html):
-        at = match.start()
-        is_href = html.endswith("href", 0, at) and at >= 5 and html[at - 5].isspace()
-        is_src = html.endswith("src", 0, at) and at >= 4 and html[at - 4].isspace()
-        if is_href or is_src:
+        if _is_link_attribute(html, match.start()):
             slash = match.end() - 1
             parts += (html[last:slash], origin)
             last = slash
@@ -244,9 +244,7 @@ def rfc822(value: dt.datetime) -> str:
     return email.utils.format_datetime(value.astimezone(dt.UTC))
 
 
-def with_updates(
-    body: str, article: Article, tz: dt.tzinfo, show_time: Callable[[dt.datetime], str]
-) -> str:
+def with_updates(body: str, article: Article, tz: dt.tzinfo) -> str:
     """A live story's body followed by its updates, newest first as on its page, each
     under its time (linking to it on the page) and title: a feed entry whose `updated`
     moves must carry what changed. Other stories' bodies are returned as they are."""
@@ -255,22 +253,18 @@ def with_updates(
     parts = [str(body), "<h2>Updates</h2>"]
     for update in article.updates:
         title = f" {html_module.escape(update.title, quote=False)}" if update.title else ""
+        shown = html_module.escape(format_datetime(update.time, tz), quote=False)
         parts.append(
             f'<h3><a href="#{update.anchor}"><time datetime="{iso_local(update.time, tz)}">'
-            f"{html_module.escape(show_time(update.time), quote=False)}</time></a>{title}</h3>"
-            f"{update.html}"
+            f"{shown}</time></a>{title}</h3>{update.html}"
         )
     return "".join(parts)
 
 
 def install(env: jinja2.Environment, config: SiteConfig) -> None:
     """Add the filters and helpers the feed templates use."""
-    from ssg.templates import format_datetime  # it installs these: imported when it runs
-
     env.filters.update(
-        with_updates=lambda body, article: with_updates(
-            body, article, config.tz, lambda when: format_datetime(when, config.tz)
-        ),
+        with_updates=lambda body, article: with_updates(body, article, config.tz),
         absolute_links=lambda html, page="": absolute_links(str(html), config.origin, page),
         # plain text as HTML source (`<` becomes `&lt;`), for elements a reader takes as
         # HTML, such as RSS's <description>; the template's escaping then makes it XML

@@ -7,7 +7,6 @@ in a template fails the build with its file and line instead of printing nothing
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import shutil
 from collections import ChainMap
@@ -30,7 +29,7 @@ except ImportError:  # pragma: no cover - markupsafe 2 does all of `escape` in C
 from ssg import feeds, structured
 from ssg.assets import asset_helper
 from ssg.cache import read_blob, write_blob
-from ssg.clock import DateOnly, iso_local, time_attribute
+from ssg.clock import format_date, format_datetime, iso_local, time_attribute
 from ssg.config import SiteConfig, social_url
 from ssg.fragments import CardRenderer
 from ssg.picture import picture_html
@@ -70,38 +69,6 @@ class Urls:
         if path.startswith(("http://", "https://")):
             return path
         return self.origin + self.url(path)
-
-
-def format_date(value: dt.datetime, tz) -> str:
-    """'Nov. 20, 2026' in the site's time zone (AP month abbreviations)."""
-    local = value.astimezone(tz)
-    months = (
-        "Jan.",
-        "Feb.",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "Aug.",
-        "Sept.",
-        "Oct.",
-        "Nov.",
-        "Dec.",
-    )
-    return f"{months[local.month - 1]} {local.day}, {local.year}"
-
-
-def format_datetime(value: dt.datetime, tz) -> str:
-    """'Nov. 20, 2026, 9:30 a.m. +07' in the site's time zone; 'Nov. 20, 2026' for a date
-    given without a time of day."""
-    if isinstance(value, DateOnly):
-        return format_date(value, tz)
-    local = value.astimezone(tz)
-    hour = local.hour % 12 or 12
-    suffix = "a.m." if local.hour < 12 else "p.m."
-    zone = local.strftime("%Z")
-    return f"{format_date(value, tz)}, {hour}:{local.minute:02d} {suffix} {zone}".rstrip()
 
 
 def join_names(names: Sequence[str]) -> str:
