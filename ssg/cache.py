@@ -239,6 +239,13 @@ class SourceStamp(NamedTuple):
 RACY_NS = 2_000_000_000  # a file changed this close to its hashing is hashed again
 
 
+def is_racy(mtime_ns: int, seen_ns: int) -> bool:
+    """True when a file was modified within two seconds of the moment `seen_ns` it was
+    looked at: its size and mtime then prove nothing, since a same-size edit in the same
+    clock tick keeps both (git's "racy" rule)."""
+    return seen_ns - mtime_ns <= RACY_NS
+
+
 def stamp_is_trusted(stamp: SourceStamp | None, st: os.stat_result) -> bool:
     """True when a file's size and mtime prove it is unchanged since `stamp`.
 
@@ -249,7 +256,7 @@ def stamp_is_trusted(stamp: SourceStamp | None, st: os.stat_result) -> bool:
         stamp is not None
         and stamp.size == st.st_size
         and stamp.mtime_ns == st.st_mtime_ns
-        and stamp.seen_ns - st.st_mtime_ns > RACY_NS
+        and not is_racy(st.st_mtime_ns, stamp.seen_ns)
     )
 
 

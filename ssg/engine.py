@@ -30,11 +30,11 @@ from ssg.assets import publish
 from ssg.bodies import elide_bodies
 from ssg.build import assemble, asset_roots, plan_all, walk_assets
 from ssg.cache import (
-    RACY_NS,
     BuildState,
     OutputEntry,
     ParseCache,
     SourceStamp,
+    is_racy,
     read_blob,
     write_blob,
 )
@@ -285,8 +285,8 @@ class Builder:
         # what the photo stage and the site model read besides the sources themselves. An
         # asset changed within the clock's resolution of now may change again with the same
         # size and time: then this build's inputs match no later build's (git's "racy" rule)
-        racy_after = time.time_ns() - RACY_NS
-        racy = any(st.st_mtime_ns >= racy_after for st in asset_stats.values())
+        now_ns = time.time_ns()
+        racy = any(is_racy(st.st_mtime_ns, now_ns) for st in asset_stats.values())
         model_inputs = digest_bytes(
             self._code,
             repr(config).encode(),

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ssg.cache import RACY_NS
+from ssg.cache import is_racy
 from ssg.images import Encoded
 
 MANIFEST = "manifest.json"
@@ -59,7 +59,7 @@ class SourceDigests:
             isinstance(known, list)
             and len(known) == 5
             and known[:3] == stamp
-            and known[3] - st.st_mtime_ns > RACY_NS
+            and not is_racy(st.st_mtime_ns, known[3])
         ):
             seen, digest = known[3], str(known[4])
         else:

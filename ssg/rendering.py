@@ -20,7 +20,7 @@ import jinja2
 from ssg.assets import Published
 from ssg.bodies import BodyLost, BodySource, lost_body_problem
 from ssg.build import one_per_template_line, template_problem
-from ssg.cache import RACY_NS, BuildState, OutputEntry, ParseCache, SourceStamp
+from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp, is_racy
 from ssg.config import SiteConfig
 from ssg.errors import BuildFailed, Problem, has_errors
 from ssg.fingerprint import Fingerprinter, TemplateDigests, digest_bytes, printed_articles
@@ -297,7 +297,7 @@ def stage_assets(
     written = []
     previous = run.state.outputs
     out_dir = run.out_dir
-    racy_after = time.time_ns() - RACY_NS
+    now_ns = time.time_ns()
     for rel, source in files.items():
         if source is None:  # a photo that could not be published safely
             continue
@@ -308,7 +308,7 @@ def stage_assets(
             stat_key = b"%s:%d:%d" % (str(source).encode(), st.st_size, st.st_mtime_ns)
             # a file changed within the clock's resolution of now may change again with
             # the same size and time: its entry must not vouch for it next time
-            racy = os.urandom(16) if st.st_mtime_ns >= racy_after else b""
+            racy = os.urandom(16) if is_racy(st.st_mtime_ns, now_ns) else b""
             fp = digest_bytes(b"asset", rel.encode(), stat_key, racy)
         entry = previous.get(rel)
         if entry is not None and entry.fingerprint == fp and matches(f"{out_dir}/{rel}", entry):
