@@ -232,10 +232,11 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
     never into the build output; a second server on the same site builds into serve-2/.
     """
     from ssg import serve
+    from ssg.httpd import is_loopback
 
     serve.stop_on_signals()
     root, config_path = site_root(config)
-    if not serve.is_loopback(host):
+    if not is_loopback(host):
         click.secho(
             f"warning: --host {host} makes the preview reachable from other machines; "
             "it is a development server, not for production",

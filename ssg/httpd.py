@@ -80,9 +80,13 @@ FALLBACK_404 = (
 )
 
 
+LOCAL_NAMES = ("localhost", "ip6-localhost")
+
+
 def is_loopback(host: str) -> bool:
-    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
-    if host == "localhost":
+    """True when `host` only accepts connections from this machine (127.0.0.0/8, ::1,
+    localhost)."""
+    if host in LOCAL_NAMES:
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -101,7 +105,7 @@ def local_host_header(value: str | None) -> bool:
         host = host[1 : host.find("]")] if "]" in host else host
     elif host.count(":") == 1:
         host = host.rsplit(":", 1)[0]
-    return host == "localhost" or host.endswith(".localhost") or is_loopback(host)
+    return host.endswith(".localhost") or is_loopback(host)
 
 
 def request_path(target: str) -> str | None:

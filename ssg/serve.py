@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import signal
 import threading
 import time
@@ -22,18 +21,6 @@ from ssg.livereload import Broker, problem_payload
 from ssg.previewdir import PreviewFolder, claim_preview_folder, preview_cache_folder
 from ssg.rebuild import EngineRebuilder, Rebuilder, RebuildReport
 from ssg.watch import Debouncer, Watcher
-
-LOCAL_NAMES = ("localhost", "ip6-localhost")
-
-
-def is_loopback(host: str) -> bool:
-    """True when `host` only accepts connections from this machine."""
-    if host in LOCAL_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def url_host(host: str) -> str:

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from servekit import EventReader, request, running, wait_until
 
+from ssg.httpd import is_loopback
 from ssg.rebuild import RebuildReport
-from ssg.serve import describe_changes, is_loopback
+from ssg.serve import describe_changes
 
 from conftest import TINY_SITE, many_articles_site, write_site
 
