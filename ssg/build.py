@@ -184,9 +184,10 @@ def _template_problem(exc: Exception, where: str) -> Problem:
         )
     # the template files' own frames, whatever their suffix (.html, .xml, .svg, .jinja):
     # every frame that is not Python code
+    stack = traceback.extract_tb(exc.__traceback__)
     frames = [
         f
-        for f in traceback.extract_tb(exc.__traceback__)
+        for f in stack
         if not f.filename.endswith((".py", ".pyc")) and not f.filename.startswith("<")
     ]
     path, line = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
@@ -202,7 +203,7 @@ def _template_problem(exc: Exception, where: str) -> Problem:
         )
     elif not isinstance(exc, jinja2.UndefinedError):
         hint = f"{type(exc).__name__} raised in the template"
-        inner = traceback.extract_tb(exc.__traceback__)[-1:]
+        inner = stack[-1:]
         package = os.path.dirname(os.path.abspath(__file__))
         if inner and os.path.dirname(os.path.abspath(inner[0].filename)) == package:
             # raised by ssg's own code that the template called, not by the template
