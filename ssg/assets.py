@@ -83,11 +83,19 @@ def publish(assets: Mapping[str, Path], settings: AssetSettings) -> Published:
     return Published(files, manifest)
 
 
+def split_asset_path(path: str) -> tuple[str, str]:
+    """An `asset()` path as the published file's name (no leading slash) and what follows
+    it: `/css/a.css?v=2` -> (`css/a.css`, `?v=2`)."""
+    relative = path.lstrip("/")
+    cut = min((i for i in (relative.find("?"), relative.find("#")) if i >= 0), default=-1)
+    return (relative, "") if cut < 0 else (relative[:cut], relative[cut:])
+
+
 def asset_helper(manifest: Mapping[str, str], url: Callable[[str], str]) -> Callable[[str], str]:
     """The `asset()` template function: a link to the current published name of a file."""
 
     def asset(path: str) -> str:
-        relative = path.lstrip("/")
-        return url("/" + manifest.get(relative, relative))
+        name, suffix = split_asset_path(path)
+        return url("/" + manifest.get(name, name) + suffix)
 
     return asset

@@ -14,9 +14,11 @@ import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
-from ssg.assets import publish
+from ssg.assetrefs import asset_calls, missing_assets
+from ssg.assets import publish, split_asset_path
 from ssg.build import (
     asset_roots,
     one_per_template_line,
@@ -27,6 +29,7 @@ from ssg.build import (
 )
 from ssg.config import SiteConfig, load_config
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
+from ssg.fingerprint import TemplateDigests
 from ssg.folders import cache_folder_problem, output_folder_problem, unusable_cache_folder
 from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
@@ -44,7 +47,7 @@ from ssg.site import (
     with_link_lines,
 )
 from ssg.slugs import slugify
-from ssg.templates import make_environment
+from ssg.templates import make_environment, template_file
 
 _EMPTY_ALT = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')
 _IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]*)"')
@@ -221,6 +224,11 @@ def _check(
                 Page(output.url, rendered.decode("utf-8"), path, texts.get(path or "", ""))
             )
         findings += [Finding(p, "template") for p in one_per_template_line(failed)]
+        templates, used = TemplateDigests(env), {o.template for o in outputs}
+        shown = partial(template_file, env)
+        findings += [Finding(p, "template") for p in missing_assets(templates, used, files, shown)]
+        # a missing asset() file is reported at its template, not once more as a link
+        files |= {split_asset_path(path)[0] for _, _, path in asset_calls(templates, used)}
         links = check_links(pages, files, config.origin, config.base_path)
         # a missing photo is already reported (as bad-image) at the same place
         reported = {(f.problem.path, f.problem.line) for f in findings if f.rule == "bad-image"}

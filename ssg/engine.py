@@ -26,6 +26,7 @@ from pathlib import Path
 
 import jinja2
 
+from ssg.assetrefs import missing_assets
 from ssg.assets import publish
 from ssg.bodies import elide_bodies
 from ssg.build import assemble, asset_roots, plan_all, walk_assets
@@ -88,7 +89,7 @@ from ssg.sitemaps import NEWS_WINDOW
 from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
 from ssg.structured import headline_warnings
-from ssg.templates import CompiledTemplates, make_environment
+from ssg.templates import CompiledTemplates, make_environment, template_file
 from ssg.writer import existing_files, make_staging, matches
 
 __all__ = ["BuildReport", "Builder"]
@@ -456,6 +457,12 @@ class Builder:
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest
         templates, skip_bodies = self._template_facts(run.env)
+        published = {*run.published.files, *(k for k, v in photos.files.items() if v is not None)}
+        used = {o.template for o in outputs}
+        shown = partial(template_file, run.env)
+        if wrong := missing_assets(templates, used, published, shown):
+            problems += wrong
+            return self._failed(run)
         fper = self._fingerprinter(skip_bodies)
         previous = state.outputs
         todo = []

@@ -262,6 +262,7 @@ class TemplateDigests:
     def __init__(self, env: jinja2.Environment):
         self.env = env
         self._sources: dict[str, bytes] = {}
+        self._asts: dict[str, jinja2.nodes.Template | None] = {}
         self._refs: dict[str, tuple[str, ...] | None] = {}
         self._closure: dict[str, bytes] = {}
 
@@ -279,26 +280,33 @@ class TemplateDigests:
             known = self._sources[name] = text.encode("utf-8", "surrogatepass")
         return known
 
+    def _text(self, name: str) -> str:
+        return self._source(name).decode("utf-8", "surrogatepass")
+
+    def syntax_tree(self, name: str) -> jinja2.nodes.Template | None:
+        """The parsed template, or None when it has a syntax error (rendering reports it)."""
+        if name not in self._asts:
+            try:
+                self._asts[name] = self.env.parse(self._text(name))
+            except jinja2.TemplateSyntaxError:
+                self._asts[name] = None
+        return self._asts[name]
+
     def _references(self, name: str) -> tuple[str, ...] | None:
         """Templates named by extends/include/import; None when a name is computed."""
         if name not in self._refs:
-            try:
-                ast = self.env.parse(self._source(name).decode("utf-8", "surrogatepass"))
-                found = list(jinja2.meta.find_referenced_templates(ast))
-            except jinja2.TemplateSyntaxError:
-                found = []
-            found += implicit_references(self._source(name).decode("utf-8", "surrogatepass"))
+            ast = self.syntax_tree(name)
+            found = [] if ast is None else list(jinja2.meta.find_referenced_templates(ast))
+            found += implicit_references(self._text(name))
             if any(ref is None for ref in found):
                 self._refs[name] = None
             else:
                 self._refs[name] = tuple(sorted(set(found)))  # type: ignore[arg-type]
         return self._refs[name]
 
-    def digest(self, name: str) -> bytes:
-        """The digest of `name` and everything it extends or includes."""
-        known = self._closure.get(name)
-        if known is not None:
-            return known
+    def closure(self, name: str) -> set[str]:
+        """`name` and every template it extends or includes, directly or not (every
+        template there is when one of them computes a template's name)."""
         seen: set[str] = set()
         todo = [name]
         dynamic = False
@@ -314,8 +322,15 @@ class TemplateDigests:
             todo.extend(refs)
         if dynamic:  # a computed template name may load anything: depend on all of them
             seen.update(self.env.list_templates())
+        return seen
+
+    def digest(self, name: str) -> bytes:
+        """The digest of `name` and everything it extends or includes."""
+        known = self._closure.get(name)
+        if known is not None:
+            return known
         parts: list[bytes] = []
-        for item in sorted(seen):
+        for item in sorted(self.closure(name)):
             parts += [item.encode(), self._source(item)]
         result = self._closure[name] = digest_bytes(*parts)
         return result

@@ -229,6 +229,19 @@ class LayoutLoader(jinja2.FileSystemLoader):
         raise UnreadableTemplate(reason, 1, template, filename)
 
 
+def template_file(env: jinja2.Environment, name: str) -> str:
+    """The file of template `name` as messages name it (`layouts/x.html` for one of the
+    site's own, the full path for one of the theme's); the name itself when not found."""
+    loader = env.loader
+    try:
+        filename = loader.get_source(env, name)[1] if loader else None
+    except jinja2.TemplateError:
+        return name
+    if not filename:
+        return name
+    return loader.shown(filename) if isinstance(loader, LayoutLoader) else filename
+
+
 class UnreadableTemplate(jinja2.TemplateSyntaxError):
     """A template file that cannot be read as UTF-8 text."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ssg.assets import AssetSettings, fingerprinted_name, publish
 
-from conftest import html, run, write_site
+from conftest import html, run, snapshot, write_site
 
 NAME = re.compile(r"^/css/style\.([0-9a-f]{8})\.css$")
 
@@ -87,3 +87,67 @@ def test_a_broken_link_under_assets_is_skipped(tiny_site: Path):
         assert "unexpected failure" not in result.output
     assert (tiny_site / "public/images/kept.txt").read_text() == "kept"
     assert not (tiny_site / "public/images/moved.jpg").exists()
+
+
+# asset() paths that name no published file: a located error, not a broken link shipped
+
+
+def footer_partial(path: str) -> str:
+    return '{% extends "theme/base.html" %}{% block head %}\n\n<script src="' + (
+        "{{ asset('" + path + "') }}" + '"></script>{% endblock %}\n'
+    )
+
+
+def test_a_misspelt_asset_fails_the_build_at_its_template_line(tiny_site: Path):
+    assert run(tiny_site, "build").exit_code == 0
+    before = snapshot(tiny_site / "public")
+    write_site(tiny_site, {"layouts/base.html": footer_partial("js/aap.js")})
+    write_site(tiny_site, {"assets/js/app.js": "let a = 1;\n"})
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0
+    assert "layouts/base.html:3: error: asset('js/aap.js') names no file" in result.output
+    assert "did you mean 'js/app.js'?" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(tiny_site / "public") == before  # the good output is left alone
+
+    write_site(tiny_site, {"layouts/base.html": footer_partial("/js/app.js?v=2")})
+    assert run(tiny_site, "build").exit_code == 0
+    page = html(tiny_site / "public/index.html")
+    (src,) = [s.get("src") for s in page.cssselect("script[src]") if "app" in s.get("src")]
+    assert re.fullmatch(r"/js/app\.[0-9a-f]{8}\.js\?v=2", src)  # fingerprinted, query kept
+
+
+def test_deleting_an_asset_a_template_names_fails_the_next_build(tiny_site: Path):
+    write_site(tiny_site, {"layouts/base.html": footer_partial("files/ticker.txt")})
+    write_site(tiny_site, {"assets/files/ticker.txt": "hello"})
+    assert run(tiny_site, "build").exit_code == 0
+    write_site(tiny_site, {"assets/files/ticker.txt": None})  # not fingerprinted: no new name
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0
+    assert "asset('files/ticker.txt') names no file" in result.output
+
+
+def test_only_templates_the_site_renders_are_held_to_their_assets(tiny_site: Path):
+    # a leftover template no page uses, and one included by the base layout
+    write_site(
+        tiny_site,
+        {
+            "layouts/old/unused.html": "{{ asset('css/gone.css') }}",
+            "layouts/partials/extra.html": "\n{{ asset('img/gone.png') }}",
+            "layouts/base.html": '{% extends "theme/base.html" %}'
+            '{% block head %}{% include "partials/extra.html" %}{% endblock %}',
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0
+    assert "layouts/partials/extra.html:2: error: asset('img/gone.png')" in result.output
+    assert "gone.css" not in result.output
+
+
+def test_check_reports_a_missing_asset_once_at_its_template(tiny_site: Path):
+    write_site(tiny_site, {"layouts/base.html": footer_partial("js/gone.js")})
+    result = run(tiny_site, "check")
+    assert result.exit_code != 0
+    assert "layouts/base.html:3: error: asset('js/gone.js') names no file" in result.output
+    assert "[template]" in result.output
+    assert "broken link" not in result.output  # not again on every page
