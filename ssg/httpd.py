@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import mimetypes
+import os
 import socket
 import sys
 import threading
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from ssg.livereload import EVENTS_PATH, Broker, inject
@@ -51,7 +52,21 @@ CONTENT_TYPES = {
     ".otf": "font/otf",
     ".pdf": "application/pdf",
     ".wasm": "application/wasm",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".ogv": "video/ogg",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".oga": "audio/ogg",
+    ".ogg": "audio/ogg",
+    ".wav": "audio/wav",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".geojson": "application/geo+json",
 }
+
+CHUNK = 256 * 1024  # bytes sent at a time from a file
 
 
 def content_type(name: str) -> str:
@@ -170,6 +185,43 @@ def folder_location(base_path: str, segments: list[str], target: str) -> str:
     query = target.split("?", 1)[1] if "?" in target else ""
     encoded = "".join("/" + quote(segment, safe=SEGMENT_SAFE) for segment in segments)
     return base_path.rstrip("/") + encoded + "/" + (f"?{query}" if query else "")
+
+
+class Unsatisfiable(ValueError):
+    """A byte range that starts past the end of the file (answered with 416)."""
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The inclusive (first, last) byte a `Range` header asks for in a file of `size`
+    bytes, or None to send the whole file (no header, several ranges, another unit, or a
+    malformed one: ignoring the header is always allowed). Raises Unsatisfiable for a
+    range beginning at or past the end.
+
+    Media elements ask for ranges (`bytes=0-`, then `bytes=1048576-`): Safari plays no
+    video or audio from a server that ignores them, and no browser can seek in one."""
+    if not header:
+        return None
+    unit, _, spec = header.strip().partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first_text, dash, last_text = spec.strip().partition("-")
+    first_text, last_text = first_text.strip(), last_text.strip()
+    if not dash or not (first_text or last_text):
+        return None
+    if not all(part.isdigit() for part in (first_text, last_text) if part):
+        return None
+    if not first_text:  # `bytes=-500`: the last 500 bytes
+        length = int(last_text)
+        if length == 0:
+            raise Unsatisfiable(header)
+        return max(0, size - length), size - 1
+    first = int(first_text)
+    last = int(last_text) if last_text else size - 1
+    if last_text and last < first:
+        return None
+    if first >= size:
+        raise Unsatisfiable(header)
+    return first, min(last, size - 1)
 
 
 class BuildGate:
@@ -303,6 +355,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def respond(self, head: bool) -> None:
         site = self.server.site
+        handle = None
         with site.gate.reading():
             generation = site.broker.generation
             folder = site.output_dir
@@ -318,10 +371,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if file is None:
                 status = HTTPStatus.NOT_FOUND
                 file = lookup(folder, "/", "/404.html").file  # never a symlink out
-            body = file.read_bytes() if file else FALLBACK_404
-        kind = content_type(file.name) if file else CONTENT_TYPES[".html"]
-        if kind.startswith("text/html"):
-            body = inject(body, generation)
+            kind = content_type(file.name) if file else CONTENT_TYPES[".html"]
+            if file is None or kind.startswith("text/html"):
+                body = file.read_bytes() if file else FALLBACK_404
+            else:  # opened while no rebuild swaps files; read after, however long it takes
+                handle = file.open("rb")
+        if handle is not None:
+            with handle:
+                self.send_file(handle, kind, status, head)
+            return
+        body = inject(body, generation)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -329,6 +388,40 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(body)
+
+    def send_file(self, handle: BinaryIO, kind: str, status: HTTPStatus, head: bool) -> None:
+        """Send an open file, or the byte range the request asks for (206, or 416)."""
+        size = os.fstat(handle.fileno()).st_size
+        first, last = 0, size - 1
+        if status is HTTPStatus.OK and not self.headers.get("If-Range"):
+            try:
+                wanted = byte_range(self.headers.get("Range"), size)
+            except Unsatisfiable:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if wanted is not None:
+                (first, last), status = wanted, HTTPStatus.PARTIAL_CONTENT
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(last - first + 1))
+        if status is HTTPStatus.PARTIAL_CONTENT:
+            self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if head:
+            return
+        handle.seek(first)
+        left = last - first + 1
+        while left > 0:
+            chunk = handle.read(min(CHUNK, left))
+            if not chunk:
+                break  # the file shrank since: the client sees a short response
+            self.wfile.write(chunk)
+            left -= len(chunk)
 
     def stream_events(self) -> None:
         self.send_response(HTTPStatus.OK)

@@ -28,8 +28,10 @@ class Running:
     def port(self) -> int:
         return self.preview.port
 
-    def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-        return request(self.port, path, method)
+    def get(
+        self, path: str, method: str = "GET", headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        return request(self.port, path, method, headers)
 
     def page(self, path: str) -> lxml.html.HtmlElement:
         status, _, body = self.get(path)
@@ -70,11 +72,15 @@ def running(root: Path, **options) -> Iterator[Running]:
         preview.stop()
 
 
-def request(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def request(
+    port: int, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     """One HTTP request with http.client (the path is sent as given)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
         conn.endheaders()
         response = conn.getresponse()
         return response.status, dict(response.getheaders()), response.read()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from servekit import raw_request, running
 
-from ssg.httpd import content_type, lookup
+from ssg.httpd import Unsatisfiable, byte_range, content_type, lookup
 
 from conftest import TINY_SITE, write_site
 
@@ -272,3 +272,77 @@ def test_a_browser_leaving_mid_response_prints_nothing(
         assert live.get("/")[0] == 200
     err = capfd.readouterr().err
     assert "Traceback" not in err and "Exception occurred" not in err
+
+
+SIZE = 1000
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("bytes=0-", (0, SIZE - 1)),
+        ("bytes=100-199", (100, 199)),
+        ("bytes=900-5000", (900, SIZE - 1)),
+        ("bytes=-10", (SIZE - 10, SIZE - 1)),
+        ("bytes=-5000", (0, SIZE - 1)),
+        (" Bytes = 5-6 ", (5, 6)),
+        ("bytes=0-1,5-6", None),  # several ranges: the whole file is allowed
+        ("items=0-1", None),
+        ("bytes=9-2", None),
+        ("bytes=a-b", None),
+        ("bytes=-", None),
+        ("bytes=5", None),
+    ],
+)
+def test_byte_ranges(header: str | None, expected: tuple[int, int] | None):
+    assert byte_range(header, SIZE) == expected
+
+
+@pytest.mark.parametrize("header", ["bytes=1000-", "bytes=5000-6000", "bytes=-0"])
+def test_byte_ranges_past_the_end(header: str):
+    with pytest.raises(Unsatisfiable):
+        byte_range(header, SIZE)
+
+
+def test_media_are_served_in_ranges_for_players_and_seeking(site: Path):
+    video = bytes(range(256)) * 4096  # 1 MiB
+    write_site(site, {"assets/media/clip.mp4": video, "assets/media/clip.vtt": "WEBVTT\n"})
+    with running(site) as live:
+        status, headers, body = live.get("/media/clip.mp4")
+        assert (status, headers["Content-Type"], body) == (200, "video/mp4", video)
+        assert headers["Accept-Ranges"] == "bytes"
+
+        status, headers, body = live.get("/media/clip.mp4", headers={"Range": "bytes=0-"})
+        assert status == 206 and body == video
+        assert headers["Content-Range"] == f"bytes 0-{len(video) - 1}/{len(video)}"
+        status, headers, body = live.get("/media/clip.mp4", headers={"Range": "bytes=70000-70099"})
+        assert status == 206 and body == video[70000:70100]
+        assert headers["Content-Length"] == "100"
+        assert headers["Content-Range"] == f"bytes 70000-70099/{len(video)}"
+        status, _, body = live.get("/media/clip.mp4", headers={"Range": "bytes=-16"})
+        assert status == 206 and body == video[-16:]
+
+        status, headers, body = live.get("/media/clip.mp4", headers={"Range": "bytes=9999999-"})
+        assert status == 416 and headers["Content-Range"] == f"bytes */{len(video)}"
+        assert body == b""
+        # a validator the preview cannot match: the whole file, as the standard asks
+        ranged = {"Range": "bytes=0-9", "If-Range": '"x"'}
+        assert live.get("/media/clip.mp4", headers=ranged)[0] == 200
+        status, headers, body = live.get(
+            "/media/clip.mp4", method="HEAD", headers={"Range": "bytes=10-19"}
+        )
+        assert (status, headers["Content-Length"], body) == (206, "10", b"")
+        assert live.get("/media/clip.vtt")[1]["Content-Type"] == "text/vtt; charset=utf-8"
+        # pages are sent whole, with the live-reload script
+        status, _, body = live.get("/", headers={"Range": "bytes=0-9"})
+        assert status == 200 and b"</html>" in body
+
+
+def test_a_slow_download_does_not_hold_up_a_rebuild(site: Path):
+    write_site(site, {"assets/media/long.mp3": os.urandom(8 * 1024 * 1024)})
+    with running(site) as live, socket.create_connection(("127.0.0.1", live.port), 10) as sock:
+        sock.sendall(b"GET /media/long.mp3 HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.0 200")  # then the player stalls
+        live.save_and_wait(site, {"content/articles/third.md": None})
+        assert live.get("/")[0] == 200
