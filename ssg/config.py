@@ -89,6 +89,26 @@ class SiteConfig:
     cache_dir: str = ".ssg-cache"  # the build cache, relative to the site folder
 
     @property
+    def direction(self) -> str:
+        """The writing direction of the site's language: `rtl` or `ltr` (`<html dir>`)."""
+        primary = self.language.split("-")[0].lower()
+        return "rtl" if primary in RTL_LANGUAGES else "ltr"
+
+    @property
+    def og_locale(self) -> str:
+        """The Open Graph locale (`language_TERRITORY`, as `fr_FR`), or empty when the
+        language names no territory and has no usual one."""
+        parts = self.language.split("-")
+        primary = parts[0].lower()
+        region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+        if region:
+            return f"{primary}_{region.upper()}"
+        if primary == "zh":
+            return "zh_TW" if "hant" in (p.lower() for p in parts) else "zh_CN"
+        territory = USUAL_TERRITORY.get(primary)
+        return f"{primary}_{territory}" if territory else ""
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -103,6 +123,66 @@ class SiteConfig:
         """Scheme and host of `base_url`, without the path."""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+# languages written right to left, by their primary subtag (ISO 639)
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
+)
+# the territory Open Graph pairs a bare language with (`og:locale` is `fr_FR`, not `fr`)
+USUAL_TERRITORY = {
+    "ar": "AR",
+    "bn": "IN",
+    "cs": "CZ",
+    "da": "DK",
+    "de": "DE",
+    "el": "GR",
+    "en": "US",
+    "es": "ES",
+    "fa": "IR",
+    "fi": "FI",
+    "fr": "FR",
+    "he": "IL",
+    "hi": "IN",
+    "hu": "HU",
+    "id": "ID",
+    "it": "IT",
+    "ja": "JP",
+    "km": "KH",
+    "ko": "KR",
+    "lo": "LA",
+    "ms": "MY",
+    "my": "MM",
+    "nb": "NO",
+    "nl": "NL",
+    "pl": "PL",
+    "pt": "BR",
+    "ro": "RO",
+    "ru": "RU",
+    "sv": "SE",
+    "sw": "KE",
+    "th": "TH",
+    "tl": "PH",
+    "tr": "TR",
+    "uk": "UA",
+    "ur": "PK",
+    "vi": "VN",
+}
+# a BCP 47 language tag, as `lang` attributes want it: `en`, `pt-BR`, `zh-Hant-TW`, `es-419`
+_LANGUAGE_TAG = re.compile(
+    r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*"
+)
+
+
+def _language(reader: FieldReader) -> str:
+    language = reader.text("language", "en") or "en"
+    if _LANGUAGE_TAG.fullmatch(language):
+        return language
+    hint = "a language tag such as en, fr, pt-BR or zh-Hant"
+    if "_" in language and _LANGUAGE_TAG.fullmatch(language.replace("_", "-")):
+        hint = f"write {language.replace('_', '-')!r}: language tags use '-', not '_'"
+    reader.fail("language", f"expected a language tag, got {describe(language)}", hint)
+    return "en"
 
 
 _URL_UNSAFE = re.compile(r"[\s\"'<>\\`{}|^?#\x00-\x1f\x7f]")
@@ -209,7 +289,7 @@ def parse_config(
         title=title,
         base_url=normalize_base_url(base_url),
         description=reader.text("description", "") or "",
-        language=reader.text("language", "en") or "en",
+        language=_language(reader),
         timezone=timezone,
         permalink=permalink,
         per_page=reader.integer("per_page", 10),

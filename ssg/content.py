@@ -107,9 +107,40 @@ def _image(reader: FieldReader, key: str, value: Any, base_path: str) -> Image |
         alt=sub.text("alt", "") or "",
         caption=caption,
         credit=sub.text("credit", "") or "",
-        caption_html=markdown.render_inline(caption, base_path) if caption else "",
+        caption_html=_inline_markdown(sub, "caption", caption, base_path) if caption else "",
         focus=_focus(sub),
     )
+
+
+SOURCE_LINK_MESSAGE = (
+    "links another source by its file path, which works in bodies of articles and pages only"
+)
+SOURCE_LINK_HINT = "write the page's site path instead, e.g. [earlier](/2026/11/20/salt-intrusion/)"
+
+
+def _inline_markdown(sub: FieldReader, key: str, text: str, base_path: str) -> str:
+    """A front-matter field's Markdown as inline HTML; a link to a `.md` source, which
+    only bodies resolve, is an error on the field."""
+    html = markdown.render_inline(text, base_path)
+    if markdown.has_source_links(html):
+        sub.fail(key, SOURCE_LINK_MESSAGE, SOURCE_LINK_HINT)
+    return html
+
+
+def _source_link_problem(path: str, source: Source, rendered: markdown.Rendered) -> list[Problem]:
+    """An error when the body of an author or topic file links a source by its path."""
+    if not rendered.links:
+        return []
+    first = rendered.links[0]
+    line = next((n for n, text in enumerate(source.body.splitlines(), 1) if ".md" in text), None)
+    return [
+        error(
+            f"the body {SOURCE_LINK_MESSAGE} ({first})",
+            path,
+            line + source.body_line - 1 if line else None,
+            hint=SOURCE_LINK_HINT,
+        )
+    ]
 
 
 def _focus(reader: FieldReader) -> tuple[float, float] | None:
@@ -181,7 +212,8 @@ def parse_article(
             )
             when = None
         if when and what:
-            corrections.append(Correction(when, what, markdown.render_inline(what, base_path)))
+            html = _inline_markdown(sub, "text", what, base_path)
+            corrections.append(Correction(when, what, html))
     aliases = []
     for alias in reader.text_list("aliases"):
         if not alias.startswith("/"):
@@ -259,6 +291,7 @@ def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | N
         photo = Image(photo.src, alt=f"Portrait of {name}")
     rendered = markdown.render(source.body, path, base_path)
     problems += _nesting_warning(path, source, rendered)
+    problems += _source_link_problem(path, source, rendered)
     author = Author(  # with errors too (a bad link left out): its articles still know it
         slug=_file_slug(path),
         name=name or "",
@@ -284,8 +317,11 @@ def parse_topic(path: str, text: str, base_path: str = "/") -> tuple[Topic | Non
     description = reader.text("description", "") or ""
     if source.body:
         rendered = markdown.render(source.body, path, base_path)
+        problems += _source_link_problem(path, source, rendered)
     else:  # the description is a front-matter field: no raw HTML
         rendered = markdown.render(description, path, base_path, allow_html=False)
+        if rendered.links:
+            reader.fail("description", SOURCE_LINK_MESSAGE, SOURCE_LINK_HINT)
     problems += _nesting_warning(path, source, rendered)
     if any(p.is_error for p in reader.problems):
         return None, problems + reader.problems

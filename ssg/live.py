@@ -34,7 +34,6 @@ _HEADING = re.compile(
 )
 _AUTHOR_ATTR = re.compile(r"\{\s*author\s*=\s*(?P<slugs>[^}]*)\}\s*$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
-_MARKER = re.compile(re.escape(markdown.LINK_MARKER) + r"([^\"'#\s]+)(#[^\"'\s]*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,15 +317,14 @@ def link_updates(
 
 
 def _resolve(html: str, url_of, base_path: str, path: str, problems: list[Problem]) -> str:
-    def resolve(match: re.Match) -> str:
-        target, fragment = match.group(1), match.group(2) or ""
+    def resolve(target: str, fragment: str) -> str:
         url = url_of.get(target)
         if url is None:
             problems.append(error(f"link to {target} is not a published page", path))
             return "#"
         return base_path + url[1:] + fragment
 
-    return _MARKER.sub(resolve, html)
+    return markdown.replace_markers(html, resolve)
 
 
 def coverage_end(article: Article) -> dt.datetime | None:

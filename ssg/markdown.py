@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import StateCore, replacements
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
@@ -40,21 +41,39 @@ class Rendered:
     too_deep_line: int | None = None
 
 
+# a marker in rendered HTML: the linked source's path (percent-encoded), then any fragment
+MARKERS = re.compile(re.escape(LINK_MARKER) + r"([^\"'#\s]+)(#[^\"'\s]*)?")
+
+
 def rewrite_url(url: str, source_dir: str, base_path: str) -> str:
-    """Rewrite one link target: `.md` sources to markers, root-relative URLs to the base path."""
+    """Rewrite one link target: `.md` sources to markers, root-relative URLs to the base path.
+
+    markdown-it has percent-encoded the link (`đại-ngãi.md`, `my story.md`): the source's
+    path is decoded to find the file, and the marker holds it encoded again."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith("#") or not url:
         return url
     if parts.path.endswith(".md"):
-        if parts.path.startswith("/"):
-            target = posixpath.normpath("content" + parts.path)
+        path = unquote(parts.path)
+        if path.startswith("/"):
+            target = posixpath.normpath("content" + path)
         else:
-            target = posixpath.normpath(posixpath.join(source_dir, parts.path))
+            target = posixpath.normpath(posixpath.join(source_dir, path))
         fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return f"{LINK_MARKER}{target}{fragment}"
+        return f"{LINK_MARKER}{quote(target, safe='/')}{fragment}"
     if url.startswith("/") and not url.startswith("//"):
         return base_path + url[1:]
     return url
+
+
+def replace_markers(html: str, resolve: Callable[[str, str], str]) -> str:
+    """`html` with each `ssg-link:` marker replaced by `resolve(source path, fragment)`."""
+    return MARKERS.sub(lambda m: resolve(unquote(m.group(1)), m.group(2) or ""), html)
+
+
+def has_source_links(html: str) -> bool:
+    """True when rendered HTML links another source by its path (an `ssg-link:` marker)."""
+    return LINK_MARKER in html
 
 
 def _rewrite_links(state: StateCore) -> None:
@@ -71,8 +90,31 @@ def _rewrite_links(state: StateCore) -> None:
                 continue
             new = rewrite_url(value, source_dir, base_path)
             if new.startswith(LINK_MARKER):
-                links.append(new[len(LINK_MARKER) :].split("#")[0])
+                links.append(unquote(new[len(LINK_MARKER) :].split("#")[0]))
             token.attrSet(attr, new)
+
+
+# The typographer's replacements, as a newsroom wants them: `--` and `---` become dashes
+# and `...` an ellipsis. markdown-it's own rule also turns "(R)", "(c)" and "(TM)" into ®, ©
+# and ™ ("Sen. Jane Roe (R)", "section 3(c)"), "+-" into ± and ",," into ",": copy changed.
+_ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+
+
+def _typography(state: StateCore) -> None:
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        if "--" not in block.content and "..." not in block.content:
+            continue
+        in_autolink = False
+        for token in block.children:
+            if token.type == "text" and not in_autolink:
+                text = _ELLIPSIS.sub("\u2026", token.content)
+                text = replacements.EM_DASH_RE.sub("\\1\u2014", text)
+                text = replacements.EN_DASH_RE.sub("\\1\u2013", text)
+                token.content = replacements.EN_DASH_INDENT_RE.sub("\\1\u2013", text)
+            elif token.type in ("link_open", "link_close") and token.info == "auto":
+                in_autolink = token.type == "link_open"
 
 
 def _figures(state: StateCore) -> None:
@@ -90,6 +132,9 @@ def _figures(state: StateCore) -> None:
             continue
         opening.type, opening.tag = "figure_open", "figure"
         closing.type, closing.tag = "figure_close", "figure"
+        # in a tight list the paragraph's tags are hidden; the figure's must not be, or
+        # its caption would sit right in the <li> or <dd>, where it is not allowed
+        opening.hidden = closing.hidden = False
         children[0].meta["figure"] = True
 
 
@@ -153,12 +198,16 @@ def parser(allow_html: bool = True) -> MarkdownIt:
     HTML (an embed, a <sup>); Markdown in front-matter fields may not: its tags are shown
     as text, like every other front-matter value."""
     md = MarkdownIt("commonmark", {"typographer": True, "html": allow_html, "linkify": False})
-    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.enable(["table", "strikethrough", "smartquotes"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
-    md.use(attrs_plugin)
-    md.use(attrs_block_plugin)
+    if allow_html:  # a front-matter field gets no attributes (style, id, ping) and no images
+        md.use(attrs_plugin)
+        md.use(attrs_block_plugin)
+    else:
+        md.disable("image")
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
+    md.core.ruler.push("ssg_typography", _typography)
     md.core.ruler.push("ssg_links", _rewrite_links)
     md.core.ruler.push("ssg_figures", _figures)
     renderer: RendererHTML = md.renderer  # type: ignore[assignment]
@@ -246,8 +295,10 @@ def _plain_text(children: list[Token]) -> str:
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")
-        elif child.type == "footnote_ref":
+        elif child.type in ("footnote_ref", "image"):  # a photo's alt text is no summary
             continue
+        elif child.type == "html_inline" and child.content[:3].lower() == "<br":
+            out.append(" ")
         elif child.children:
             out.append(_plain_text(child.children))
     return "".join(out)

@@ -293,7 +293,13 @@ class _Stage:
         if image and not image.is_remote:
             image = self.hero(article, image)
         body = self.body(article.path, article.body_html, check_credit=not article.draft)
-        return evolve(article, image=image, body_html=body)
+        updates = tuple(  # a live story's updates are body text too
+            evolve(u, html=self.body(article.path, u.html, check_credit=not article.draft))
+            if "<img" in u.html
+            else u
+            for u in article.updates
+        )
+        return evolve(article, image=image, body_html=body, updates=updates)
 
     def page(self, page: Page) -> Page:
         return evolve(page, body_html=self.body(page.path, page.body_html, check_credit=True))

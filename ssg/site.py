@@ -27,7 +27,7 @@ from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
 from ssg.imageinfo import image_size, not_an_image
-from ssg.markdown import LINK_MARKER
+from ssg.markdown import replace_markers
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Author, Image, Page, Topic
 from ssg.slugs import slugify
@@ -231,6 +231,10 @@ def build_site(
         memo.get("page", (p,), None, lambda p=p: evolve(p, url=page_url(p))) for p in parsed.pages
     )
     url_of = {a.path: a.url for a in published} | {p.path: p.url for p in pages}
+    # an author's page, and a topic's where a published story names it, by their files
+    url_of |= {a.path: a.url for a in authors.values() if a.path}
+    used = {t.slug for a in published for t in a.topics}
+    url_of |= {t.path: t.url for t in topics.values() if t.path and t.slug in used}
     unpublished = {a.path for a in articles} - url_of.keys()
     problems += _check_duplicate_urls(published, pages, authors, topics, locate)
 
@@ -442,9 +446,6 @@ def _check_duplicate_urls(articles, pages, authors, topics, locate) -> list[Prob
     return problems
 
 
-_MARKER = re.compile(re.escape(LINK_MARKER) + r"([^\"'#\s]+)(#[^\"'\s]*)?")
-
-
 def with_link_lines(problems: list[Problem], root: Path) -> list[Problem]:
     """Problems about links between sources, given the line of the link in its source
     when they have none (the site model keeps links, not where they were written):
@@ -476,8 +477,7 @@ def _resolve_links(item, url_of, unpublished, config: SiteConfig, problems: list
     if not item.links:
         return item
 
-    def resolve(match: re.Match) -> str:
-        target, fragment = match.group(1), match.group(2) or ""
+    def resolve(target: str, fragment: str) -> str:
         url = url_of.get(target)
         if url is None:
             why = (
@@ -495,7 +495,7 @@ def _resolve_links(item, url_of, unpublished, config: SiteConfig, problems: list
             return "#"
         return config.base_path + url[1:] + fragment
 
-    return replace(item, body_html=_MARKER.sub(resolve, item.body_html))
+    return replace(item, body_html=replace_markers(item.body_html, resolve))
 
 
 def related_articles(

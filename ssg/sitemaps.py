@@ -85,8 +85,12 @@ def news_articles(articles: Iterable[Article], now: dt.datetime) -> tuple[Articl
 def news_language(language: str) -> str:
     """The ISO 639 code Google News wants: 'en-GB' -> 'en'; Chinese keeps zh-cn / zh-tw."""
     code = language.strip().lower().replace("_", "-")
-    if code.startswith("zh-"):
-        return "zh-tw" if code in ("zh-tw", "zh-hant", "zh-hk") else "zh-cn"
+    if code == "zh" or code.startswith("zh-"):
+        parts = code.split("-")[1:]
+        traditional = "hant" in parts or (
+            "hans" not in parts and any(p in ("tw", "hk", "mo") for p in parts)
+        )
+        return "zh-tw" if traditional else "zh-cn"
     return code.split("-")[0] or "en"
 
 

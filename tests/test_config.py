@@ -258,3 +258,58 @@ def test_footer_links_every_social_profile_to_its_real_address(tiny_site: Path):
         "Mastodon": "https://mastodon.example/@desk",
         "Threads": "https://www.threads.net/@deltaledger",
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "locale"),
+    [
+        ("en", "ltr", "en_US"),
+        ("fr", "ltr", "fr_FR"),
+        ("pt-BR", "ltr", "pt_BR"),
+        ("es-419", "ltr", "es_ES"),
+        ("zh-Hant-TW", "ltr", "zh_TW"),
+        ("zh-Hant", "ltr", "zh_TW"),
+        ("ar", "rtl", "ar_AR"),
+        ("he-IL", "rtl", "he_IL"),
+        ("fa", "rtl", "fa_IR"),
+        ("haw", "ltr", ""),
+    ],
+)
+def test_language_tags_give_direction_and_open_graph_locale(
+    language: str, direction: str, locale: str
+):
+    config, problems = parse_config(
+        {"title": "T", "base_url": "https://x.example/", "language": language}, "site.yml"
+    )
+    assert problems == []
+    assert (config.direction, config.og_locale) == (direction, locale)
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("en_US", "write 'en-US'"),
+        ("english", "a language tag such as"),
+        ('"><script>', "a language tag such as"),
+        ("xx-INVALID-123", "a language tag such as"),
+    ],
+)
+def test_a_language_that_is_no_language_tag_is_an_error(language: str, hint: str):
+    config, problems = parse_config(
+        {"title": "T", "base_url": "https://x.example/", "language": language}, "site.yml"
+    )
+    (problem,) = problems
+    assert problem.field == "language" and "expected a language tag" in problem.message
+    assert hint in (problem.hint or "") and config.language == "en"
+
+
+def test_a_right_to_left_site_is_marked_and_mirrored(tiny_site: Path):
+    config = textwrap.dedent(TINY_SITE["site.yml"]) + "language: ar\n"
+    write_site(tiny_site, {"site.yml": config})
+    assert run(tiny_site, "build").exit_code == 0
+    page = html(tiny_site / "public/index.html")
+    assert page.get("lang") == "ar" and page.get("dir") == "rtl"
+    assert page.cssselect('meta[property="og:locale"]')[0].get("content") == "ar_AR"
+    css = (tiny_site / "public/css/style.css").read_text()
+    assert "left:" not in css.replace(" ", "") and "right:" not in css.replace(" ", "")
+    assert "border-inline-start" in css

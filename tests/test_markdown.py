@@ -96,3 +96,54 @@ def test_subheads_never_take_an_id_the_templates_use():
         "fn1-section",
         "fnord",
     ]
+
+
+def test_typography_changes_quotes_dashes_and_ellipses_only():
+    text = "Sen. Jane Roe (R) and section 3(c) (TM) +- 5,, Wait.. then... so -- yes---no ...."
+    out = fragment(text).text_content()
+    assert "(R)" in out and "3(c)" in out and "(TM)" in out  # not ®, ©, ™
+    assert "+-" in out and "5,," in out and "Wait.." in out and "...." in out
+    assert "then\u2026 so \u2013 yes\u2014no" in out
+    assert fragment("`a -- b...`").text_content().strip() == "a -- b..."  # code is left alone
+    assert (
+        fragment("<https://x.example/a--b...>").text_content().strip()
+        == "https://x.example/a--b..."
+    )
+
+
+def test_front_matter_markdown_gets_no_attributes_and_no_images():
+    from ssg.markdown import render_inline
+
+    html = render_inline(
+        '[river](https://x.example){style="position:fixed" id=main ping="https://t.example/"}'
+        " ![pixel](https://t.example/p.gif)"
+    )
+    doc = lxml.html.fragment_fromstring(html, create_parent="div")
+    (link, *others) = doc.cssselect("a")
+    assert link.get("href") == "https://x.example" and link.attrib.keys() == ["href"]
+    assert not doc.cssselect("img") and not doc.cssselect("[style], [id], [ping]")
+    assert all(a.get("href") == "https://t.example/p.gif" for a in others)  # a link at most
+
+
+def test_links_to_sources_with_accents_or_spaces_in_their_names():
+    rendered = render(
+        "[a](sub/đại-ngãi.md#top) [b](<my story.md>) [c](sub/my%20story.md)",
+        "content/articles/a.md",
+    )
+    assert rendered.links == (
+        "content/articles/sub/đại-ngãi.md",
+        "content/articles/my story.md",
+        "content/articles/sub/my story.md",
+    )
+
+
+def test_the_summary_skips_photos_and_breaks_lines_at_br():
+    rendered = render("![Flooded paddy at dawn](/images/a.jpg)\n\nThe lede<br>goes on.", "x.md")
+    assert rendered.first_paragraph == "The lede goes on."
+
+
+def test_a_captioned_photo_in_a_tight_list_is_a_figure():
+    doc = fragment('- ![A](/images/a.jpg "Caption")\n- second\n\nTerm\n: ![B](/b.jpg "Cap B")\n')
+    assert len(doc.cssselect("li > figure > figcaption")) == 1
+    assert len(doc.cssselect("dd > figure > figcaption")) == 1
+    assert not doc.cssselect("li > figcaption, dd > figcaption")

@@ -170,7 +170,18 @@ def test_news_window_is_two_days_and_at_most_1000():
 
 @pytest.mark.parametrize(
     ("language", "code"),
-    [("en", "en"), ("en-GB", "en"), ("vi", "vi"), ("zh-TW", "zh-tw"), ("zh-Hans", "zh-cn")],
+    [
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("vi", "vi"),
+        ("zh-TW", "zh-tw"),
+        ("zh-Hans", "zh-cn"),
+        ("zh", "zh-cn"),
+        ("zh-Hant-TW", "zh-tw"),
+        ("zh-Hant-HK", "zh-tw"),
+        ("zh-MO", "zh-tw"),
+        ("zh-Hans-SG", "zh-cn"),
+    ],
 )
 def test_news_language_codes(language: str, code: str):
     assert news_language(language) == code
