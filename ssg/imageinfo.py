@@ -25,7 +25,11 @@ def _size(path: str, mtime_ns: int, length: int) -> tuple[int, int] | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:  # reads the header only, not the pixels
-                return image.size
+                width, height = image.size
+                # a phone's photo stored sideways, shown (and published) upright
+                if image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):
+                    return height, width
+                return width, height
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         return None  # photos used by stories are decoded, and judged, by ssg.images
 
@@ -41,6 +45,7 @@ def image_size(path: Path | None) -> tuple[int, int] | None:
     return _size(str(path), stat.st_mtime_ns, stat.st_size)
 
 
+ORIENTATION = 0x0112  # the EXIF tag
 SVG_HEAD = 16384  # the root element's start tag is within the first bytes of an SVG file
 _SVG_TAG = re.compile(rb"<svg\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE = re.compile(rb"([A-Za-z_][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")

@@ -52,7 +52,14 @@ WEBP_MAX_SIDE = 16383
 
 
 class ImageError(Exception):
-    """A source file Pillow cannot read as a photo."""
+    """A source file Pillow cannot read as a photo; `hint` says what to do about it."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint or "re-export the photo as JPEG, PNG or WebP"
+
+    def __reduce__(self):  # keeps the hint across processes
+        return type(self), (str(self), self.hint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +153,10 @@ def _reading() -> Iterator[None]:
         raise ImageError("not an image Pillow can read (expected JPEG, PNG or WebP)") from exc
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         raise ImageError(
-            f"the photo has too many pixels to process safely (limit {PILImage.MAX_IMAGE_PIXELS:,})"
+            "the photo has more pixels than ssg decodes safely "
+            f"({PILImage.MAX_IMAGE_PIXELS / 1e6:.1f} megapixels, a guard against files built "
+            "to exhaust memory)",
+            "export a smaller copy for the web: 4,000 pixels on the long side is plenty",
         ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"the file is damaged or truncated ({exc})") from exc

@@ -36,6 +36,7 @@ _BODY_IMAGE = re.compile(
     re.DOTALL,
 )
 _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
+_IMG_SRC = re.compile(r'<(?:img|source)\b[^>]*?\ssrc="([^"]*)"')
 _CREDIT_IN_CAPTION = re.compile(
     r"^(?P<cap>.*?)\s*(?:[—–-]+\s*)?(?:Photo|Photograph|Image|Credit)s?:\s*(?P<credit>[^<>]+?)\s*$",
     re.DOTALL,
@@ -129,8 +130,10 @@ def process_photos(
     stage.cache.prune(stage.used)
     stage.digests.save()
     files = stage.published_files()
+    withheld = {asset for asset, file in files.items() if file is None}
+    problems = stage.problems + stage.withheld_in_use(withheld, (*articles, *pages))
     return PhotoResult(
-        replace(parsed, articles=articles, pages=pages), files, stage.problems, stage.encoded
+        replace(parsed, articles=articles, pages=pages), files, problems, stage.encoded
     )
 
 
@@ -320,7 +323,7 @@ class _Stage:
                     article.path,
                     self._front_line(article.path, "image.src", "image"),
                     field="image.src",
-                    hint="re-export the photo as JPEG, PNG or WebP",
+                    hint=result.hint,
                 )
             )
             return image
@@ -387,7 +390,7 @@ class _Stage:
                         path,
                         line,
                         field="body",
-                        hint="re-export the photo as JPEG, PNG or WebP",
+                        hint=result.hint,
                     )
                 )
                 return match.group(0)
@@ -482,6 +485,41 @@ class _Stage:
         return [] if cleaned == data else [(encoded, cleaned)]
 
     # --- problems -----------------------------------------------------------------
+
+    def withheld_in_use(self, withheld: set[str], items) -> list[Problem]:
+        """An error for each story or page that shows a photo withheld for its metadata:
+        it would link a file that is not published."""
+        if not withheld:
+            return []
+        base = self.config.base_path
+        problems = []
+        for item in items:
+            image = getattr(item, "image", None)
+            hero = asset_of(image.src) if image is not None else None
+            found = [(hero, "image.src")] if hero in withheld else []
+            htmls = [item.body_html, *(u.html for u in getattr(item, "updates", ()))]
+            for html_text in htmls:
+                for src in _IMG_SRC.findall(html_text):
+                    asset = asset_of(html.unescape(src), base)
+                    if asset in withheld and (asset, "body") not in found:
+                        found.append((asset, "body"))
+            for asset, field in found:
+                line = (
+                    self._front_line(item.path, field, "image")
+                    if field == "image.src"
+                    else self._body_line(item.path, asset)
+                )
+                problems.append(
+                    error(
+                        f"shows assets/{asset}, which is not published: it carries metadata "
+                        "ssg cannot remove from a file of its kind",
+                        item.path,
+                        line,
+                        field=field,
+                        hint="re-export it without metadata, or as JPEG, PNG or WebP",
+                    )
+                )
+        return problems
 
     def _check_credit(
         self,

@@ -58,7 +58,9 @@ def picture_html(
     largest = fallback[-1]
     default = next((r for r in fallback if r.width >= 960), largest)
     source = ""
-    if webp and webp is not fallback:
+    # WebP only when it comes in every width: a long infographic has no WebP past 16,383
+    # pixels, and a browser taking <source> would never see the sharper fallbacks
+    if webp and webp is not fallback and len(webp) == len(fallback):
         source = (
             f'<source type="image/webp" srcset="{escape(srcset(webp, url))}" '
             f'sizes="{escape(sizes)}">'

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import shutil
+import textwrap
 import time
 import zlib
 from pathlib import Path, PurePosixPath
@@ -499,7 +500,9 @@ def test_a_photo_bomb_among_the_assets_is_refused_with_a_warning(photo_site: Pat
     result = run(photo_site, "build")
     assert result.exit_code == 0, result.output
     assert "warning: assets/images/bomb.png was not published" in result.output
-    assert "too many pixels" in result.output and "Traceback" not in result.output
+    assert (
+        "more pixels than ssg decodes safely" in result.output and "Traceback" not in result.output
+    )
     assert not (photo_site / "public/images/bomb.png").exists()
 
 
@@ -692,3 +695,74 @@ def test_two_builds_storing_one_photo_at_once_share_the_entry(tmp_path: Path, mo
         ("480.webp", b"webp bytes")
     ]
     assert not [p for p in (tmp_path / "images").iterdir() if p.name.startswith(".")]
+
+
+def test_a_sideways_phone_photo_gets_its_upright_size_in_metadata(cold_photo_site: Path):
+    article = HERO_ARTICLE.replace("/images/hero.jpg", "/images/rotated.jpg")
+    write_site(cold_photo_site, {"content/articles/photo.md": article})
+    assert run(cold_photo_site, "build").exit_code == 0
+    out = cold_photo_site / "public"
+    page = html(out / "2024/03/04/photo/index.html")
+    values = {m.get("property"): m.get("content") for m in page.cssselect("meta[property]")}
+    published = out / unquote(values["og:image"].split("tiny.example/")[1])
+    with PILImage.open(published) as photo:
+        assert photo.size == (400, 700)  # stored 700x400, turned upright
+        upright = photo.size
+    assert (int(values["og:image:width"]), int(values["og:image:height"])) == upright
+
+
+def test_a_photo_withheld_for_its_metadata_fails_the_stories_that_show_it(tiny_site: Path):
+    gif = io.BytesIO()
+    PILImage.new("P", (40, 30)).save(gif, "GIF", comment=b"Made with ChartTool")
+    story = HERO_ARTICLE.replace("/images/hero.jpg", "/images/chart.gif")
+    write_site(
+        tiny_site,
+        {
+            "assets/images/chart.gif": gif.getvalue(),
+            "assets/images/unused.gif": gif.getvalue(),
+            "content/articles/photo.md": story.replace("/images/rotated.jpg", "/images/chart.gif"),
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0
+    out = result.output
+    assert "photo.md:6: error: field 'image.src': shows assets/images/chart.gif" in out
+    assert "photo.md:14: error: field 'body': shows assets/images/chart.gif" in out
+    assert "warning: assets/images/unused.gif was not published" in out  # shown nowhere
+    assert "error" not in out.split("unused.gif")[1].split("\n")[0]
+
+
+def test_no_webp_source_for_a_long_infographic_that_webp_cannot_hold_at_every_width(
+    tiny_site: Path,
+):
+    config = textwrap.dedent(TINY_SITE["site.yml"]) + "images:\n  widths: [100, 300]\n"
+    story = "---\ntitle: Chart\nauthors: ana-ruiz\ndate: 2024-03-04T09:00:00+07:00\n---\n"
+    story += '![A long chart](/images/long.jpg){credit="Tiny Times graphics"}\n'
+    write_site(
+        tiny_site,
+        {
+            "site.yml": config,
+            "assets/images/long.jpg": make_photo(300, 17000),
+            "content/articles/chart.md": story,
+        },
+    )
+    assert run(tiny_site, "build").exit_code == 0
+    page = html(tiny_site / "public/2024/03/04/chart/index.html")
+    (picture,) = page.cssselect("picture")
+    assert not picture.cssselect("source")  # a WebP of 100 px only would be all it offers
+    widths = [w for _, w in srcset_entries(picture.cssselect("img")[0].get("srcset"))]
+    assert widths == [100, 300]
+
+
+def test_a_photo_past_the_pixel_guard_gets_a_hint_that_helps(tiny_site: Path):
+    huge = io.BytesIO()
+    PILImage.new("1", (12000, 8000)).save(huge, "PNG")  # 96 megapixels, a few kilobytes
+    story = HERO_ARTICLE.replace("/images/hero.jpg", "/images/huge.png")
+    story = story.split("Intro paragraph.")[0] + "Intro paragraph.\n"
+    write_site(
+        tiny_site, {"assets/images/huge.png": huge.getvalue(), "content/articles/photo.md": story}
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0
+    assert "more pixels than ssg decodes safely (89.5 megapixels" in result.output
+    assert "hint: export a smaller copy for the web" in result.output
