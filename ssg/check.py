@@ -28,6 +28,7 @@ from ssg.build import (
     walk_assets,
 )
 from ssg.config import SiteConfig, load_config
+from ssg.drafts import excuse_drafts
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
 from ssg.fingerprint import TemplateDigests
 from ssg.folders import cache_folder_problem, output_folder_problem, unusable_cache_folder
@@ -194,6 +195,7 @@ def _check(
     build_problems = unique(
         problems + parse_problems + photos.problems + site_problems + ([logo] if logo else [])
     )
+    build_problems = excuse_drafts(build_problems, parsed.articles, options.drafts)
     config_name = str(config_path or root / "site.yml")
     findings = [
         Finding(p, "config" if p.path == config_name else classify(p)) for p in build_problems

@@ -40,6 +40,7 @@ from ssg.cache import (
     write_blob,
 )
 from ssg.config import SiteConfig, load_config
+from ssg.drafts import excuse_drafts
 from ssg.errors import BuildFailed, Problem, error, has_errors, unique
 from ssg.fingerprint import (
     Fingerprinter,
@@ -444,6 +445,7 @@ class Builder:
         problems += headline_warnings(site.articles, parsed.fronts)
         if missing_logo := logo_problem(config, run.assets, self.config_path):
             problems.append(missing_logo)
+        problems[:] = excuse_drafts(problems, parsed.articles, options.drafts)
         self._freeze_model()
         lap("link")
         if has_errors(problems):

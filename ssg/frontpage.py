@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from ssg.errors import Problem, did_you_mean, error, has_errors, warning
@@ -187,8 +187,16 @@ def _explain(article: Article, now: dt.datetime) -> str:
 class _Resolver:
     """Looks up references among published articles, explaining the ones it cannot place."""
 
-    def __init__(self, spec: HomeSpec, published, every, now: dt.datetime):
+    def __init__(
+        self,
+        spec: HomeSpec,
+        published,
+        every,
+        now: dt.datetime,
+        unreadable: frozenset = frozenset(),
+    ):
         self.spec, self.now = spec, now
+        self.unreadable = unreadable  # sources that failed to parse: their error says it all
         self.published = list(published)
         self.every = list(every)
         self.problems: list[Problem] = []
@@ -213,6 +221,8 @@ class _Resolver:
             return None
         if live:
             return live[0]
+        if self._unreadable(ref):
+            return None
         if other:
             hint = "publish it, or place another article"
             self._fail(ref, f"{what} {_explain(other[0], self.now)}", hint)
@@ -221,6 +231,13 @@ class _Resolver:
         hint = did_you_mean(ref.value, slugs) or "use an article's slug or its path under content/"
         self._fail(ref, f"no published {what}", hint)
         return None
+
+    def _unreadable(self, ref: Ref) -> bool:
+        """True when `ref` may name a source that failed to parse (by path, or by the
+        slug its file name gives)."""
+        if _is_path(ref.value):
+            return _normalise_path(ref.value) in self.unreadable
+        return any(PurePosixPath(p).stem == ref.value for p in self.unreadable)
 
     def place(self, ref: Ref) -> Article | None:
         article = self.find(ref)
@@ -246,13 +263,14 @@ def resolve_home(
     every: Sequence[Article],
     sections: Sequence[Section],
     now: dt.datetime,
+    unreadable: frozenset[str] = frozenset(),
 ) -> tuple[Home, list[Problem]]:
     """Place the referenced stories, fill the gaps newest first, and drop an expired banner.
 
     `published` is newest first; `every` includes drafts and scheduled articles, so a
     reference to one of them is explained rather than reported as missing.
     """
-    resolver = _Resolver(spec, published, every, now)
+    resolver = _Resolver(spec, published, every, now, unreadable)
     lead = resolver.place(spec.lead) if spec.lead else None
     top = [a for a in (resolver.place(r) for r in spec.top) if a]
     pinned_blocks = []

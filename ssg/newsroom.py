@@ -35,6 +35,7 @@ def link(
     home_spec: HomeSpec | None,
     now,
     locate: Callable[[str, str], int | None],
+    unreadable: frozenset[str] = frozenset(),
 ) -> Linked:
     """Link live updates, resolve the curated home page, and check front-page URLs."""
     problems: list[Problem] = []
@@ -45,7 +46,7 @@ def link(
         problems += found
     home = None
     if home_spec is not None:
-        home, found = resolve_home(home_spec, linked, every, config.sections, now)
+        home, found = resolve_home(home_spec, linked, every, config.sections, now, unreadable)
         problems += found
     problems += check_urls(config, linked, pages, locate)
     return Linked(linked, home, problems)

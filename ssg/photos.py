@@ -64,6 +64,12 @@ class _Job:
     focus: tuple[float, float] | None
     key: str
 
+    @property
+    def shown_as(self) -> str:
+        """What its published files are known by: the content key alone would give a
+        byte-identical copy under another name (`embargoed-story.jpg`) that copy's name."""
+        return f"{self.asset}\0{self.key}"
+
 
 def is_photo(asset: str) -> bool:
     """True for files we resize (JPEG, PNG, WebP), by suffix as `PurePosixPath` reads it
@@ -153,7 +159,7 @@ class _Stage:
         self.digests = SourceDigests(cache_folder)
         self._results: dict[str, list[tuple[Encoded, Path]] | ImageError] = {}
         self._renditions: dict[str, tuple[list[Rendition], list[Rendition]] | ImageError] = {}
-        self._job_files: dict[str, dict[str, Path]] = {}  # job key -> files it publishes
+        self._job_files: dict[str, dict[str, Path]] = {}  # `shown_as` -> files it publishes
         self._jobs: dict[tuple[str, bool, tuple[float, float] | None], _Job] = {}
         self._stripped: tuple[dict[str, Path | None], list[Problem], set[str]] | None = None
         self.progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
@@ -165,12 +171,13 @@ class _Stage:
         self.problems: list[Problem] = []
         self.encoded = 0
         self.used: set[str] = set()  # cache keys this run needs
-        self._touched: set[str] = set()  # job keys whose renditions the content shows
+        self._touched: set[str] = set()  # `shown_as` of the renditions the content shows
         self._shown: set[str] = set()
         for key, result in list(self._results.items()):  # the cache folder may be gone
             if not isinstance(result, ImageError) and not all(p.exists() for _, p in result):
                 del self._results[key]
-                self._renditions.pop(key, None)
+                for shown_as in [k for k in self._renditions if k.endswith(f"\0{key}")]:
+                    del self._renditions[shown_as]
         if self._stripped and not all(p.exists() for p in self._stripped[0].values() if p):
             self._stripped = None
 
@@ -269,19 +276,19 @@ class _Stage:
 
     def renditions(self, job: _Job) -> tuple[list[Rendition], list[Rendition]] | ImageError:
         """The srcset renditions and crops of a finished job, registering their files."""
-        self._touched.add(job.key)
-        known = self._renditions.get(job.key)  # many articles share a photo
+        self._touched.add(job.shown_as)
+        known = self._renditions.get(job.shown_as)  # many articles share a photo
         if known is not None:
             return known
-        self._renditions[job.key] = self._make_renditions(job)
-        return self._renditions[job.key]
+        self._renditions[job.shown_as] = self._make_renditions(job)
+        return self._renditions[job.shown_as]
 
     def _make_renditions(self, job: _Job) -> tuple[list[Rendition], list[Rendition]] | ImageError:
         result = self._results[job.key]
         if isinstance(result, ImageError):
             return result
         srcset, crops = [], []
-        files = self._job_files[job.key] = {}
+        files = self._job_files[job.shown_as] = {}
         for encoded, path in result:
             name = output_name(job.asset, job.key, encoded.suffix)
             files[name] = path

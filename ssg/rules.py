@@ -23,7 +23,10 @@ from ssg.fields import FieldReader, describe
 # stops on; their severity cannot be lowered, because the site cannot be built with them.
 RULES: dict[str, tuple[str, str]] = {
     "broken-link": ("error", "an internal link or anchor that leads nowhere"),
-    "link-to-draft": ("error", "a link to a draft or scheduled article"),
+    "link-to-draft": (
+        "error",
+        "a link to a draft or scheduled article (to an expired one: a warning)",
+    ),
     "unknown-author": ("error", "an article names an author with no content/authors file"),
     "unknown-topic": (
         "warning",
@@ -48,12 +51,15 @@ LEVELS = ("error", "warning", "off")
 # How problems reported by the build pipeline map to rules, by their message.
 _BUILD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("unknown-author", re.compile(r"^unknown author ")),
-    ("link-to-draft", re.compile(r"^link to .* is not published")),
+    ("link-to-draft", re.compile(r"^link to .*(is not published|is a draft|is scheduled|expired)")),
     ("broken-link", re.compile(r"^link to .* does not exist")),
     ("updated-before-date", re.compile(r"^is earlier than 'date'")),
     ("duplicate-url", re.compile(r"^output URL .* is also produced by")),
     ("missing-credit", re.compile(r"has no credit$")),
-    ("bad-image", re.compile(r"^(image file not found|cannot use photo)")),
+    (
+        "bad-image",
+        re.compile(r"^(image file not found|cannot use photo|shows assets/.* not published)"),
+    ),
 )
 
 

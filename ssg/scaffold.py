@@ -19,6 +19,9 @@ def article_template(title: str, authors: list[str], topics: list[str], now: dt.
     author_line = f"[{', '.join(_yaml_string(a) for a in authors)}]" if authors else "[your-slug]"
     topic_line = f"[{', '.join(_yaml_string(t) for t in topics)}]" if topics else None
     stamp = now.replace(microsecond=0).isoformat()
+    later = (now + dt.timedelta(hours=6)).replace(microsecond=0).isoformat()
+    next_day = (now + dt.timedelta(days=1)).date().isoformat()
+    next_year = now.year + 1
     lines = [
         "---",
         f"title: {_yaml_string(title)}",
@@ -26,7 +29,7 @@ def article_template(title: str, authors: list[str], topics: list[str], now: dt.
         f"date: {stamp}  # published; a date without time zone uses site.yml's timezone",
         "draft: true  # remove this line to publish",
         '# dek: "A one-sentence subtitle under the headline"',
-        "# updated: 2024-01-31T16:00:00+07:00  # last substantive update, after 'date'",
+        f"# updated: {later}  # last substantive update, after 'date'",
         "# dateline: HANOI, Vietnam",
         "# kind: News  # label above the headline: News, Analysis, Opinion, Review...",
         "# section: World",
@@ -39,15 +42,15 @@ def article_template(title: str, authors: list[str], topics: list[str], now: dt.
         '#   caption: "The caption printed under the photo"',
         '#   credit: "Photographer/Agency"',
         f"# slug: {file_slug(title)}  # defaults to the file name",
-        '# summary: "Used in listings and feeds; defaults to the first paragraph"',
-        "# expires: 2030-01-01  # leave the article out of builds after this date",
+        '# summary: "For cards, feeds and search results when there is no dek; defaults to the first paragraph"',
+        f"# expires: {next_year}-01-01  # leave the article out of builds after this date",
         "# corrections:",
-        "#   - date: 2024-02-01",
+        f"#   - date: {next_day}",
         '#     text: "An earlier version of this article misspelled ..."',
         "# aliases: [/old/url/of/this/story/]",
         "---",
         "",
-        "Write the first paragraph here. It becomes the summary unless 'summary' is set.",
+        "Write the first paragraph here. Cards and feeds show the dek, else 'summary', else this.",
         "",
     ]
     return "\n".join(lines)

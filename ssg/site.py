@@ -27,7 +27,7 @@ from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
 from ssg.imageinfo import image_size, not_an_image
-from ssg.markdown import replace_markers
+from ssg.markdown import LINK_MARKER, replace_markers
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Author, Image, Page, Topic
 from ssg.slugs import slugify
@@ -235,25 +235,48 @@ def build_site(
     url_of |= {a.path: a.url for a in authors.values() if a.path}
     used = {t.slug for a in published for t in a.topics}
     url_of |= {t.path: t.url for t in topics.values() if t.path and t.slug in used}
-    unpublished = {a.path for a in articles} - url_of.keys()
+    # why a source has no page: links to it are explained (or, for one that failed to
+    # parse, left to its own error)
+    readable = {*(a.path for a in parsed.articles), *(p.path for p in parsed.pages)}
+    readable |= {a.path for a in parsed.authors} | {t.path for t in parsed.topics}
+    unreadable = frozenset(parsed.fronts.keys() - readable)
+    absent = dict.fromkeys(unreadable, "unreadable")
+    for article in articles:
+        if article.path not in url_of:
+            absent[article.path] = (
+                "draft"
+                if article.draft and not options.drafts
+                else "scheduled"
+                if article.date > options.now and not options.future
+                else "expired"
+            )
     problems += _check_duplicate_urls(published, pages, authors, topics, locate)
 
     def resolved(item):
         if not item.links:
             return item
-        targets = tuple((t, url_of.get(t), t in unpublished) for t in item.links)
+        targets = tuple((t, url_of.get(t), absent.get(t)) for t in item.links)
         return memo.get_with_problems(
             "links",
             (item,),
             targets,
-            lambda found: _resolve_links(item, url_of, unpublished, config, found),
+            lambda found: _resolve_links(item, url_of, absent, config, found),
             problems,
         )
 
     published = [resolved(a) for a in published]
     pages = tuple(resolved(p) for p in pages)
     front = newsroom.link(
-        config, published, articles, pages, authors, url_of, parsed.home, options.now, locate
+        config,
+        published,
+        articles,
+        pages,
+        authors,
+        url_of,
+        parsed.home,
+        options.now,
+        locate,
+        unreadable,
     )
     published = front.articles
     problems += front.problems
@@ -453,7 +476,7 @@ def with_link_lines(problems: list[Problem], root: Path) -> list[Problem]:
     located = []
     for problem in problems:
         if problem.line is None and problem.path and problem.message.startswith("link to "):
-            target = problem.message.split()[2].rsplit("/", 1)[-1]
+            target = problem.message.split()[2].rstrip(",:").rsplit("/", 1)[-1]
             line = _line_linking(root / problem.path, target)
             if line is not None:
                 problem = replace(problem, line=line)
@@ -472,30 +495,52 @@ def _line_linking(path: Path, name: str) -> int | None:
     return None
 
 
-def _resolve_links(item, url_of, unpublished, config: SiteConfig, problems: list[Problem]):
-    """Replace `ssg-link:` markers in a body with the target's URL; report dead ones."""
+def _resolve_links(item, url_of, absent: Mapping[str, str], config: SiteConfig, problems):
+    """Replace `ssg-link:` markers in a body with the target's URL; report dead ones.
+
+    `absent` says why a source has no page: `draft`, `scheduled`, `expired`, or
+    `unreadable` (it failed to parse, and its own error says so). A link to an expired
+    story is left out, keeping its text, with a warning: the story's expiry must not
+    fail a later build."""
     if not item.links:
         return item
+    html = item.body_html
+    for target in dict.fromkeys(t for t in item.links if absent.get(t) == "expired"):
+        problems.append(
+            warning(
+                f"link to {target}, which has expired: the link is left out, its text kept",
+                item.path,
+                hint="remove the link, or link to a story that is still published",
+            )
+        )
+        html = _unlinked(html, target)
 
     def resolve(target: str, fragment: str) -> str:
         url = url_of.get(target)
-        if url is None:
-            why = (
-                "is not published (draft or scheduled)"
-                if target in unpublished
-                else "does not exist"
-            )
+        if url is not None:
+            return config.base_path + url[1:] + fragment
+        why = absent.get(target)
+        if why != "unreadable":
+            said = {"draft": "is a draft", "scheduled": "is scheduled for later"}
             problems.append(
                 error(
-                    f"link to {target} {why}",
+                    f"link to {target} {said.get(why or '', 'does not exist')}",
                     item.path,
-                    hint="link to another article with a relative path, e.g. ../2024/other-story.md",
+                    hint="publish it first, or link to another story"
+                    if why
+                    else "link to another article with a relative path, e.g. ../2024/other-story.md",
                 )
             )
-            return "#"
-        return config.base_path + url[1:] + fragment
+        return "#"
 
-    return replace(item, body_html=replace_markers(item.body_html, resolve))
+    return replace(item, body_html=replace_markers(html, resolve))
+
+
+def _unlinked(html: str, target: str) -> str:
+    """`html` with the links to source `target` replaced by their text."""
+    marker = re.escape(LINK_MARKER + quote(target, safe="/"))
+    pattern = re.compile(rf'<a\s[^>]*?href="{marker}(?:#[^"]*)?"[^>]*>(.*?)</a>', re.DOTALL)
+    return pattern.sub(r"\1", html)
 
 
 def related_articles(

@@ -114,7 +114,7 @@ CASES = [
         "error",
         X,
         7,
-        "is not published",
+        "is a draft",
     ),
     (
         "unknown author",

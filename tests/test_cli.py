@@ -150,3 +150,16 @@ def test_a_standard_output_that_cannot_be_written_is_one_line_not_a_traceback(ti
     assert "error: cannot write to the standard output: No space left on device" in done.stderr
     assert "Traceback" not in done.stderr
     assert (tiny_site / "public/index.html").is_file()  # the build itself was done
+
+
+def test_the_scaffolds_example_dates_work_once_uncommented(tiny_site: Path):
+    result = run(tiny_site, "new", "article", "Dam opens", "--author", "ana-ruiz")
+    assert result.exit_code == 0, result.output
+    [path] = list((tiny_site / "content/articles").rglob("dam-opens.md"))
+    lines = path.read_text().splitlines()
+    wanted = ("# updated:", "# expires:", "# corrections:", "#   - date:", "#     text:")
+    uncommented = [line[2:] if line.startswith(wanted) else line for line in lines]
+    path.write_text("\n".join(uncommented).replace("draft: true", "draft: false") + "\n")
+    built = run(tiny_site, "build")
+    assert built.exit_code == 0, built.output
+    assert "error" not in built.output  # 'updated' six hours ahead is only a warning, until then

@@ -766,3 +766,32 @@ def test_a_photo_past_the_pixel_guard_gets_a_hint_that_helps(tiny_site: Path):
     assert result.exit_code != 0
     assert "more pixels than ssg decodes safely (89.5 megapixels" in result.output
     assert "hint: export a smaller copy for the web" in result.output
+
+
+def test_byte_identical_photos_are_published_under_their_own_names(tiny_site: Path):
+    photo = make_photo(600, 400)
+    story = "---\ntitle: {t}\nauthors: ana-ruiz\ndate: 2024-03-0{d}T09:00:00+07:00\n---\n"
+    story += '![A river]({src}){{credit="Tiny Times"}}\n'
+    files = {
+        "assets/images/embargoed-minister-resigns.jpg": photo,
+        "assets/images/river.jpg": photo,
+        "content/articles/a.md": story.format(
+            t="A", d=5, src="/images/embargoed-minister-resigns.jpg"
+        ),
+        "content/articles/b.md": story.format(t="B", d=6, src="/images/river.jpg"),
+    }
+    write_site(tiny_site, files)
+    assert run(tiny_site, "build").exit_code == 0
+    out = tiny_site / "public"
+
+    def photo_urls(page: str) -> set[str]:
+        picture = html(out / page).cssselect("picture")[0]
+        srcsets = [s.get("srcset") for s in picture.cssselect("source, img")]
+        return {url for value in srcsets for url, _ in srcset_entries(value)}
+
+    river = photo_urls("2024/03/06/b/index.html")
+    assert river and all("/images/river." in url for url in river)
+    assert all(("/images/embargoed" in u) for u in photo_urls("2024/03/05/a/index.html"))
+    write_site(tiny_site, {"content/articles/a.md": None})
+    assert run(tiny_site, "build").exit_code == 0
+    assert photo_urls("2024/03/06/b/index.html") == river  # unmoved by the other story

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from buildtime import run_at
+
 from conftest import html, run, write_site
 from photofix import make_photo
 
@@ -87,3 +89,45 @@ def test_photos_in_live_updates_go_through_the_photo_pipeline(tiny_site: Path):
     (picture,) = page.cssselect("picture")
     assert picture.cssselect("source[type='image/webp']")
     assert picture.cssselect("img")[0].get("width")
+
+
+def test_a_source_that_fails_to_parse_gives_one_error_not_its_echoes(tiny_site: Path):
+    home = "top:\n  - first\n  - content/articles/first.md\n"
+    broken = "---\ntitle: First story\nauthors: ana-ruiz\ndate: 2024-03-01\ntopics: [Oops, [A]\n"
+    write_site(
+        tiny_site, {"content/home.yml": home, "content/articles/first.md": broken + "---\nB.\n"}
+    )
+    for command in ("build", "check"):
+        result = run(tiny_site, command)
+        assert result.exit_code != 0
+        errors = [line for line in result.output.splitlines() if "error:" in line]
+        assert len(errors) == 1, result.output  # not "link to first.md does not exist" too
+        assert "content/articles/first.md:6: error: invalid YAML" in errors[0]
+
+
+def test_a_link_to_an_expired_story_loses_its_link_not_the_build(tiny_site: Path):
+    first = (tiny_site / "content/articles/first.md").read_text()
+    expiring = first.replace("topics:", "expires: 2024-03-10T00:00:00+07:00\ntopics:")
+    write_site(tiny_site, {"content/articles/first.md": expiring})
+    assert run_at(tiny_site, "2024-03-05T00:00:00Z", "build").exit_code == 0
+    second = tiny_site / "public/2024/03/02/second/index.html"
+    assert "/2024/03/01/first/" in body_links(second)
+
+    later = run_at(tiny_site, "2024-03-11T00:00:00Z", "build")
+    assert later.exit_code == 0, later.output
+    assert "second.md:7: warning: link to content/articles/first.md, which has expired" in (
+        later.output
+    )
+    page = html(second)
+    assert "the first" in page.cssselect("main")[0].text_content()
+    assert not [h for h in body_links(second) if "first" in h or h == "#"]
+
+
+def test_a_link_to_a_draft_says_it_is_a_draft(tiny_site: Path):
+    first = (tiny_site / "content/articles/first.md").read_text()
+    write_site(
+        tiny_site, {"content/articles/first.md": first.replace("topics:", "draft: true\ntopics:")}
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0
+    assert "second.md:7: error: link to content/articles/first.md is a draft" in result.output
