@@ -222,16 +222,16 @@ def one_per_template_line(problems: list[Problem]) -> list[Problem]:
     """Template problems with one cause, once: an error in `base.html` fails every page,
     and a line per page would bury the rest. The first page is named, and how many more."""
     kept: dict[tuple, list[Problem]] = {}
-    for problem in problems:
+    for problem in problems:  # a syntax error names no page: each page repeats it whole
         base, _, _ = problem.message.partition(RENDERING)
         key = (problem.path, problem.line, base, problem.hint, problem.severity)
-        kept.setdefault(key if RENDERING in problem.message else (id(problem),), []).append(problem)
+        kept.setdefault(key, []).append(problem)
     out = []
     for group in kept.values():
         first = group[0]
-        if len(group) > 1:
-            more = len(group) - 1
-            first = replace(first, message=f"{first.message} (and {more} other page(s))")
+        pages = sum(RENDERING in p.message for p in group)
+        if pages > 1:
+            first = replace(first, message=f"{first.message} (and {pages - 1} other page(s))")
         out.append(first)
     return out
 

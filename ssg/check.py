@@ -89,9 +89,16 @@ class Report:
             return Severity.ERROR
         return finding.problem.severity
 
+    def _as_counted(self, finding: Finding) -> Finding:
+        """The finding as the report counts it: a warning is an error under --strict."""
+        severity = self._severity(finding)
+        if finding.problem.severity is severity:
+            return finding
+        return replace(finding, problem=replace(finding.problem, severity=severity))
+
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if self._severity(f) is Severity.ERROR]
+        return [self._as_counted(f) for f in self.findings if self._severity(f) is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Finding]:

@@ -273,7 +273,7 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
         preview.start()
         included = "included" if drafts else "left out"
         click.echo(f"Serving {preview.url} (drafts and scheduled articles {included})")
-        click.echo("Watching content/, layouts/, assets/ and site.yml; press Ctrl-C to stop.")
+        click.echo(watching_line(root, config_path))
         if open_browser:
             import webbrowser
 
@@ -284,6 +284,12 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
     click.echo("Stopping…")
     preview.stop()
     click.echo("Stopped.")
+
+
+def watching_line(root: Path, config_path: Path) -> str:
+    """What `ssg serve` says it watches, naming the config file it was given."""
+    config_name = shown_folder(config_path.resolve(), root)
+    return f"Watching content/, layouts/, assets/ and {config_name}; press Ctrl-C to stop."
 
 
 def shown_folder(folder: Path, root: Path) -> str:

@@ -369,6 +369,25 @@ SOCIAL_PROFILES = {
 }
 
 
+# How networks spell their own names (`capitalize` would give "Github", "Youtube")
+SOCIAL_NAMES = {
+    "x": "X",
+    "twitter": "X",
+    "github": "GitHub",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "whatsapp": "WhatsApp",
+    "soundcloud": "SoundCloud",
+}
+
+
+def social_name(network: str) -> str:
+    """A network's name as it writes it: `github` -> GitHub; others capitalised."""
+    key = network.strip().lower()
+    return SOCIAL_NAMES.get(key) or (network[:1].upper() + network[1:])
+
+
 def social_url(network: str, handle: str) -> str | None:
     """The profile address for `handle` on `network`: a link as given, a known network's
     profile page, a Mastodon account `@name@server` on its server; None when unknown."""

@@ -232,20 +232,22 @@ class Builder:
             return BuildReport(False, self._out_dir(config), problems=tuple(unique(problems)))
         out_dir = self._out_dir(config)
         cache_dir = (self.root / config.cache_dir).resolve()
-        cache_wrong = cache_folder_problem(cache_dir, self.root, config.cache_dir, out_dir)
+        out_wrong = output_folder_problem(
+            out_dir,
+            self.root,
+            str(self.output) if self.output is not None else config.output,
+            from_flag=self.output is not None,
+        )
+        # an output folder that holds the site holds its cache too: one error says it
+        cache_wrong = (
+            None
+            if out_wrong
+            else cache_folder_problem(cache_dir, self.root, config.cache_dir, out_dir)
+        )
         if cache_wrong is not None:
             cache_wrong = replace(cache_wrong, line=self._setting_line("cache_dir"))
-        wrong = [
-            cache_wrong,
-            output_folder_problem(
-                out_dir,
-                self.root,
-                str(self.output) if self.output is not None else config.output,
-                from_flag=self.output is not None,
-            ),
-        ]
-        if any(wrong):
-            problems += [p for p in wrong if p is not None]
+        if out_wrong or cache_wrong:
+            problems += [p for p in (cache_wrong, out_wrong) if p is not None]
             return BuildReport(False, out_dir, problems=tuple(unique(problems)))
         if not self.use_cache:
             cache_dir = None

@@ -128,10 +128,31 @@ def markdown_names(folder: Path, prefix: str, recursive: bool) -> tuple[list[str
             unreadable(exc)
             entries = []
         for entry in entries:
-            if entry.name.endswith(".md") and not entry.name.startswith((".", "_")):
+            if entry.name.startswith((".", "_")):
+                continue
+            if entry.name.endswith(".md"):
                 found.append((entry.name,))
+            elif entry.is_dir(follow_symlinks=False) and _holds_markdown(entry.path):
+                problems.append(
+                    warning(
+                        f"the Markdown files in this folder are not read: files here sit "
+                        f"directly in {prefix}/",
+                        f"{prefix}/{entry.name}/",
+                        hint="move them up a level; a page's address comes from its 'slug:'"
+                        if prefix.endswith("pages")
+                        else "move them up a level",
+                    )
+                )
     found.sort()
     return ["/".join((prefix, *parts)) for parts in found], problems
+
+
+def _holds_markdown(folder: str) -> bool:
+    """True when a folder (or one below it) holds a Markdown file."""
+    for _, _, filenames in os.walk(folder):
+        if any(name.endswith(".md") for name in filenames):
+            return True
+    return False
 
 
 def scan(

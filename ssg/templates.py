@@ -30,7 +30,7 @@ from ssg import feeds, structured
 from ssg.assets import asset_helper
 from ssg.cache import read_blob, write_blob
 from ssg.clock import format_date, format_datetime, iso_local, time_attribute
-from ssg.config import SiteConfig, social_url
+from ssg.config import SiteConfig, social_name, social_url
 from ssg.fragments import CardRenderer
 from ssg.picture import picture_html
 
@@ -289,6 +289,7 @@ def make_environment(
         site=config,
         card=CardRenderer(env),  # the card partial, rendered once per story and reused
         social_url=social_url,
+        social_name=social_name,
     )
     env.filters.update(
         format_date=lambda value: format_date(value, tz),

@@ -323,6 +323,9 @@ def test_strict_turns_warnings_into_errors(clean_site: Path):
     code, report = check(clean_site, "--strict")
     assert code == 1 and report["strict"] is True
     assert [f["rule"] for f in report["errors"]] == ["missing-summary"] and report["warnings"] == []
+    assert report["errors"][0]["severity"] == "error"  # listed as an error, said as one
+    text = run(clean_site, "check", "--strict").output
+    assert "Errors (1):" in text and "error: " in text and "warning:" not in text
 
 
 def test_rule_levels_come_from_site_yml(clean_site: Path):
@@ -404,3 +407,16 @@ def test_check_refuses_the_output_folder_the_build_refuses(clean_site: Path):
     [error] = report["errors"]
     assert error["field"] == "output" and "overlaps the site's content/ folder" in error["message"]
     assert error["rule"] == "config"
+
+
+def test_a_template_syntax_error_is_reported_once(tiny_site: Path):
+    broken = (
+        '{% extends "theme/article.html" %}\n{% block title %}{{ article.title } }}{% endblock %}\n'
+    )
+    write_site(tiny_site, {"layouts/article.html": broken})
+    for command in ("check", "build"):
+        result = run(tiny_site, command)
+        assert result.exit_code != 0
+        lines = [line for line in result.output.splitlines() if "unexpected '}'" in line]
+        assert len(lines) == 1, result.output
+        assert "layouts/article.html:2:" in lines[0]

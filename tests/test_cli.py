@@ -163,3 +163,25 @@ def test_the_scaffolds_example_dates_work_once_uncommented(tiny_site: Path):
     built = run(tiny_site, "build")
     assert built.exit_code == 0, built.output
     assert "error" not in built.output  # 'updated' six hours ahead is only a warning, until then
+
+
+def test_serve_names_the_config_file_it_watches(tmp_path: Path):
+    from ssg.cli import site_root, watching_line
+
+    root, config_path = site_root(str(tmp_path / "site-news.yml"))
+    assert watching_line(root, config_path).endswith("and site-news.yml; press Ctrl-C to stop.")
+
+
+def test_pages_in_a_subfolder_are_announced_not_silently_dropped(tiny_site: Path):
+    page = "---\ntitle: Team\nslug: about/team\n---\nWho we are.\n"
+    write_site(tiny_site, {"content/pages/about/team.md": page})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0
+    assert "content/pages/about/: warning: the Markdown files in this folder are not read" in (
+        result.output
+    )
+    assert "slug" in result.output
+    write_site(tiny_site, {"content/pages/team.md": page, "content/pages/about/team.md": None})
+    result = run(tiny_site, "build")
+    assert "not read" not in result.output
+    assert (tiny_site / "public/about/team/index.html").is_file()

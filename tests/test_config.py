@@ -313,3 +313,14 @@ def test_a_right_to_left_site_is_marked_and_mirrored(tiny_site: Path):
     css = (tiny_site / "public/css/style.css").read_text()
     assert "left:" not in css.replace(" ", "") and "right:" not in css.replace(" ", "")
     assert "border-inline-start" in css
+
+
+def test_the_footer_spells_networks_as_they_do(tiny_site: Path):
+    social = (
+        "social:\n  github: deltaledger\n  youtube: deltaledger\n  mastodon: '@dl@mstdn.example'\n"
+    )
+    write_site(tiny_site, {"site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + social})
+    assert run(tiny_site, "build").exit_code == 0
+    links = html(tiny_site / "public/index.html").cssselect(".social a")
+    assert [a.text_content() for a in links] == ["GitHub", "YouTube", "Mastodon"]
+    assert links[0].get("href") == "https://github.com/deltaledger"

@@ -29,6 +29,7 @@ def test_an_output_flag_over_the_sources_is_refused(tmp_path: Path, folder: str)
     assert result.exit_code != 0
     assert f"the output folder {folder} cannot be used" in result.output
     assert "--output" in result.output and "Traceback" not in result.output
+    assert "cache folder" not in result.output  # the output's error covers the cache in it
     assert snapshot(tmp_path) == before  # nothing written, nothing deleted
 
 
