@@ -66,11 +66,12 @@ def parse_content(root: Path, config: SiteConfig) -> tuple[Parsed, list[Problem]
     problems: list[Problem] = []
     fronts: dict[str, str] = {}
     results: dict[str, list] = {"articles": [], "authors": [], "topics": [], "pages": []}
+    base, language = config.base_path, config.language
     kinds: list[tuple[str, bool, Callable]] = [
-        ("articles", True, lambda p, t: content.parse_article(p, t, config.tz, config.base_path)),
-        ("authors", False, lambda p, t: content.parse_author(p, t, config.base_path)),
-        ("topics", False, lambda p, t: content.parse_topic(p, t, config.base_path)),
-        ("pages", False, lambda p, t: content.parse_page(p, t, config.base_path)),
+        ("articles", True, lambda p, t: content.parse_article(p, t, config.tz, base, language)),
+        ("authors", False, lambda p, t: content.parse_author(p, t, base, language)),
+        ("topics", False, lambda p, t: content.parse_topic(p, t, base, language)),
+        ("pages", False, lambda p, t: content.parse_page(p, t, base, language)),
     ]
     for kind, recursive, parse in kinds:
         names, unreadable = markdown_names(content_dir / kind, f"content/{kind}", recursive)

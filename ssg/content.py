@@ -81,7 +81,9 @@ def _file_slug(path: str) -> str:
     return slugify(posixpath.splitext(posixpath.basename(path))[0])
 
 
-def _image(reader: FieldReader, key: str, value: Any, base_path: str) -> Image | None:
+def _image(
+    reader: FieldReader, key: str, value: Any, base_path: str, language: str = "en"
+) -> Image | None:
     """An image given as a mapping {src, alt, caption, credit}, or a bare src string."""
     if value is None:
         return None
@@ -107,7 +109,9 @@ def _image(reader: FieldReader, key: str, value: Any, base_path: str) -> Image |
         alt=sub.text("alt", "") or "",
         caption=caption,
         credit=sub.text("credit", "") or "",
-        caption_html=_inline_markdown(sub, "caption", caption, base_path) if caption else "",
+        caption_html=_inline_markdown(sub, "caption", caption, base_path, language)
+        if caption
+        else "",
         focus=_focus(sub),
     )
 
@@ -118,10 +122,12 @@ SOURCE_LINK_MESSAGE = (
 SOURCE_LINK_HINT = "write the page's site path instead, e.g. [earlier](/2026/11/20/salt-intrusion/)"
 
 
-def _inline_markdown(sub: FieldReader, key: str, text: str, base_path: str) -> str:
+def _inline_markdown(
+    sub: FieldReader, key: str, text: str, base_path: str, language: str = "en"
+) -> str:
     """A front-matter field's Markdown as inline HTML; a link to a `.md` source, which
     only bodies resolve, is an error on the field."""
-    html = markdown.render_inline(text, base_path)
+    html = markdown.render_inline(text, base_path, language)
     if markdown.has_source_links(html):
         sub.fail(key, SOURCE_LINK_MESSAGE, SOURCE_LINK_HINT)
     return html
@@ -177,7 +183,7 @@ def _nesting_warning(path: str, source: Source, rendered: markdown.Rendered) -> 
 
 
 def parse_article(
-    path: str, text: str, tz: ZoneInfo, base_path: str = "/"
+    path: str, text: str, tz: ZoneInfo, base_path: str = "/", language: str = "en"
 ) -> tuple[Article | None, list[Problem]]:
     """Parse `content/articles/**.md` into an Article (None when its front matter cannot
     be read). With errors, the Article leaves the broken fields out."""
@@ -186,7 +192,10 @@ def parse_article(
         return None, problems
     reader.unknown_keys(ARTICLE_FIELDS)
     title = reader.text("title", required=True)
-    authors = list(dict.fromkeys(reader.text_list("authors", required=True)))
+    # an author is known by the slug of its file's name: `müller` names content/authors/müller.md
+    authors = list(
+        dict.fromkeys(slugify(a) or a for a in reader.text_list("authors", required=True))
+    )
     if data.get("authors") == []:
         reader.fail(
             "authors", "expected at least one author, got an empty list", "write authors: [slug]"
@@ -212,7 +221,7 @@ def parse_article(
             )
             when = None
         if when and what:
-            html = _inline_markdown(sub, "text", what, base_path)
+            html = _inline_markdown(sub, "text", what, base_path, language)
             corrections.append(Correction(when, what, html))
     aliases = []
     for alias in reader.text_list("aliases"):
@@ -242,10 +251,10 @@ def parse_article(
             "file systems refuse names past 255 bytes)",
             f"try '{file_slug(slug)}'",
         )
-    image = _image(reader, "image", data.get("image"), base_path)
-    live_fields = live.read_live(reader, source, date, tz, base_path)
+    image = _image(reader, "image", data.get("image"), base_path, language)
+    live_fields = live.read_live(reader, source, date, tz, base_path, language)
     body = live_fields.intro if live_fields else source.body
-    rendered = markdown.render(body, path, base_path)
+    rendered = markdown.render(body, path, base_path, language=language)
     problems += _nesting_warning(path, source, rendered)
     extra = live.article_fields(live_fields, updated) | series.article_fields(reader)
     article = Article(  # with errors too, so the site model checks its photo and links
@@ -272,7 +281,9 @@ def parse_article(
     return article, problems + reader.problems
 
 
-def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | None, list[Problem]]:
+def parse_author(
+    path: str, text: str, base_path: str = "/", language: str = "en"
+) -> tuple[Author | None, list[Problem]]:
     """Parse `content/authors/<slug>.md`; the body is the bio."""
     source, data, reader, problems = _front_matter(path, text)
     if reader is None or data is None:
@@ -286,10 +297,10 @@ def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | N
         if title and url:
             links.append(Link(title, url))
     handle = (reader.text("x") or reader.text("twitter") or "").lstrip("@")
-    photo = _image(reader, "photo", data.get("photo"), base_path)
+    photo = _image(reader, "photo", data.get("photo"), base_path, language)
     if photo and not photo.alt and name:
         photo = Image(photo.src, alt=f"Portrait of {name}")
-    rendered = markdown.render(source.body, path, base_path)
+    rendered = markdown.render(source.body, path, base_path, language=language)
     problems += _nesting_warning(path, source, rendered)
     problems += _source_link_problem(path, source, rendered)
     author = Author(  # with errors too (a bad link left out): its articles still know it
@@ -307,7 +318,9 @@ def parse_author(path: str, text: str, base_path: str = "/") -> tuple[Author | N
     return author, problems + reader.problems
 
 
-def parse_topic(path: str, text: str, base_path: str = "/") -> tuple[Topic | None, list[Problem]]:
+def parse_topic(
+    path: str, text: str, base_path: str = "/", language: str = "en"
+) -> tuple[Topic | None, list[Problem]]:
     """Parse `content/topics/<slug>.md`: a display name and a description."""
     source, data, reader, problems = _front_matter(path, text)
     if reader is None or data is None:
@@ -316,10 +329,10 @@ def parse_topic(path: str, text: str, base_path: str = "/") -> tuple[Topic | Non
     name = reader.text("name", required=True)
     description = reader.text("description", "") or ""
     if source.body:
-        rendered = markdown.render(source.body, path, base_path)
+        rendered = markdown.render(source.body, path, base_path, language=language)
         problems += _source_link_problem(path, source, rendered)
     else:  # the description is a front-matter field: no raw HTML
-        rendered = markdown.render(description, path, base_path, allow_html=False)
+        rendered = markdown.render(description, path, base_path, False, language)
         if rendered.links:
             reader.fail("description", SOURCE_LINK_MESSAGE, SOURCE_LINK_HINT)
     problems += _nesting_warning(path, source, rendered)
@@ -335,7 +348,9 @@ def parse_topic(path: str, text: str, base_path: str = "/") -> tuple[Topic | Non
     return topic, problems + reader.problems
 
 
-def parse_page(path: str, text: str, base_path: str = "/") -> tuple[Page | None, list[Problem]]:
+def parse_page(
+    path: str, text: str, base_path: str = "/", language: str = "en"
+) -> tuple[Page | None, list[Problem]]:
     """Parse `content/pages/*.md`: a plain page such as About."""
     source, data, reader, problems = _front_matter(path, text)
     if reader is None or data is None:
@@ -343,7 +358,7 @@ def parse_page(path: str, text: str, base_path: str = "/") -> tuple[Page | None,
     reader.unknown_keys(PAGE_FIELDS)
     title = reader.text("title", required=True)
     slug = _page_slug(reader, path)
-    rendered = markdown.render(source.body, path, base_path)
+    rendered = markdown.render(source.body, path, base_path, language=language)
     problems += _nesting_warning(path, source, rendered)
     page = Page(  # with errors too, so the site model checks its links
         path=path,

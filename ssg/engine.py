@@ -255,7 +255,11 @@ class Builder:
             problems.append(unusable)
             cache_dir = None
         parse_version = digest_bytes(
-            self._code, b"parse", config.timezone.encode(), config.base_path.encode()
+            self._code,
+            b"parse",
+            config.timezone.encode(),
+            config.base_path.encode(),
+            config.language.encode(),  # quotation marks
         )
         cache = self._parse_cache(cache_dir, parse_version)
         out_key = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()

@@ -224,7 +224,32 @@ class FieldReader:
                 )
             else:
                 self.fail(key, f"expected {DATE_EXPECTED}, got {describe(value)}", DATE_HINT)
+        elif result.tzinfo is tz and not isinstance(result, DateOnly):  # a local clock time
+            result = self._clock_change(key, result, tz)
         return result
+
+    def _clock_change(self, key: str, local: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+        """`local` (a wall-clock time in `tz`), with a warning when a clock change skipped
+        it (it is read as the moment it names, one hour on) or repeats it (the first)."""
+        real = local.astimezone(dt.UTC).astimezone(tz)
+        shown = local.strftime("%Y-%m-%d %H:%M")
+        if real.replace(tzinfo=None) != local.replace(tzinfo=None):
+            self.warn(
+                key,
+                f"{shown} does not exist in {tz.key}: the clocks skipped it; read as "
+                f"{real.isoformat()}",
+                "write the time as the clocks showed it, or with its UTC offset",
+            )
+            return real
+        if local.replace(fold=1).utcoffset() != local.utcoffset():
+            self.warn(
+                key,
+                f"{shown} happens twice in {tz.key} (the clocks go back): read as the first, "
+                f"{local.isoformat()}",
+                "write the UTC offset to say which one, e.g. "
+                f"{local.replace(fold=1).isoformat()} for the second",
+            )
+        return local
 
     def mapping(self, key: str) -> Mapping[str, Any] | None:
         value = self.data.get(key)

@@ -205,6 +205,7 @@ def read_live(
     start: dt.datetime | None,
     tz: ZoneInfo,
     base_path: str,
+    language: str = "en",
 ) -> LiveFields | None:
     """Read `live`, `updates` and `coverage_end`; None when the article is not live coverage."""
     if "live" not in reader.data and "updates" not in reader.data:
@@ -253,7 +254,7 @@ def read_live(
             )
             continue
         # updates written in the body may hold HTML like the rest of it; not in front matter
-        rendered = markdown.render(raw.text, source.path, base_path, raw.key == "body")
+        rendered = markdown.render(raw.text, source.path, base_path, raw.key == "body", language)
         html = scoped_ids(rendered.html, anchor)
         updates[anchor] = LiveUpdate(
             when, anchor, html, raw.title, raw.authors, rendered.links, raw.line

@@ -192,12 +192,54 @@ def heading_id(text: str) -> str:
     return slug
 
 
-@lru_cache(maxsize=2)
-def parser(allow_html: bool = True) -> MarkdownIt:
+# The typographer's quotation marks per language: double open, double close, single open,
+# single close. A language missing here (or a region with a usage of its own) uses English's.
+ENGLISH_QUOTES = ("\u201c", "\u201d", "\u2018", "\u2019")
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "fr": ("\u00ab\u00a0", "\u00a0\u00bb", "\u2039\u00a0", "\u00a0\u203a"),
+    "de": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "de-ch": ("\u00ab", "\u00bb", "\u2039", "\u203a"),
+    "cs": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "pl": ("\u201e", "\u201d", "\u201a", "\u2019"),
+    "es": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "it": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "pt": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "pt-br": ENGLISH_QUOTES,
+    "ru": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "uk": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "nb": ("\u00ab", "\u00bb", "\u2018", "\u2019"),
+    "sv": ("\u201d", "\u201d", "\u2019", "\u2019"),
+    "fi": ("\u201d", "\u201d", "\u2019", "\u2019"),
+    "da": ("\u00bb", "\u00ab", "\u203a", "\u2039"),
+    "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
+    "zh-hant": ("\u300c", "\u300d", "\u300e", "\u300f"),
+}
+
+
+def quotes_for(language: str) -> tuple[str, str, str, str]:
+    """The quotation marks a `language` tag's readers expect (`fr-CA` as `fr`)."""
+    tag = language.lower().replace("_", "-")
+    parts = tag.split("-")
+    for key in ("-".join(parts[:2]), parts[0]):
+        if key in QUOTES:
+            return QUOTES[key]
+    if parts[0] == "zh" and ("tw" in parts or "hk" in parts or "mo" in parts):
+        return QUOTES["zh-hant"]
+    return ENGLISH_QUOTES
+
+
+def parser(allow_html: bool = True, language: str = "en") -> MarkdownIt:
+    """The configured markdown-it instance for `language`'s quotation marks."""
+    return _parser(allow_html, quotes_for(language))
+
+
+@lru_cache(maxsize=8)
+def _parser(allow_html: bool, quotes: tuple[str, str, str, str]) -> MarkdownIt:
     """The configured markdown-it instance (built once per process). Bodies may hold raw
     HTML (an embed, a <sup>); Markdown in front-matter fields may not: its tags are shown
     as text, like every other front-matter value."""
-    md = MarkdownIt("commonmark", {"typographer": True, "html": allow_html, "linkify": False})
+    options = {"typographer": True, "html": allow_html, "linkify": False, "quotes": quotes}
+    md = MarkdownIt("commonmark", options)
     md.enable(["table", "strikethrough", "smartquotes"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
@@ -258,11 +300,16 @@ def _render_footnote_block_open(
 
 
 def render(
-    text: str, source_path: str = "", base_path: str = "/", allow_html: bool = True
+    text: str,
+    source_path: str = "",
+    base_path: str = "/",
+    allow_html: bool = True,
+    language: str = "en",
 ) -> Rendered:
     """Render a Markdown body for the source at `source_path` (relative to the site root);
-    `allow_html=False` for Markdown written in a front-matter field (see `parser`)."""
-    md = parser(allow_html)
+    `allow_html=False` for Markdown written in a front-matter field (see `parser`), and
+    quotation marks as `language` writes them."""
+    md = parser(allow_html, language)
     env = {"source_dir": posixpath.dirname(source_path), "base_path": base_path}
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
@@ -272,10 +319,10 @@ def render(
     return Rendered(html, _first_paragraph(tokens), tuple(env.get("links", ())), deep_line)
 
 
-def render_inline(text: str, base_path: str = "/") -> str:
+def render_inline(text: str, base_path: str = "/", language: str = "en") -> str:
     """Render one line of Markdown from a front-matter field (captions, corrections)
     without a wrapping <p>; raw HTML in it is shown as text."""
-    md = parser(allow_html=False)
+    md = parser(allow_html=False, language=language)
     return md.renderInline(text, {"source_dir": "", "base_path": base_path})
 
 

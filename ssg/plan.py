@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ssg.collation import sort_key
 from ssg.errors import Problem, error
 from ssg.evolve import pickled_by_fields
 from ssg.folders import is_plain_site_path
@@ -217,7 +218,7 @@ def plan(site: Site) -> list[Output]:
                 },
             )
         )
-    topics = sorted(site.topics.values(), key=lambda t: t.name.casefold())
+    topics = sorted(site.topics.values(), key=lambda t: sort_key(t.name))
     outputs.append(
         Output(
             "/topics/",
@@ -232,7 +233,7 @@ def plan(site: Site) -> list[Output]:
                     pager.url_for(pager.number), "topic.html", {"topic": topic, "paginator": pager}
                 )
             )
-    authors = sorted(site.authors.values(), key=lambda a: a.name.casefold())
+    authors = sorted(site.authors.values(), key=lambda a: sort_key(a.name))
     outputs.append(
         Output(
             "/authors/",

@@ -40,13 +40,14 @@ class SourceFile:
 
 
 def _parse(kind: str, name: str, text: str, config: SiteConfig):
+    base, language = config.base_path, config.language
     if kind == "articles":
-        return content.parse_article(name, text, config.tz, config.base_path)
+        return content.parse_article(name, text, config.tz, base, language)
     if kind == "authors":
-        return content.parse_author(name, text, config.base_path)
+        return content.parse_author(name, text, base, language)
     if kind == "topics":
-        return content.parse_topic(name, text, config.base_path)
-    return content.parse_page(name, text, config.base_path)
+        return content.parse_topic(name, text, base, language)
+    return content.parse_page(name, text, base, language)
 
 
 def parse_job(source: SourceFile) -> tuple[bytes, bool]:

@@ -61,3 +61,31 @@ def test_sections_accept_a_plain_title_and_reject_other_shapes():
         ("sections.2", "expected a title or slug/title/description, got a list")
     ]
     assert [s.title for s in config.sections] == ["World", "Money"]
+
+
+def test_clock_times_a_daylight_saving_change_skips_or_repeats_are_explained():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from ssg.fields import FieldReader
+
+    tz = ZoneInfo("America/New_York")
+    data = {
+        "skipped": "2026-03-08T02:30:00",
+        "twice": "2026-11-01T01:30:00",
+        "plain": "2026-06-01T09:00:00",
+        "offset": "2026-03-08T02:30:00-05:00",
+    }
+    reader = FieldReader(data, "a.md", lambda key: None)
+    skipped = reader.datetime("skipped", tz)
+    assert skipped.isoformat() == "2026-03-08T03:30:00-04:00"  # the moment it names
+    assert skipped.astimezone(dt.UTC).hour == 7
+    twice = reader.datetime("twice", tz)
+    assert twice.isoformat() == "2026-11-01T01:30:00-04:00"  # the first of the two
+    assert reader.datetime("plain", tz).isoformat() == "2026-06-01T09:00:00-04:00"
+    assert reader.datetime("offset", tz).isoformat() == "2026-03-08T02:30:00-05:00"
+    messages = {p.field: p.message for p in reader.problems}
+    assert set(messages) == {"skipped", "twice"}
+    assert all(not p.is_error for p in reader.problems)
+    assert "does not exist in America/New_York" in messages["skipped"]
+    assert "happens twice in America/New_York" in messages["twice"]

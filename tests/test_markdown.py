@@ -147,3 +147,31 @@ def test_a_captioned_photo_in_a_tight_list_is_a_figure():
     assert len(doc.cssselect("li > figure > figcaption")) == 1
     assert len(doc.cssselect("dd > figure > figcaption")) == 1
     assert not doc.cssselect("li > figcaption, dd > figcaption")
+
+
+def test_quotation_marks_follow_the_language():
+    from ssg.markdown import render_inline
+
+    text = "Il a dit \"bonjour\" et 'salut'."
+    assert "\u00ab\u00a0bonjour\u00a0\u00bb" in render(text, "a.md", language="fr").html
+    assert "\u201ebonjour\u201c" in render(text, "a.md", language="de-AT").html
+    assert "\u201cbonjour\u201d" in render(text, "a.md", language="en-GB").html
+    assert "\u201cbonjour\u201d" in render(text, "a.md", language="pt-BR").html
+    assert "\u300cbonjour\u300d" in render(text, "a.md", language="zh-Hant-TW").html
+    assert "\u00abbonjour\u00bb" in render_inline(text, language="es")
+
+
+def test_changing_the_language_changes_the_quotes_of_a_built_site(tiny_site):
+    import textwrap
+
+    from conftest import TINY_SITE, run, write_site
+
+    body = '---\ntitle: T\nauthors: ana-ruiz\ndate: 2024-03-05\n---\nHe said "yes".\n'
+    write_site(tiny_site, {"content/articles/t.md": body})
+    assert run(tiny_site, "build").exit_code == 0
+    page = tiny_site / "public/2024/03/05/t/index.html"
+    assert "\u201cyes\u201d" in page.read_text()
+    config = textwrap.dedent(TINY_SITE["site.yml"]) + "language: de\n"
+    write_site(tiny_site, {"site.yml": config})
+    assert run(tiny_site, "build").exit_code == 0
+    assert "\u201eyes\u201c" in page.read_text()

@@ -131,3 +131,19 @@ def test_a_link_to_a_draft_says_it_is_a_draft(tiny_site: Path):
     result = run(tiny_site, "build")
     assert result.exit_code != 0
     assert "second.md:7: error: link to content/articles/first.md is a draft" in result.output
+
+
+def test_an_author_file_named_with_accents_is_found_by_that_name(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "content/authors/müller.md": "---\nname: Jana Müller\n---\nJana reports.\n",
+            "content/articles/third.md": "---\ntitle: Third story\nauthors: [müller, Li Wei]\n"
+            "date: 2024-03-03T10:00:00Z\n---\nThird.\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    page = html(tiny_site / "public/2024/03/03/third/index.html")
+    bylines = [a.get("href") for a in page.cssselect(".byline a")]
+    assert "/authors/muller/" in bylines and "/authors/li-wei/" in bylines
