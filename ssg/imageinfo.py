@@ -13,36 +13,50 @@ from PIL import Image, UnidentifiedImageError
 
 
 @lru_cache(maxsize=4096)
-def _size(path: str, mtime_ns: int, length: int) -> tuple[int, int] | None:
+def _header(path: str, mtime_ns: int, length: int) -> tuple[int, int, bool] | None:
+    """(width, height, animated) from the file's header, or None when unreadable."""
     # mtime_ns and length are part of the cache key: an edited file is read again
     if path.lower().endswith(".svg"):
         try:
             with open(path, "rb") as handle:
-                return svg_size(handle.read(SVG_HEAD))
+                size = svg_size(handle.read(SVG_HEAD))
         except OSError:
             return None
+        return (*size, False) if size else None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:  # reads the header only, not the pixels
                 width, height = image.size
+                animated = bool(getattr(image, "is_animated", False))
                 # a phone's photo stored sideways, shown (and published) upright
                 if image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):
-                    return height, width
-                return width, height
+                    return height, width, animated
+                return width, height, animated
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         return None  # photos used by stories are decoded, and judged, by ssg.images
 
 
-def image_size(path: Path | None) -> tuple[int, int] | None:
-    """(width, height) in pixels of the image at `path`, or None when it cannot be read."""
+def _read_header(path: Path | None) -> tuple[int, int, bool] | None:
     if path is None:
         return None
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return _size(str(path), stat.st_mtime_ns, stat.st_size)
+    return _header(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def image_size(path: Path | None) -> tuple[int, int] | None:
+    """(width, height) in pixels of the image at `path`, or None when it cannot be read."""
+    header = _read_header(path)
+    return header[:2] if header else None
+
+
+def is_animated(path: Path | None) -> bool:
+    """True for an image of several frames (an animated PNG or WebP)."""
+    header = _read_header(path)
+    return bool(header and header[2])
 
 
 ORIENTATION = 0x0112  # the EXIF tag

@@ -23,7 +23,7 @@ from ssg.errors import Problem, Severity, error, warning
 from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.imagecache import ImageCache, SourceDigests, cache_key
-from ssg.imageinfo import not_an_image
+from ssg.imageinfo import image_size, is_animated, not_an_image
 from ssg.images import Encoded, ImageError
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Image, Page, Rendition
@@ -87,6 +87,29 @@ def _unpublished(asset: str, fmt: str, reason: ImageError) -> Problem:
         else "re-export it without metadata, or as JPEG, PNG or WebP (ssg cleans those)"
     )
     return warning(f"assets/{asset} was not published: {reason}", hint=hint)
+
+
+def _captioned(
+    media: str, match: re.Match, attrs: dict[str, str], caption: str, credit: str
+) -> str:
+    """A body image's markup with its caption and credit (both HTML already): a figure
+    where the image stands alone, a note beside it within a line of text."""
+    if not (caption or credit or match.group("fimg")):
+        return media
+    if not match.group("fimg"):  # within a line of text: no figure inside a <p>
+        note = " ".join(
+            f'<span class="{name}">{text}</span>'
+            for name, text in (("caption", html.escape(attrs.get("title", ""))), ("credit", credit))
+            if text
+        )
+        return f'{media} <small class="photo-note">{note}</small>'
+    parts = []
+    if caption:
+        parts.append(f'<span class="caption">{caption}</span>')
+    if credit:
+        parts.append(f'<span class="credit">{credit}</span>')
+    figcaption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
+    return f'<figure class="photo">{media}{figcaption}</figure>'
 
 
 def output_name(asset: str, key: str, suffix: str) -> str:
@@ -270,7 +293,8 @@ class _Stage:
         for match in _BODY_IMAGE.finditer(body_html):
             attrs = dict(_ATTR.findall(match.group("fimg") or match.group("img")))
             asset = asset_of(html.unescape(attrs.get("src", "")), self.config.base_path)
-            if asset and asset in self.assets and is_photo(asset):
+            still = asset in self.assets and not is_animated(self.assets[asset])
+            if asset and is_photo(asset) and still:
                 jobs.append(self._job(asset, False, None))
         return jobs
 
@@ -376,7 +400,7 @@ class _Stage:
                 caption, credit = split.group("cap").rstrip(" —–-"), split.group("credit")
             if check_credit:
                 self._check_credit(credit, False, path, "body", line=line, asset=asset)
-            if not is_photo(asset):
+            if not is_photo(asset) or is_animated(self.assets[asset]):
                 if why := not_an_image(self.assets[asset], asset):
                     self.problems.append(
                         error(
@@ -387,7 +411,18 @@ class _Stage:
                             hint="point the image at a photo or graphic file",
                         )
                     )
-                return match.group(0)
+                    return match.group(0)
+                # a graphic (SVG, GIF, an animated PNG or WebP, whose resized copies would
+                # be stills) is published as it is, but shown like a photo: its size, and
+                # its caption and credit under it
+                size = image_size(self.assets[asset])
+                dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+                media = (
+                    f'<img src="{html.escape(base + quote(asset))}" '
+                    f'alt="{html.escape(attrs.get("alt", ""))}"{dims} loading="lazy" '
+                    'decoding="async">'
+                )
+                return _captioned(media, match, attrs, caption, credit)
             job = self._job(asset, False, None)
             result = self.renditions(job)
             if isinstance(result, ImageError):
@@ -411,25 +446,7 @@ class _Stage:
                 renditions=tuple(srcset),
             )
             picture = picture_html(image, lambda u: base + u.lstrip("/"), "body")
-            if not (caption or credit or match.group("fimg")):
-                return str(picture)
-            if not match.group("fimg"):  # within a line of text: no figure inside a <p>
-                note = " ".join(
-                    f'<span class="{name}">{text}</span>'
-                    for name, text in (
-                        ("caption", html.escape(attrs.get("title", ""))),
-                        ("credit", credit),
-                    )
-                    if text
-                )
-                return f'{picture} <small class="photo-note">{note}</small>'
-            parts = []
-            if caption:
-                parts.append(f'<span class="caption">{caption}</span>')
-            if credit:
-                parts.append(f'<span class="credit">{credit}</span>')
-            figcaption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
-            return f'<figure class="photo">{picture}{figcaption}</figure>'
+            return _captioned(str(picture), match, attrs, caption, credit)
 
         return _BODY_IMAGE.sub(swap, body_html)
 

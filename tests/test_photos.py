@@ -795,3 +795,51 @@ def test_byte_identical_photos_are_published_under_their_own_names(tiny_site: Pa
     write_site(tiny_site, {"content/articles/a.md": None})
     assert run(tiny_site, "build").exit_code == 0
     assert photo_urls("2024/03/06/b/index.html") == river  # unmoved by the other story
+
+
+def test_graphics_in_the_text_show_their_caption_credit_and_size(tiny_site: Path):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 360"><rect width="640" height="360"/></svg>'
+    gif = io.BytesIO()
+    PILImage.new("P", (120, 80)).save(gif, "GIF")
+    story = "---\ntitle: Map\nauthors: ana-ruiz\ndate: 2024-03-04T09:00:00+07:00\n---\nIntro.\n\n"
+    story += '![Map of the delta](/images/map.svg){credit="Reuters Graphics"}\n\n'
+    story += '![A chart](/images/chart.gif "Rice exports by month. — Photo: Tiny Times graphics")\n'
+    write_site(
+        tiny_site,
+        {
+            "assets/images/map.svg": svg,
+            "assets/images/chart.gif": gif.getvalue(),
+            "content/articles/map.md": story,
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    page = html(tiny_site / "public/2024/03/04/map/index.html")
+    figures = page.cssselect("main figure.photo")
+    assert len(figures) == 2
+    svg_img, gif_img = (f.cssselect("img")[0] for f in figures)
+    assert (svg_img.get("width"), svg_img.get("height")) == ("640", "360")
+    assert svg_img.get("credit") is None  # not an HTML attribute
+    assert figures[0].cssselect(".credit")[0].text_content() == "Reuters Graphics"
+    assert (gif_img.get("width"), gif_img.get("height")) == ("120", "80")
+    assert figures[1].cssselect(".caption")[0].text_content() == "Rice exports by month."
+    assert figures[1].cssselect(".credit")[0].text_content() == "Tiny Times graphics"
+
+
+def test_an_animated_png_in_the_text_stays_animated(tiny_site: Path):
+    frames = [PILImage.new("RGB", (90, 60), colour) for colour in ("red", "green", "blue")]
+    apng = io.BytesIO()
+    frames[0].save(apng, "PNG", save_all=True, append_images=frames[1:], duration=200, loop=0)
+    story = "---\ntitle: Loop\nauthors: ana-ruiz\ndate: 2024-03-04T09:00:00+07:00\n---\n"
+    story += '![Water rising, animated](/images/loop.png){credit="Tiny Times graphics"}\n'
+    write_site(
+        tiny_site, {"assets/images/loop.png": apng.getvalue(), "content/articles/loop.md": story}
+    )
+    assert run(tiny_site, "build").exit_code == 0
+    page = html(tiny_site / "public/2024/03/04/loop/index.html")
+    (figure,) = page.cssselect("main figure.photo")
+    assert not figure.cssselect("picture")  # resized copies would be stills
+    img = figure.cssselect("img")[0]
+    assert img.get("src") == "/images/loop.png" and img.get("width") == "90"
+    with PILImage.open(tiny_site / "public/images/loop.png") as published:
+        assert getattr(published, "n_frames", 1) == 3
