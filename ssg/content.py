@@ -167,19 +167,31 @@ def _focus(reader: FieldReader) -> tuple[float, float] | None:
     return float(value[0]), float(value[1])
 
 
-def _nesting_warning(path: str, source: Source, rendered: markdown.Rendered) -> list[Problem]:
-    """A warning where quotes or lists nest so deep that markdown-it stops rendering."""
-    if rendered.too_deep_line is None:
-        return []
-    return [
-        warning(
-            "quotes or lists are nested too deeply: Markdown renders nothing past 20 levels, "
-            "and text inside or after them may be missing from the page",
-            path,
-            source.body_line + rendered.too_deep_line,
-            hint="nest quotes and lists less deeply",
+def _body_warnings(path: str, source: Source, rendered: markdown.Rendered) -> list[Problem]:
+    """Warnings for what a body's Markdown could not render as written: quotes or lists
+    nested past markdown-it's limit, a link to a `javascript:` address."""
+    found = []
+    if rendered.too_deep_line is not None:
+        found.append(
+            warning(
+                "quotes or lists are nested too deeply: Markdown renders nothing past 20 "
+                "levels, and text inside or after them may be missing from the page",
+                path,
+                source.body_line + rendered.too_deep_line,
+                hint="nest quotes and lists less deeply",
+            )
         )
-    ]
+    if rendered.refused_link_line is not None:
+        found.append(
+            warning(
+                "a link to a javascript:, vbscript: or file: address is not made: readers "
+                "see the Markdown as text",
+                path,
+                source.body_line + rendered.refused_link_line,
+                hint="link to an https:// address or a page of the site",
+            )
+        )
+    return found
 
 
 def parse_article(
@@ -255,7 +267,7 @@ def parse_article(
     live_fields = live.read_live(reader, source, date, tz, base_path, language)
     body = live_fields.intro if live_fields else source.body
     rendered = markdown.render(body, path, base_path, language=language)
-    problems += _nesting_warning(path, source, rendered)
+    problems += _body_warnings(path, source, rendered)
     extra = live.article_fields(live_fields, updated) | series.article_fields(reader)
     article = Article(  # with errors too, so the site model checks its photo and links
         path=path,
@@ -301,7 +313,7 @@ def parse_author(
     if photo and not photo.alt and name:
         photo = Image(photo.src, alt=f"Portrait of {name}")
     rendered = markdown.render(source.body, path, base_path, language=language)
-    problems += _nesting_warning(path, source, rendered)
+    problems += _body_warnings(path, source, rendered)
     problems += _source_link_problem(path, source, rendered)
     author = Author(  # with errors too (a bad link left out): its articles still know it
         slug=_file_slug(path),
@@ -335,7 +347,7 @@ def parse_topic(
         rendered = markdown.render(description, path, base_path, False, language)
         if rendered.links:
             reader.fail("description", SOURCE_LINK_MESSAGE, SOURCE_LINK_HINT)
-    problems += _nesting_warning(path, source, rendered)
+    problems += _body_warnings(path, source, rendered)
     if any(p.is_error for p in reader.problems):
         return None, problems + reader.problems
     topic = Topic(
@@ -359,7 +371,7 @@ def parse_page(
     title = reader.text("title", required=True)
     slug = _page_slug(reader, path)
     rendered = markdown.render(source.body, path, base_path, language=language)
-    problems += _nesting_warning(path, source, rendered)
+    problems += _body_warnings(path, source, rendered)
     page = Page(  # with errors too, so the site model checks its links
         path=path,
         slug=slug,

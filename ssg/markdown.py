@@ -39,6 +39,9 @@ class Rendered:
     # the body line (0-based) where quotes or lists reached markdown-it's nesting limit,
     # past which it renders nothing (and drops some of what follows), or None
     too_deep_line: int | None = None
+    # the body line (0-based) of a link to a `javascript:`, `vbscript:` or `file:` address,
+    # which markdown-it shows as text instead, or None
+    refused_link_line: int | None = None
 
 
 # a marker in rendered HTML: the linked source's path (percent-encoded), then any fragment
@@ -316,7 +319,17 @@ def render(
     limit = md.options["maxNesting"] - 1
     deep = next((t for t in tokens if t.level >= limit), None)
     deep_line = None if deep is None else (deep.map[0] if deep.map else 0)
-    return Rendered(html, _first_paragraph(tokens), tuple(env.get("links", ())), deep_line)
+    refused = _REFUSED_LINK.search(text) if ":" in text else None
+    refused_line = text.count("\n", 0, refused.start()) if refused else None
+    links = tuple(env.get("links", ()))
+    return Rendered(html, _first_paragraph(tokens), links, deep_line, refused_line)
+
+
+# a link markdown-it refuses to make (it shows the Markdown as text): inline or a reference
+_REFUSED_LINK = re.compile(
+    r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscript|file):",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def render_inline(text: str, base_path: str = "/", language: str = "en") -> str:

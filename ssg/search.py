@@ -11,6 +11,7 @@ not. This module is the file-system edge for that step: `index_site` runs the in
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import re
@@ -64,16 +65,39 @@ def format_size(size: int) -> str:
 
 
 def pagefind_executable() -> Path | None:
-    """The Pagefind binary shipped by `pagefind[bin]`, else one on PATH, else None."""
-    try:
-        from pagefind_bin import get_executable  # the wheel that bundles the binary
-    except ImportError:
-        found = shutil.which("pagefind")
-        return Path(found) if found else None
-    try:
-        return Path(get_executable())
-    except FileNotFoundError:
+    """The Pagefind binary: the extended one of `pagefind[extended]` when installed (it
+    splits Chinese and Japanese text into words), else the one of `pagefind[bin]`, else
+    one on PATH, else None."""
+    for module in ("pagefind_bin_extended", "pagefind_bin"):  # the wheels bundling it
+        try:
+            get_executable = importlib.import_module(module).get_executable
+        except (ImportError, AttributeError):
+            continue
+        try:
+            return Path(get_executable())
+        except FileNotFoundError:
+            continue
+    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    return Path(found) if found else None
+
+
+# languages written without spaces between words: Pagefind's standard build indexes each
+# run of text as one word there, so a search finds almost nothing
+UNSPACED_LANGUAGES = ("zh", "ja")
+EXTENDED_HINT = "pip install 'pagefind[extended]' (a larger download) and build again"
+
+
+def segmentation_warning(language: str, executable: Path) -> Problem | None:
+    """A warning when the site's language needs the extended indexer and it is missing."""
+    if language.split("-")[0].lower() not in UNSPACED_LANGUAGES:
         return None
+    if "extended" in executable.name:
+        return None
+    return warning(
+        f"search: words in '{language}' text are not split by the standard Pagefind "
+        "indexer, so searches find few pages",
+        hint=EXTENDED_HINT,
+    )
 
 
 def article_glob(permalink: str) -> str | None:
@@ -196,7 +220,12 @@ def index_site(
         bundle_bytes=bundle_bytes,
         files=files,
         seconds=time.perf_counter() - start,
-        warnings=tuple(indexer_warnings(log)),
+        warnings=tuple(
+            [
+                *indexer_warnings(log),
+                *filter(None, [segmentation_warning(config.language, executable)]),
+            ]
+        ),
     )
 
 

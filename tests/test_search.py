@@ -462,3 +462,32 @@ def test_each_search_landmark_has_its_own_name(tiny_site: Path):
     page = html(tiny_site / "public/search/index.html")
     names = [form.get("aria-label") for form in page.cssselect('[role="search"]')]
     assert len(names) == 2 and all(names) and len(set(names)) == 2, names
+
+
+def test_chinese_and_japanese_sites_are_told_about_the_extended_indexer():
+    from pathlib import Path
+
+    from ssg.search import segmentation_warning
+
+    standard, extended = Path("/x/pagefind"), Path("/x/pagefind_extended")
+    for language in ("ja", "zh-Hant-TW", "zh"):
+        problem = segmentation_warning(language, standard)
+        assert problem is not None and not problem.is_error
+        assert "pagefind[extended]" in (problem.hint or "")
+        assert segmentation_warning(language, extended) is None
+    assert segmentation_warning("vi", standard) is None
+    assert segmentation_warning("en-GB", standard) is None
+
+
+def test_a_japanese_site_built_with_the_standard_indexer_is_warned(tiny_site: Path):
+    import textwrap
+
+    from conftest import TINY_SITE
+
+    write_site(tiny_site, {"site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "language: ja\n"})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    if "extended" in search.pagefind_executable().name:
+        assert "not split" not in result.output
+    else:
+        assert "warning: search: words in 'ja' text are not split" in result.output

@@ -147,3 +147,14 @@ def test_an_author_file_named_with_accents_is_found_by_that_name(tiny_site: Path
     page = html(tiny_site / "public/2024/03/03/third/index.html")
     bylines = [a.get("href") for a in page.cssselect(".byline a")]
     assert "/authors/muller/" in bylines and "/authors/li-wei/" in bylines
+
+
+def test_a_javascript_link_in_a_body_is_announced_where_it_is(tiny_site: Path):
+    story = "---\ntitle: T\nauthors: ana-ruiz\ndate: 2024-03-05\n---\nFirst.\n\n"
+    story += "Click [here](javascript:alert(1)) now.\n"
+    write_site(tiny_site, {"content/articles/t.md": story})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0
+    assert "content/articles/t.md:8: warning: a link to a javascript:" in result.output
+    page = html(tiny_site / "public/2024/03/05/t/index.html")
+    assert not [a for a in page.cssselect("main a") if "javascript" in (a.get("href") or "")]
