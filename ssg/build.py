@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from ssg import content, frontpage
+from ssg.assets import asset_key
 from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
 from ssg.errors import BuildFailed, Problem, error
@@ -145,7 +146,7 @@ def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
             for filename in sorted(filenames):
                 if filename.startswith("."):
                     continue
-                relative = prefix + filename  # string work: one Path per file, not three
+                relative = asset_key(prefix + filename)  # string work: one Path per file
                 if asset_root.only is not None and not relative.startswith(asset_root.only):
                     continue
                 path = os.path.join(dirpath, filename)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -18,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from ssg import images
+from ssg.assets import asset_key
 from ssg.config import SiteConfig
 from ssg.errors import Problem, Severity, error, warning
 from ssg.evolve import evolve
@@ -124,7 +126,7 @@ def asset_of(src: str, base_path: str = "/") -> str | None:
         return None
     if base_path != "/" and src.startswith(base_path):
         src = src[len(base_path) :]
-    return unquote(src.lstrip("/")) or None  # Markdown percent-encodes 'my photo.jpg'
+    return asset_key(unquote(src.lstrip("/"))) or None  # Markdown percent-encodes 'my photo.jpg'
 
 
 def process_photos(
@@ -375,13 +377,16 @@ class _Stage:
         base = self.config.base_path
         self.run(self._body_jobs(body_html))
 
+        seen: Counter[str] = Counter()  # a photo shown twice: each is told at its own line
+
         def swap(match: re.Match) -> str:
             tag = match.group("fimg") or match.group("img")
             attrs = {k: html.unescape(v) for k, v in _ATTR.findall(tag)}
             asset = asset_of(attrs.get("src", ""), base)
             if asset is None:
                 return match.group(0)
-            line = self._body_line(path, asset)
+            line = self._body_line(path, asset, seen[asset])
+            seen[asset] += 1
             if asset not in self.assets:
                 self.problems.append(
                     error(
@@ -588,8 +593,13 @@ class _Stage:
             field_line(front, fallback, first_line=1) if fallback else None
         )
 
-    def _body_line(self, path: str, asset: str) -> int | None:
+    def _body_line(self, path: str, asset: str, nth: int = 0) -> int | None:
+        """The line of the `nth` image naming `asset` in the source (counted from 0)."""
         for number, line in enumerate(self._source(path).splitlines(), start=1):
             if asset in line and "](" in line:
-                return number
+                if nth <= 0:
+                    return number
+                nth -= line.count(asset)
+                if nth < 0:
+                    return number
         return None

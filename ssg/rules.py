@@ -58,7 +58,10 @@ _BUILD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("missing-credit", re.compile(r"has no credit$")),
     (
         "bad-image",
-        re.compile(r"^(image file not found|cannot use photo|shows assets/.* not published)"),
+        re.compile(
+            r"^(image file not found|cannot use photo|cannot show assets/"
+            r"|shows assets/.* not published)"
+        ),
     ),
 )
 

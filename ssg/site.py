@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ssg import newsroom, sections
+from ssg.assets import asset_key
 from ssg.config import SiteConfig
 from ssg.errors import Problem, error, warning
 from ssg.evolve import evolve
@@ -328,7 +329,7 @@ def _check_image(
 ) -> Image:
     if image.is_remote:
         return evolve(image, url=image.src)
-    relative = unquote(image.src.lstrip("/"))  # 'my%20photo.jpg' names 'my photo.jpg'
+    relative = asset_key(unquote(image.src.lstrip("/")))  # 'my%20photo.jpg': 'my photo.jpg'
 
     def line() -> int | None:  # looked up only for a problem: it reads the front matter
         return locate(path, f"{key}.src") or locate(path, key)

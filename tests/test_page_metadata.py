@@ -115,3 +115,24 @@ def test_404_page_is_at_the_root_and_not_indexed(sample_build: Path):
     for element in page.xpath("//a[@href] | //link[@href] | //img[@src]"):
         target = element.get("href") or element.get("src")
         assert target.startswith(("/", "#", "https://")), target
+
+
+def test_an_svg_hero_gives_way_to_the_logo_on_share_cards(tmp_path: Path):
+    from conftest import copy_sample, run, write_site
+
+    root = copy_sample(tmp_path / "site")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1600 900"><rect width="1600" height="900"/></svg>'
+    story = (root / "content/articles/2026/dry-season-forecast.md").read_text()
+    story = story.replace("/images/photos/dry-paddy.jpg", "/images/photos/chart.svg")
+    write_site(
+        root,
+        {
+            "assets/images/photos/chart.svg": svg,
+            "content/articles/2026/dry-season-forecast.md": story,
+        },
+    )
+    assert run(root, "build").exit_code == 0
+    (page,) = (root / "public").rglob("dry-season-forecast/index.html")
+    relative = page.parent.relative_to(root / "public").as_posix() + "/"
+    values = dict(opengraph(root / "public", relative))
+    assert values["og:image"] == BASE + "images/logo.png"

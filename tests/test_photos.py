@@ -843,3 +843,37 @@ def test_an_animated_png_in_the_text_stays_animated(tiny_site: Path):
     assert img.get("src") == "/images/loop.png" and img.get("width") == "90"
     with PILImage.open(tiny_site / "public/images/loop.png") as published:
         assert getattr(published, "n_frames", 1) == 3
+
+
+def test_a_photo_named_in_decomposed_unicode_is_found_by_its_composed_name(tiny_site: Path):
+    import unicodedata
+
+    composed = "Đà Nẵng.jpg"
+    decomposed = unicodedata.normalize("NFD", composed)  # as a Mac may have stored it
+    assert decomposed != composed
+    story = textwrap.dedent(HERO_ARTICLE).replace("/images/hero.jpg", f"/images/{composed}")
+    story = (
+        story.split("Intro paragraph.")[0]
+        + f"Intro paragraph.\n\n![Bridge](</images/{composed}>)\n"
+    )
+    write_site(
+        tiny_site,
+        {f"assets/images/{decomposed}": make_photo(800, 500), "content/articles/photo.md": story},
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    page = html(tiny_site / "public/2024/03/04/photo/index.html")
+    srcs = [i.get("src") for i in page.cssselect("main img")]
+    assert len(srcs) == 2
+    for src in srcs:
+        assert (tiny_site / "public" / unquote(src.lstrip("/"))).is_file(), src
+
+
+def test_each_uncredited_showing_of_a_photo_is_told_at_its_own_line(photo_site: Path):
+    story = "---\ntitle: Twice\nauthors: ana-ruiz\ndate: 2024-03-05T09:00:00+07:00\n---\nIntro.\n\n"
+    story += '![A chart](/images/chart.png){credit="Tiny Times graphics"}\n\nMore.\n\n'
+    story += "![The chart again](/images/chart.png)\n\nAnd.\n\n![Once more](/images/chart.png)\n"
+    write_site(photo_site, {"content/articles/twice.md": story})
+    result = run(photo_site, "build")
+    lines = [line for line in result.output.splitlines() if "twice.md" in line and "credit" in line]
+    assert [line.split(":")[1] for line in lines] == ["12", "16"], result.output
