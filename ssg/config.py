@@ -90,9 +90,13 @@ class SiteConfig:
 
     @property
     def direction(self) -> str:
-        """The writing direction of the site's language: `rtl` or `ltr` (`<html dir>`)."""
-        primary = self.language.split("-")[0].lower()
-        return "rtl" if primary in RTL_LANGUAGES else "ltr"
+        """The writing direction of the site's language: `rtl` or `ltr` (`<html dir>`),
+        from its script when the tag names one (`ku-Latn`, `az-Arab`), else its language."""
+        parts = self.language.lower().split("-")
+        script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+        if script is not None:
+            return "rtl" if script in RTL_SCRIPTS else "ltr"
+        return "rtl" if parts[0] in RTL_LANGUAGES else "ltr"
 
     @property
     def og_locale(self) -> str:
@@ -127,8 +131,11 @@ class SiteConfig:
 
 # languages written right to left, by their primary subtag (ISO 639)
 RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
+    {"ar", "arc", "azb", "ckb", "dv", "fa", "he", "ks", "ku", "pnb", "prs", "ps", "sd", "syr"}
+    | {"ug", "ur", "yi"}
 )
+# scripts written right to left (ISO 15924), for a tag that names its script
+RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
 # the territory Open Graph pairs a bare language with (`og:locale` is `fr_FR`, not `fr`)
 USUAL_TERRITORY = {
     "ar": "AR",

@@ -24,6 +24,7 @@ from ssg.errors import Problem, error
 from ssg.fields import FieldReader, describe, to_datetime
 from ssg.frontmatter import Source
 from ssg.model import Article, Author, LiveUpdate
+from ssg.sourcelinks import resolve_links
 
 LIVE_FIELDS = ("live", "updates", "coverage_end")
 UPDATE_FIELDS = ("time", "title", "author", "authors", "text")
@@ -285,8 +286,10 @@ def link_updates(
     url_of: Mapping[str, str],
     base_path: str,
     locate: Callable[[str, str], int | None],
+    absent: Mapping[str, str] | None = None,
 ) -> tuple[Article, list[Problem]]:
-    """Resolve each update's author slugs and links to other sources; report unknown ones."""
+    """Resolve each update's author slugs and links to other sources (`absent` says why
+    a source has no page, see `ssg.sourcelinks`); report unknown ones."""
     if not article.updates:
         return article, []
     problems: list[Problem] = []
@@ -306,7 +309,10 @@ def link_updates(
                 )
         html = update.html
         if update.links:
-            html = _resolve(html, url_of, base_path, article.path, problems)
+            line = update.line or locate(article.path, "updates")
+            html = resolve_links(
+                html, update.links, url_of, absent or {}, base_path, article.path, problems, line
+            )
         updates.append(
             replace(
                 update,
@@ -315,17 +321,6 @@ def link_updates(
             )
         )
     return replace(article, updates=tuple(updates)), problems
-
-
-def _resolve(html: str, url_of, base_path: str, path: str, problems: list[Problem]) -> str:
-    def resolve(target: str, fragment: str) -> str:
-        url = url_of.get(target)
-        if url is None:
-            problems.append(error(f"link to {target} is not a published page", path))
-            return "#"
-        return base_path + url[1:] + fragment
-
-    return markdown.replace_markers(html, resolve)
 
 
 def coverage_end(article: Article) -> dt.datetime | None:

@@ -135,6 +135,11 @@ def _figures(state: StateCore) -> None:
             continue
         opening.type, opening.tag = "figure_open", "figure"
         closing.type, closing.tag = "figure_close", "figure"
+        title = children[0].attrGet("title")
+        if title:  # the caption gets the typographer (and Markdown) like the text around it
+            # the same links list, but not the body's footnotes: their block would follow
+            env = {key: value for key, value in state.env.items() if key != "footnotes"}
+            children[0].meta["caption_html"] = state.md.renderInline(str(title), env)
         # in a tight list the paragraph's tags are hidden; the figure's must not be, or
         # its caption would sit right in the <li> or <dd>, where it is not allowed
         opening.hidden = closing.hidden = False
@@ -144,6 +149,7 @@ def _figures(state: StateCore) -> None:
 def _render_image(self, tokens: list[Token], idx: int, options, env) -> str:
     token = tokens[idx]
     caption = token.attrGet("title") if token.meta.get("figure") else None
+    caption_html = token.meta.get("caption_html") or escapeHtml(str(caption or ""))
     if caption:
         token.attrs.pop("title", None)
     token.attrSet("alt", self.renderInlineAsText(token.children or [], options, env))
@@ -151,7 +157,7 @@ def _render_image(self, tokens: list[Token], idx: int, options, env) -> str:
     token.attrSet("decoding", "async")
     html = f"<img{self.renderAttrs(token)}>"
     if caption:
-        html += f"<figcaption>{escapeHtml(str(caption))}</figcaption>"
+        html += f"<figcaption>{caption_html}</figcaption>"
     return html
 
 
@@ -215,6 +221,9 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
     "fi": ("\u201d", "\u201d", "\u2019", "\u2019"),
     "da": ("\u00bb", "\u00ab", "\u203a", "\u2039"),
     "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
+    "ar": ("\u00ab", "\u00bb", "\u2039", "\u203a"),
+    "fa": ("\u00ab", "\u00bb", "\u2039", "\u203a"),
+    "he": ("\u201e", "\u201d", "\u201a", "\u2019"),
     "zh-hant": ("\u300c", "\u300d", "\u300e", "\u300f"),
 }
 

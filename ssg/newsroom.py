@@ -35,17 +35,20 @@ def link(
     home_spec: HomeSpec | None,
     now,
     locate: Callable[[str, str], int | None],
-    unreadable: frozenset[str] = frozenset(),
+    absent: Mapping[str, str] | None = None,
 ) -> Linked:
     """Link live updates, resolve the curated home page, and check front-page URLs."""
     problems: list[Problem] = []
     linked = []
     for article in published:
-        article, found = live.link_updates(article, authors, url_of, config.base_path, locate)
+        article, found = live.link_updates(
+            article, authors, url_of, config.base_path, locate, absent or {}
+        )
         linked.append(article)
         problems += found
     home = None
     if home_spec is not None:
+        unreadable = frozenset(p for p, why in (absent or {}).items() if why == "unreadable")
         home, found = resolve_home(home_spec, linked, every, config.sections, now, unreadable)
         problems += found
     problems += check_urls(config, linked, pages, locate)

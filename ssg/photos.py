@@ -108,8 +108,10 @@ def _captioned(
     parts = []
     if caption:
         parts.append(f'<span class="caption">{caption}</span>')
-    if credit:
-        parts.append(f'<span class="credit">{credit}</span>')
+    if credit:  # said as "Photo:" by a screen reader, as under the hero
+        parts.append(
+            f'<span class="visually-hidden">Photo: </span><span class="credit">{credit}</span>'
+        )
     figcaption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
     return f'<figure class="photo">{media}{figcaption}</figure>'
 
@@ -383,8 +385,18 @@ class _Stage:
             tag = match.group("fimg") or match.group("img")
             attrs = {k: html.unescape(v) for k, v in _ATTR.findall(tag)}
             asset = asset_of(attrs.get("src", ""), base)
-            if asset is None:
-                return match.group(0)
+            if asset is None:  # a remote image: shown as it is, with its caption and credit
+                if "credit" not in attrs:
+                    return match.group(0)
+                caption = match.group("cap") or ""
+                kept = "".join(
+                    f' {name}="{html.escape(value)}"'
+                    for name, value in attrs.items()
+                    if name not in ("credit", "title") or (name == "title" and not caption)
+                )
+                return _captioned(
+                    f"<img{kept}>", match, attrs, caption, html.escape(attrs["credit"])
+                )
             line = self._body_line(path, asset, seen[asset])
             seen[asset] += 1
             if asset not in self.assets:

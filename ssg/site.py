@@ -28,10 +28,10 @@ from ssg.evolve import evolve
 from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
 from ssg.imageinfo import image_size, not_an_image
-from ssg.markdown import LINK_MARKER, replace_markers
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Author, Image, Page, Topic
 from ssg.slugs import slugify
+from ssg.sourcelinks import resolve_links
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +277,7 @@ def build_site(
         parsed.home,
         options.now,
         locate,
-        unreadable,
+        absent,
     )
     published = front.articles
     problems += front.problems
@@ -497,51 +497,13 @@ def _line_linking(path: Path, name: str) -> int | None:
 
 
 def _resolve_links(item, url_of, absent: Mapping[str, str], config: SiteConfig, problems):
-    """Replace `ssg-link:` markers in a body with the target's URL; report dead ones.
-
-    `absent` says why a source has no page: `draft`, `scheduled`, `expired`, or
-    `unreadable` (it failed to parse, and its own error says so). A link to an expired
-    story is left out, keeping its text, with a warning: the story's expiry must not
-    fail a later build."""
+    """`item` with the source links in its body resolved (see `ssg.sourcelinks`)."""
     if not item.links:
         return item
-    html = item.body_html
-    for target in dict.fromkeys(t for t in item.links if absent.get(t) == "expired"):
-        problems.append(
-            warning(
-                f"link to {target}, which has expired: the link is left out, its text kept",
-                item.path,
-                hint="remove the link, or link to a story that is still published",
-            )
-        )
-        html = _unlinked(html, target)
-
-    def resolve(target: str, fragment: str) -> str:
-        url = url_of.get(target)
-        if url is not None:
-            return config.base_path + url[1:] + fragment
-        why = absent.get(target)
-        if why != "unreadable":
-            said = {"draft": "is a draft", "scheduled": "is scheduled for later"}
-            problems.append(
-                error(
-                    f"link to {target} {said.get(why or '', 'does not exist')}",
-                    item.path,
-                    hint="publish it first, or link to another story"
-                    if why
-                    else "link to another article with a relative path, e.g. ../2024/other-story.md",
-                )
-            )
-        return "#"
-
-    return replace(item, body_html=replace_markers(html, resolve))
-
-
-def _unlinked(html: str, target: str) -> str:
-    """`html` with the links to source `target` replaced by their text."""
-    marker = re.escape(LINK_MARKER + quote(target, safe="/"))
-    pattern = re.compile(rf'<a\s[^>]*?href="{marker}(?:#[^"]*)?"[^>]*>(.*?)</a>', re.DOTALL)
-    return pattern.sub(r"\1", html)
+    html = resolve_links(
+        item.body_html, item.links, url_of, absent, config.base_path, item.path, problems
+    )
+    return replace(item, body_html=html)
 
 
 def related_articles(

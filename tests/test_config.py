@@ -273,6 +273,10 @@ def test_footer_links_every_social_profile_to_its_real_address(tiny_site: Path):
         ("he-IL", "rtl", "he_IL"),
         ("fa", "rtl", "fa_IR"),
         ("haw", "ltr", ""),
+        ("ku-Latn", "ltr", ""),
+        ("az-Arab", "rtl", ""),
+        ("prs", "rtl", ""),
+        ("pa-Arab-PK", "rtl", "pa_PK"),
     ],
 )
 def test_language_tags_give_direction_and_open_graph_locale(

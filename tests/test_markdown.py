@@ -175,3 +175,22 @@ def test_changing_the_language_changes_the_quotes_of_a_built_site(tiny_site):
     write_site(tiny_site, {"site.yml": config})
     assert run(tiny_site, "build").exit_code == 0
     assert "\u201eyes\u201c" in page.read_text()
+
+
+def test_a_photo_caption_gets_typography_markdown_and_collected_links():
+    rendered = render(
+        "![A](/images/a.jpg 'Er sagte \"nein\" -- *wirklich* [davor](b.md)')",
+        "content/articles/a.md",
+        language="de",
+    )
+    doc = lxml.html.fragment_fromstring(rendered.html, create_parent="div")
+    (caption,) = doc.cssselect("figure > figcaption")
+    assert caption.text_content() == "Er sagte \u201enein\u201c \u2013 wirklich davor"
+    assert caption.cssselect("em") and caption.cssselect("a")
+    assert rendered.links == ("content/articles/b.md",)  # resolved like the body's links
+
+
+def test_a_caption_in_a_story_with_footnotes_holds_no_footnotes():
+    doc = fragment('A claim[^1].\n\n![A](/images/a.jpg "At dawn.")\n\n[^1]: A note.\n')
+    assert doc.cssselect("figcaption")[0].text_content() == "At dawn."
+    assert len(doc.cssselect("section.footnotes")) == 1

@@ -877,3 +877,19 @@ def test_each_uncredited_showing_of_a_photo_is_told_at_its_own_line(photo_site: 
     result = run(photo_site, "build")
     lines = [line for line in result.output.splitlines() if "twice.md" in line and "credit" in line]
     assert [line.split(":")[1] for line in lines] == ["12", "16"], result.output
+
+
+def test_a_remote_image_keeps_its_credit_as_text_not_as_an_attribute(tiny_site: Path):
+    story = "---\ntitle: Wire\nauthors: ana-ruiz\ndate: 2024-03-04T09:00:00+07:00\n---\nIntro.\n\n"
+    story += '![Flooded road](https://example.com/afp.jpg "A flooded road"){credit="AFP"}\n\n'
+    story += 'Inline ![map](https://example.com/m.png){credit="Reuters"} here.\n'
+    write_site(tiny_site, {"content/articles/wire.md": story})
+    assert run(tiny_site, "build").exit_code == 0
+    page = html(tiny_site / "public/2024/03/04/wire/index.html")
+    assert not page.cssselect("img[credit]")
+    (figure,) = page.cssselect("main figure.photo")
+    assert figure.cssselect("img")[0].get("src") == "https://example.com/afp.jpg"
+    assert figure.cssselect(".caption")[0].text_content() == "A flooded road"
+    assert figure.cssselect(".credit")[0].text_content() == "AFP"
+    assert "Photo:" in figure.cssselect(".visually-hidden")[0].text_content()
+    assert page.cssselect("main .photo-note .credit")[0].text_content() == "Reuters"

@@ -158,3 +158,20 @@ def test_a_javascript_link_in_a_body_is_announced_where_it_is(tiny_site: Path):
     assert "content/articles/t.md:8: warning: a link to a javascript:" in result.output
     page = html(tiny_site / "public/2024/03/05/t/index.html")
     assert not [a for a in page.cssselect("main a") if "javascript" in (a.get("href") or "")]
+
+
+def test_a_live_update_linking_an_expired_story_loses_the_link_not_the_build(tiny_site: Path):
+    first = (tiny_site / "content/articles/first.md").read_text()
+    expiring = first.replace("topics:", "expires: 2024-03-10T00:00:00+07:00\ntopics:")
+    live = "---\ntitle: Live\nauthors: li-wei\ndate: 2024-03-09T08:00:00+07:00\nlive: true\n---\n"
+    live += "Intro.\n\n## 08:15 Update\n\nSee [the first story](first.md).\n"
+    write_site(tiny_site, {"content/articles/first.md": expiring, "content/articles/live.md": live})
+    assert run_at(tiny_site, "2024-03-09T12:00:00+07:00", "build").exit_code == 0
+    later = run_at(tiny_site, "2024-03-11T00:00:00Z", "build")
+    assert later.exit_code == 0, later.output
+    assert (
+        "live.md:9: warning: link to content/articles/first.md, which has expired" in later.output
+    )
+    page = html(tiny_site / "public/2024/03/09/live/index.html")
+    assert "See the first story." in page.cssselect("main")[0].text_content()
+    assert not [a for a in page.cssselect("main a") if "first" in (a.get("href") or "")]
