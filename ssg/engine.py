@@ -581,7 +581,11 @@ class Builder:
             parse_keys={s.name: "" if s.key in unstable else s.key for s in sources},
             pages=len(outputs),
             articles=len(site.articles),
-            warnings=tuple(p for p in unique(problems) if not p.is_error),
+            # the scan's own warnings (a folder not read) are found again by every build,
+            # and must go once their cause does: they are not remembered
+            warnings=tuple(
+                p for p in unique(problems) if not p.is_error and p not in set(run.read_problems)
+            ),
         )
         self._kept_snapshot = None
         if skip_bodies and self.live:

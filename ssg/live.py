@@ -24,6 +24,7 @@ from ssg.errors import Problem, error
 from ssg.fields import FieldReader, describe, to_datetime
 from ssg.frontmatter import Source
 from ssg.model import Article, Author, LiveUpdate
+from ssg.slugs import slugify
 from ssg.sourcelinks import resolve_links
 
 LIVE_FIELDS = ("live", "updates", "coverage_end")
@@ -173,7 +174,7 @@ def split_body(source: Source) -> tuple[str, list[_Raw]]:
         authors: tuple[str, ...] = ()
         attr = _AUTHOR_ATTR.search(rest)
         if attr:
-            authors = tuple(s.strip() for s in attr.group("slugs").split(",") if s.strip())
+            authors = tuple(slugify(s) for s in attr.group("slugs").split(",") if s.strip())
             rest = rest[: attr.start()].strip()
         title = rest.lstrip("—–-|·:").strip().rstrip("#").strip()
         raws.append(_Raw(heading.group("time"), title, authors, "".join(body), line, "body"))
@@ -191,7 +192,7 @@ def _front_updates(reader: FieldReader) -> list[_Raw]:
             continue
         if text is None:
             continue
-        authors = tuple(sub.text_list("author") + sub.text_list("authors"))
+        authors = tuple(slugify(a) for a in sub.text_list("author") + sub.text_list("authors"))
         raw_time = time.isoformat() if isinstance(time, dt.datetime | dt.date) else str(time)
         if isinstance(time, int):  # YAML 1.1 reads an unquoted 14:05 as a sexagesimal number
             raw_time = f"{time // 60:02d}:{time % 60:02d}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +186,15 @@ def test_pages_in_a_subfolder_are_announced_not_silently_dropped(tiny_site: Path
     result = run(tiny_site, "build")
     assert "not read" not in result.output
     assert (tiny_site / "public/about/team/index.html").is_file()
+
+
+def test_a_folder_warning_goes_when_the_folder_does(tiny_site: Path, monkeypatch):
+    monkeypatch.setattr("ssg.cache.RACY_NS", -1)  # stamps trusted at once: no-change path
+    page = "---\ntitle: Team\n---\nWho we are.\n"
+    write_site(tiny_site, {"content/pages/about/team.md": page})
+    assert "not read" in run(tiny_site, "build", "--quiet").output
+    shutil.rmtree(tiny_site / "content/pages/about")
+    for _ in range(2):
+        result = run(tiny_site, "build")
+        assert result.exit_code == 0 and "not read" not in result.output, result.output
+        assert "0 written" in result.output

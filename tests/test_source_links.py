@@ -175,3 +175,20 @@ def test_a_live_update_linking_an_expired_story_loses_the_link_not_the_build(tin
     page = html(tiny_site / "public/2024/03/09/live/index.html")
     assert "See the first story." in page.cssselect("main")[0].text_content()
     assert not [a for a in page.cssselect("main a") if "first" in (a.get("href") or "")]
+
+
+def test_live_updates_find_an_accented_author_by_name(tiny_site: Path):
+    live = "---\ntitle: Live\nauthors: li-wei\ndate: 2024-03-09T08:00:00+07:00\nlive: true\n"
+    live += "updates:\n  - time: '09:00'\n    title: Early\n    author: müller\n    text: First.\n"
+    live += "---\nIntro.\n\n## 08:15 Update {author=Müller}\n\nSecond.\n"
+    write_site(
+        tiny_site,
+        {
+            "content/authors/müller.md": "---\nname: Jana Müller\n---\nJana reports.\n",
+            "content/articles/live.md": live,
+        },
+    )
+    result = run_at(tiny_site, "2024-03-09T12:00:00+07:00", "build")
+    assert result.exit_code == 0, result.output
+    page = (tiny_site / "public/2024/03/09/live/index.html").read_text()
+    assert page.count("Jana Müller") >= 2
