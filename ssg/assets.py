@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -82,13 +81,6 @@ def publish(assets: Mapping[str, Path], settings: AssetSettings) -> Published:
             files[name] = data
             manifest[path] = name
     return Published(files, manifest)
-
-
-def asset_key(relative: str) -> str:
-    """An asset's path in the one Unicode form (NFC) that names it everywhere: a file
-    copied from a Mac keeps its name decomposed ("Đà Nẵng.jpg" as D + combining marks),
-    while the Markdown and YAML that name it are written composed."""
-    return relative if relative.isascii() else unicodedata.normalize("NFC", relative)
 
 
 def split_asset_path(path: str) -> tuple[str, str]:

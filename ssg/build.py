@@ -14,10 +14,10 @@ from pathlib import Path
 import jinja2
 
 from ssg import content, frontpage
-from ssg.assets import asset_key
 from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
 from ssg.errors import BuildFailed, Problem, error
+from ssg.folders import path_key
 from ssg.frontmatter import clean_text, split
 from ssg.plan import Output, plan
 from ssg.search import SearchReport
@@ -146,7 +146,7 @@ def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
             for filename in sorted(filenames):
                 if filename.startswith("."):
                     continue
-                relative = asset_key(prefix + filename)  # string work: one Path per file
+                relative = path_key(prefix + filename)  # string work: one Path per file
                 if asset_root.only is not None and not relative.startswith(asset_root.only):
                     continue
                 path = os.path.join(dirpath, filename)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from ssg.errors import Problem, error, warning
@@ -129,3 +130,10 @@ def unusable_cache_folder(folder: Path, setting: str) -> Problem | None:
         field="cache_dir",
         hint="point cache_dir at a folder ssg may write to, or fix its permissions",
     )
+
+
+def path_key(relative: str) -> str:
+    """A site-relative path in the one Unicode form (NFC) that names a file everywhere: a
+    file copied from a Mac keeps its name decomposed ("Đà Nẵng.jpg" as D + combining
+    marks), while the Markdown and YAML that name it are written composed."""
+    return relative if relative.isascii() else unicodedata.normalize("NFC", relative)

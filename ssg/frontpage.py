@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ssg.errors import Problem, did_you_mean, error, has_errors, warning
 from ssg.fields import FieldReader, describe
+from ssg.folders import path_key
 from ssg.frontmatter import field_line, load_yaml
 from ssg.model import Article
 from ssg.sections import Section, find_section
@@ -236,7 +237,7 @@ class _Resolver:
         """True when `ref` may name a source that failed to parse (by path, or by the
         slug its file name gives)."""
         if _is_path(ref.value):
-            return _normalise_path(ref.value) in self.unreadable
+            return path_key(_normalise_path(ref.value)) in self.unreadable
         return any(PurePosixPath(p).stem == ref.value for p in self.unreadable)
 
     def place(self, ref: Ref) -> Article | None:

@@ -19,10 +19,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from ssg import images
-from ssg.assets import asset_key
 from ssg.config import SiteConfig
 from ssg.errors import Problem, Severity, error, warning
 from ssg.evolve import evolve
+from ssg.folders import path_key
 from ssg.frontmatter import field_line
 from ssg.imagecache import ImageCache, SourceDigests, cache_key
 from ssg.imageinfo import image_size, is_animated, not_an_image
@@ -128,7 +128,7 @@ def asset_of(src: str, base_path: str = "/") -> str | None:
         return None
     if base_path != "/" and src.startswith(base_path):
         src = src[len(base_path) :]
-    return asset_key(unquote(src.lstrip("/"))) or None  # Markdown percent-encodes 'my photo.jpg'
+    return path_key(unquote(src.lstrip("/"))) or None  # Markdown percent-encodes 'my photo.jpg'
 
 
 def process_photos(

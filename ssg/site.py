@@ -21,10 +21,10 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ssg import newsroom, sections
-from ssg.assets import asset_key
 from ssg.config import SiteConfig
 from ssg.errors import Problem, error, warning
 from ssg.evolve import evolve
+from ssg.folders import path_key
 from ssg.frontmatter import field_line
 from ssg.frontpage import Home, HomeSpec
 from ssg.imageinfo import image_size, not_an_image
@@ -231,20 +231,21 @@ def build_site(
     pages = tuple(
         memo.get("page", (p,), None, lambda p=p: evolve(p, url=page_url(p))) for p in parsed.pages
     )
-    url_of = {a.path: a.url for a in published} | {p.path: p.url for p in pages}
+    # keyed by `path_key`: a link written composed finds a file whose name is decomposed
+    url_of = {path_key(a.path): a.url for a in published} | {path_key(p.path): p.url for p in pages}
     # an author's page, and a topic's where a published story names it, by their files
-    url_of |= {a.path: a.url for a in authors.values() if a.path}
+    url_of |= {path_key(a.path): a.url for a in authors.values() if a.path}
     used = {t.slug for a in published for t in a.topics}
-    url_of |= {t.path: t.url for t in topics.values() if t.path and t.slug in used}
+    url_of |= {path_key(t.path): t.url for t in topics.values() if t.path and t.slug in used}
     # why a source has no page: links to it are explained (or, for one that failed to
     # parse, left to its own error)
     readable = {*(a.path for a in parsed.articles), *(p.path for p in parsed.pages)}
     readable |= {a.path for a in parsed.authors} | {t.path for t in parsed.topics}
-    unreadable = frozenset(parsed.fronts.keys() - readable)
+    unreadable = frozenset(path_key(p) for p in parsed.fronts.keys() - readable)
     absent = dict.fromkeys(unreadable, "unreadable")
     for article in articles:
-        if article.path not in url_of:
-            absent[article.path] = (
+        if path_key(article.path) not in url_of:
+            absent[path_key(article.path)] = (
                 "draft"
                 if article.draft and not options.drafts
                 else "scheduled"
@@ -256,7 +257,7 @@ def build_site(
     def resolved(item):
         if not item.links:
             return item
-        targets = tuple((t, url_of.get(t), absent.get(t)) for t in item.links)
+        targets = tuple((t, url_of.get(path_key(t)), absent.get(path_key(t))) for t in item.links)
         return memo.get_with_problems(
             "links",
             (item,),
@@ -329,7 +330,7 @@ def _check_image(
 ) -> Image:
     if image.is_remote:
         return evolve(image, url=image.src)
-    relative = asset_key(unquote(image.src.lstrip("/")))  # 'my%20photo.jpg': 'my photo.jpg'
+    relative = path_key(unquote(image.src.lstrip("/")))  # 'my%20photo.jpg': 'my photo.jpg'
 
     def line() -> int | None:  # looked up only for a problem: it reads the front matter
         return locate(path, f"{key}.src") or locate(path, key)

@@ -1,7 +1,8 @@
 """Links between sources (`[earlier](../2026/salt.md)`): markers in rendered HTML become the
 target's address once every page's address is known.
 
-A target without a page is explained by `absent`: `draft`, `scheduled`, `expired` or
+Both maps are keyed by `path_key` (one Unicode form). A target without a page is
+explained by `absent`: `draft`, `scheduled`, `expired` or
 `unreadable` (it failed to parse, and its own error says so). A link to an expired story
 loses its `<a>` and keeps its text, with a warning: a story's expiry must not fail a later
 build of every story that links to it.
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
 from ssg.errors import Problem, error, warning
+from ssg.folders import path_key
 from ssg.markdown import LINK_MARKER, replace_markers
 
 NEWER_LINK_HINT = "link to another article with a relative path, e.g. ../2024/other-story.md"
@@ -31,7 +33,7 @@ def resolve_links(
 ) -> str:
     """`html` (of the source at `path`, linking `targets`) with its markers resolved;
     problems about dead links go to `problems`, at `line` when known."""
-    for target in dict.fromkeys(t for t in targets if absent.get(t) == "expired"):
+    for target in dict.fromkeys(t for t in targets if absent.get(path_key(t)) == "expired"):
         problems.append(
             warning(
                 f"link to {target}, which has expired: the link is left out, its text kept",
@@ -43,10 +45,10 @@ def resolve_links(
         html = unlinked(html, target)
 
     def resolve(target: str, fragment: str) -> str:
-        url = url_of.get(target)
+        url = url_of.get(path_key(target))
         if url is not None:
             return base_path + url[1:] + fragment
-        why = absent.get(target)
+        why = absent.get(path_key(target))
         if why != "unreadable":
             said = {"draft": "is a draft", "scheduled": "is scheduled for later"}
             problems.append(

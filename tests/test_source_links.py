@@ -192,3 +192,24 @@ def test_live_updates_find_an_accented_author_by_name(tiny_site: Path):
     assert result.exit_code == 0, result.output
     page = (tiny_site / "public/2024/03/09/live/index.html").read_text()
     assert page.count("Jana Müller") >= 2
+
+
+def test_a_link_written_composed_finds_a_file_named_decomposed(tiny_site: Path):
+    import unicodedata
+
+    name = unicodedata.normalize("NFD", "đại-ngãi.md")  # as a Mac may have stored it
+    write_site(
+        tiny_site,
+        {
+            f"content/articles/{name}": "---\ntitle: Dai Ngai\nauthors: li-wei\n"
+            "date: 2024-03-04T09:00:00+07:00\n---\nBody.\n",
+            "content/articles/third.md": "---\ntitle: Third story\nauthors: li-wei\n"
+            "date: 2024-03-03T10:00:00Z\n---\nSee [the town](đại-ngãi.md).\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    (town,) = [
+        h for h in body_links(tiny_site / "public/2024/03/03/third/index.html") if "dai" in h
+    ]
+    assert (tiny_site / "public" / town.lstrip("/") / "index.html").is_file()
