@@ -123,6 +123,8 @@ def _typography(state: StateCore) -> None:
 def _figures(state: StateCore) -> None:
     """A paragraph holding only an image with a title or a credit becomes a <figure>
     (a figure cannot sit inside a paragraph)."""
+    if not state.md.options["html"]:  # a front-matter field: its images are links
+        return
     tokens = state.tokens
     for i in range(len(tokens) - 2):
         opening, inline, closing = tokens[i], tokens[i + 1], tokens[i + 2]
@@ -144,6 +146,12 @@ def _figures(state: StateCore) -> None:
         # its caption would sit right in the <li> or <dd>, where it is not allowed
         opening.hidden = closing.hidden = False
         children[0].meta["figure"] = True
+
+
+def _render_image_as_link(self, tokens: list[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    text = self.renderInlineAsText(token.children or [], options, env)
+    return f'<a href="{escapeHtml(str(token.attrGet("src") or ""))}">{escapeHtml(text)}</a>'
 
 
 def _render_image(self, tokens: list[Token], idx: int, options, env) -> str:
@@ -258,14 +266,15 @@ def _parser(allow_html: bool, quotes: tuple[str, str, str, str]) -> MarkdownIt:
     if allow_html:  # a front-matter field gets no attributes (style, id, ping) and no images
         md.use(attrs_plugin)
         md.use(attrs_block_plugin)
-    else:
-        md.disable("image")
+    else:  # an image is shown as a link to it: no tracking pixel loads from a caption
+        md.renderer.rules["image"] = _render_image_as_link.__get__(md.renderer)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
     md.core.ruler.push("ssg_typography", _typography)
     md.core.ruler.push("ssg_links", _rewrite_links)
     md.core.ruler.push("ssg_figures", _figures)
     renderer: RendererHTML = md.renderer  # type: ignore[assignment]
-    renderer.rules["image"] = _render_image.__get__(renderer)
+    if allow_html:
+        renderer.rules["image"] = _render_image.__get__(renderer)
     renderer.rules["table_open"] = _render_table_open.__get__(renderer)
     renderer.rules["table_close"] = _render_table_close.__get__(renderer)
     renderer.rules["footnote_ref"] = _render_footnote_ref.__get__(renderer)
