@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ssg import languages
 from ssg.assets import AssetSettings, parse_asset_settings
 from ssg.errors import Problem, error, has_errors
 from ssg.fields import FieldReader, describe, is_safe_link
@@ -90,27 +91,13 @@ class SiteConfig:
 
     @property
     def direction(self) -> str:
-        """The writing direction of the site's language: `rtl` or `ltr` (`<html dir>`),
-        from its script when the tag names one (`ku-Latn`, `az-Arab`), else its language."""
-        parts = self.language.lower().split("-")
-        script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
-        if script is not None:
-            return "rtl" if script in RTL_SCRIPTS else "ltr"
-        return "rtl" if parts[0] in RTL_LANGUAGES else "ltr"
+        """The writing direction of the site's language: `rtl` or `ltr` (`<html dir>`)."""
+        return languages.direction(self.language)
 
     @property
     def og_locale(self) -> str:
-        """The Open Graph locale (`language_TERRITORY`, as `fr_FR`), or empty when the
-        language names no territory and has no usual one."""
-        parts = self.language.split("-")
-        primary = parts[0].lower()
-        region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
-        if region:
-            return f"{primary}_{region.upper()}"
-        if primary == "zh":
-            return "zh_TW" if "hant" in (p.lower() for p in parts) else "zh_CN"
-        territory = USUAL_TERRITORY.get(primary)
-        return f"{primary}_{territory}" if territory else ""
+        """The Open Graph locale (`fr_FR`), or empty (see `ssg.languages.og_locale`)."""
+        return languages.og_locale(self.language)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -129,64 +116,12 @@ class SiteConfig:
         return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
-# languages written right to left, by their primary subtag (ISO 639)
-RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "azb", "ckb", "dv", "fa", "he", "ks", "ku", "pnb", "prs", "ps", "sd", "syr"}
-    | {"ug", "ur", "yi"}
-)
-# scripts written right to left (ISO 15924), for a tag that names its script
-RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
-# the territory Open Graph pairs a bare language with (`og:locale` is `fr_FR`, not `fr`)
-USUAL_TERRITORY = {
-    "ar": "AR",
-    "bn": "IN",
-    "cs": "CZ",
-    "da": "DK",
-    "de": "DE",
-    "el": "GR",
-    "en": "US",
-    "es": "ES",
-    "fa": "IR",
-    "fi": "FI",
-    "fr": "FR",
-    "he": "IL",
-    "hi": "IN",
-    "hu": "HU",
-    "id": "ID",
-    "it": "IT",
-    "ja": "JP",
-    "km": "KH",
-    "ko": "KR",
-    "lo": "LA",
-    "ms": "MY",
-    "my": "MM",
-    "nb": "NO",
-    "nl": "NL",
-    "pl": "PL",
-    "pt": "BR",
-    "ro": "RO",
-    "ru": "RU",
-    "sv": "SE",
-    "sw": "KE",
-    "th": "TH",
-    "tl": "PH",
-    "tr": "TR",
-    "uk": "UA",
-    "ur": "PK",
-    "vi": "VN",
-}
-# a BCP 47 language tag, as `lang` attributes want it: `en`, `pt-BR`, `zh-Hant-TW`, `es-419`
-_LANGUAGE_TAG = re.compile(
-    r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*"
-)
-
-
 def _language(reader: FieldReader) -> str:
     language = reader.text("language", "en") or "en"
-    if _LANGUAGE_TAG.fullmatch(language):
+    if languages.is_language_tag(language):
         return language
     hint = "a language tag such as en, fr, pt-BR or zh-Hant"
-    if "_" in language and _LANGUAGE_TAG.fullmatch(language.replace("_", "-")):
+    if "_" in language and languages.is_language_tag(language.replace("_", "-")):
         hint = f"write {language.replace('_', '-')!r}: language tags use '-', not '_'"
     reader.fail("language", f"expected a language tag, got {describe(language)}", hint)
     return "en"

@@ -567,6 +567,7 @@ class Builder:
             raise
 
         # 5. remember what was written, for the next build
+        read_warnings = set(run.read_problems)
         last_change, next_change = _change_window(parsed, options)
         new_state = BuildState(
             out_dir=str(out_dir),
@@ -584,7 +585,7 @@ class Builder:
             # the scan's own warnings (a folder not read) are found again by every build,
             # and must go once their cause does: they are not remembered
             warnings=tuple(
-                p for p in unique(problems) if not p.is_error and p not in set(run.read_problems)
+                p for p in unique(problems) if not p.is_error and p not in read_warnings
             ),
         )
         self._kept_snapshot = None

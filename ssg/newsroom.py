@@ -42,7 +42,7 @@ def link(
     linked = []
     for article in published:
         article, found = live.link_updates(
-            article, authors, url_of, config.base_path, locate, absent or {}
+            article, authors, url_of, config.base_path, locate, absent
         )
         linked.append(article)
         problems += found

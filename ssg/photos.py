@@ -297,8 +297,9 @@ class _Stage:
         for match in _BODY_IMAGE.finditer(body_html):
             attrs = dict(_ATTR.findall(match.group("fimg") or match.group("img")))
             asset = asset_of(html.unescape(attrs.get("src", "")), self.config.base_path)
-            still = asset in self.assets and not is_animated(self.assets[asset])
-            if asset and is_photo(asset) and still:
+            if asset and asset in self.assets and is_photo(asset):
+                if is_animated(self.assets[asset]):
+                    continue  # shown as it is: resized copies would be stills
                 jobs.append(self._job(asset, False, None))
         return jobs
 
@@ -609,9 +610,7 @@ class _Stage:
         """The line of the `nth` image naming `asset` in the source (counted from 0)."""
         for number, line in enumerate(self._source(path).splitlines(), start=1):
             if asset in line and "](" in line:
-                if nth <= 0:
+                if nth < line.count(asset):
                     return number
                 nth -= line.count(asset)
-                if nth < 0:
-                    return number
         return None

@@ -108,11 +108,18 @@ def asset_url(src: str) -> str:
 
 def is_published(article: Article, options: BuildOptions) -> bool:
     """Drafts, future-dated and expired articles are left out unless asked for."""
+    return unpublished_because(article, options) is None
+
+
+def unpublished_because(article: Article, options: BuildOptions) -> str | None:
+    """Why the build leaves `article` out (`draft`, `scheduled` or `expired`), or None."""
     if article.draft and not options.drafts:
-        return False
+        return "draft"
     if article.date > options.now and not options.future:
-        return False
-    return not (article.expires is not None and article.expires <= options.now)
+        return "scheduled"
+    if article.expires is not None and article.expires <= options.now:
+        return "expired"
+    return None
 
 
 def build_site(
@@ -244,14 +251,8 @@ def build_site(
     unreadable = frozenset(path_key(p) for p in parsed.fronts.keys() - readable)
     absent = dict.fromkeys(unreadable, "unreadable")
     for article in articles:
-        if path_key(article.path) not in url_of:
-            absent[path_key(article.path)] = (
-                "draft"
-                if article.draft and not options.drafts
-                else "scheduled"
-                if article.date > options.now and not options.future
-                else "expired"
-            )
+        if (why := unpublished_because(article, options)) is not None:
+            absent[path_key(article.path)] = why
     problems += _check_duplicate_urls(published, pages, authors, topics, locate)
 
     def resolved(item):

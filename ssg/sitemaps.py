@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ssg.languages import is_traditional_chinese
 from ssg.model import Article
 from ssg.plan import Output
 
@@ -85,12 +86,8 @@ def news_articles(articles: Iterable[Article], now: dt.datetime) -> tuple[Articl
 def news_language(language: str) -> str:
     """The ISO 639 code Google News wants: 'en-GB' -> 'en'; Chinese keeps zh-cn / zh-tw."""
     code = language.strip().lower().replace("_", "-")
-    if code == "zh" or code.startswith("zh-"):
-        parts = code.split("-")[1:]
-        traditional = "hant" in parts or (
-            "hans" not in parts and any(p in ("tw", "hk", "mo") for p in parts)
-        )
-        return "zh-tw" if traditional else "zh-cn"
+    if code.split("-")[0] == "zh":
+        return "zh-tw" if is_traditional_chinese(code) else "zh-cn"
     return code.split("-")[0] or "en"
 
 

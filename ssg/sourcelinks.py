@@ -1,11 +1,10 @@
 """Links between sources (`[earlier](../2026/salt.md)`): markers in rendered HTML become the
 target's address once every page's address is known.
 
-Both maps are keyed by `path_key` (one Unicode form). A target without a page is
-explained by `absent`: `draft`, `scheduled`, `expired` or
-`unreadable` (it failed to parse, and its own error says so). A link to an expired story
-loses its `<a>` and keeps its text, with a warning: a story's expiry must not fail a later
-build of every story that links to it.
+Both maps are keyed by `path_key` (one Unicode form). A target without a page is explained
+by `absent`: `draft`, `scheduled`, `expired` or `unreadable` (it failed to parse, and its
+own error says so). A link to an expired story loses its `<a>` and keeps its text, with a
+warning: a story's expiry must not fail a later build of every story that links to it.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from ssg.errors import Problem, error, warning
 from ssg.folders import path_key
 from ssg.markdown import LINK_MARKER, replace_markers
 
-NEWER_LINK_HINT = "link to another article with a relative path, e.g. ../2024/other-story.md"
+LINK_HINT = "link to another article with a relative path, e.g. ../2024/other-story.md"
 
 
 def resolve_links(
@@ -56,7 +55,7 @@ def resolve_links(
                     f"link to {target} {said.get(why or '', 'does not exist')}",
                     path,
                     line,
-                    hint="publish it first, or link to another story" if why else NEWER_LINK_HINT,
+                    hint="publish it first, or link to another story" if why else LINK_HINT,
                 )
             )
         return "#"
