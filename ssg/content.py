@@ -272,11 +272,11 @@ def parse_article(
     article = Article(  # with errors too, so the site model checks its photo and links
         path=path,
         slug=slug,
-        title=title or "",
+        title=markdown.smart_text(title or "", language),
         date=date or UNKNOWN_DATE,
         author_slugs=tuple(authors),
         topic_names=tuple(dict.fromkeys(reader.text_list("topics"))),
-        dek=reader.text("dek", "") or "",
+        dek=markdown.smart_text(reader.text("dek", "") or "", language),
         dateline=reader.text("dateline", "") or "",
         section=reader.text("section", "") or "",
         kind=reader.text("kind", "News") or "News",
@@ -285,7 +285,8 @@ def parse_article(
         expires=reader.datetime("expires", tz),
         corrections=tuple(corrections),
         aliases=tuple(aliases),
-        summary=reader.text("summary", "") or rendered.first_paragraph,
+        summary=markdown.smart_text(reader.text("summary", "") or "", language)
+        or rendered.first_paragraph,
         body_html=rendered.html,
         links=rendered.links,
         **extra,
@@ -375,7 +376,7 @@ def parse_page(
     page = Page(  # with errors too, so the site model checks its links
         path=path,
         slug=slug,
-        title=title or "",
+        title=markdown.smart_text(title or "", language),
         description=reader.text("description", "") or rendered.first_paragraph,
         body_html=rendered.html,
         links=rendered.links,

@@ -258,8 +258,9 @@ def read_live(
         # updates written in the body may hold HTML like the rest of it; not in front matter
         rendered = markdown.render(raw.text, source.path, base_path, raw.key == "body", language)
         html = scoped_ids(rendered.html, anchor)
+        title = markdown.smart_text(raw.title, language)
         updates[anchor] = LiveUpdate(
-            when, anchor, html, raw.title, raw.authors, rendered.links, raw.line
+            when, anchor, html, title, raw.authors, rendered.links, raw.line
         )
     ordered = tuple(sorted(updates.values(), key=lambda u: u.time, reverse=True))
     coverage_end = reader.datetime("coverage_end", tz)

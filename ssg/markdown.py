@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore, replacements
+from markdown_it.rules_core import StateCore, replacements, smartquotes
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
@@ -362,6 +362,24 @@ def render_inline(text: str, base_path: str = "/", language: str = "en") -> str:
     without a wrapping <p>; raw HTML in it is shown as text."""
     md = parser(allow_html=False, language=language)
     return md.renderInline(text, {"source_dir": "", "base_path": base_path})
+
+
+def smart_text(text: str, language: str = "en") -> str:
+    """Plain text with the typographer's quotation marks, dashes and ellipsis, as a body
+    gets them: for a headline or a dek, which are text rather than Markdown (`*` and `<`
+    stay as written)."""
+    if not _NEEDS_TYPOGRAPHY.search(text):
+        return text
+    md = parser(allow_html=False, language=language)
+    state = StateCore(text, md, {})
+    line = Token("inline", "", 0, content=text, children=[Token("text", "", 0, content=text)])
+    state.tokens = [line]
+    smartquotes(state)
+    _typography(state)
+    return "".join(child.content for child in line.children or ())
+
+
+_NEEDS_TYPOGRAPHY = re.compile(r"[\"']|--|\.\.\.")
 
 
 def _first_paragraph(tokens: list[Token]) -> str:

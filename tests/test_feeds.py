@@ -275,7 +275,7 @@ def test_control_characters_written_as_yaml_escapes_never_reach_the_feeds(tiny_s
 
 def test_rss_description_shows_the_dek_as_written(tiny_site: Path):
     # readers take an RSS <description> as HTML: text with a '<' must arrive as text
-    dek = 'Profits <b>rose</b> & "fell" <script>alert(1)</script>'
+    dek = "Profits <b>rose</b> & fell <script>alert(1)</script>"
     write_site(
         tiny_site,
         {

@@ -195,3 +195,49 @@ def test_a_caption_in_a_story_with_footnotes_holds_no_footnotes():
     doc = fragment('A claim[^1].\n\n![A](/images/a.jpg "At dawn.")\n\n[^1]: A note.\n')
     assert doc.cssselect("figcaption")[0].text_content() == "At dawn."
     assert len(doc.cssselect("section.footnotes")) == 1
+
+
+def test_headlines_and_deks_get_the_typographer_everywhere_they_are_shown(tiny_site):
+    import json
+    import textwrap
+
+    import feedparser
+
+    from conftest import TINY_SITE, html, run, write_site
+
+    story = textwrap.dedent(
+        """\
+        ---
+        title: "Mayor's \\"plan\\" -- a *first* <b>look</b>..."
+        dek: "'Not yet,' she says"
+        authors: ana-ruiz
+        date: 2024-03-05
+        live: true
+        updates:
+          - time: 2024-03-05T10:00:00Z
+            title: "The \\"second\\" wave"
+            text: Water rises.
+        ---
+        Body.
+        """
+    )
+    write_site(tiny_site, {"content/articles/t.md": story})
+    assert run(tiny_site, "build").exit_code == 0
+    headline = "Mayor\u2019s \u201cplan\u201d \u2013 a *first* <b>look</b>\u2026"
+    dek = "\u2018Not yet,\u2019 she says"
+    page = html(tiny_site / "public/2024/03/05/t/index.html")
+    assert page.cssselect("h1.headline")[0].text_content() == headline
+    assert page.cssselect(".dek")[0].text_content() == dek
+    assert page.cssselect('meta[property="og:title"]')[0].get("content") == headline
+    assert "The \u201csecond\u201d wave" in page.cssselect(".live-update")[0].text_content()
+    data = [json.loads(s.text) for s in page.xpath('//script[@type="application/ld+json"]')]
+    assert headline in [d.get("headline") for d in data]
+    home = html(tiny_site / "public/index.html")
+    assert headline in [a.text_content() for a in home.cssselect(".card-title a")]
+    feed = feedparser.parse((tiny_site / "public/feed.xml").read_bytes())
+    assert headline in [e.title for e in feed.entries]
+    config = textwrap.dedent(TINY_SITE["site.yml"]) + "language: fr\n"
+    write_site(tiny_site, {"site.yml": config})
+    assert run(tiny_site, "build").exit_code == 0
+    page = html(tiny_site / "public/2024/03/05/t/index.html")
+    assert "\u00ab\u00a0plan\u00a0\u00bb" in page.cssselect("h1.headline")[0].text_content()

@@ -8,12 +8,16 @@ import pytest
 
 from ssg.config import parse_config
 from ssg.fields import is_safe_link
+from ssg.markdown import smart_text
 
 from conftest import html, run, write_site
 from photofix import make_photo
 
 HOSTILE_TITLE = 'Mayor says "enough" <script>alert(1)</script> & leaves'
 HOSTILE_DEK = 'It\'s <b>bold</b> " onmouseover="alert(2)'
+# as a reader sees them: headlines and deks get the typographer's quotation marks (the
+# dek's unpaired `"` stay straight, so they still test the attributes' escaping)
+SHOWN_TITLE, SHOWN_DEK = smart_text(HOSTILE_TITLE), smart_text(HOSTILE_DEK)
 
 
 def test_hostile_title_and_dek_are_escaped_everywhere(tiny_site: Path):
@@ -50,17 +54,17 @@ def test_hostile_title_and_dek_are_escaped_everywhere(tiny_site: Path):
     assert "<i>Ruiz</i>" not in raw
     doc = html(page)
     assert not doc.cssselect('script:not([type="application/ld+json"])')
-    assert doc.cssselect("h1.headline")[0].text_content() == HOSTILE_TITLE
-    assert doc.cssselect(".dek")[0].text_content() == HOSTILE_DEK
-    assert doc.findtext(".//title").startswith(HOSTILE_TITLE)
-    assert doc.cssselect('meta[name="description"]')[0].get("content") == HOSTILE_DEK
+    assert doc.cssselect("h1.headline")[0].text_content() == SHOWN_TITLE
+    assert doc.cssselect(".dek")[0].text_content() == SHOWN_DEK
+    assert doc.findtext(".//title").startswith(SHOWN_TITLE)
+    assert doc.cssselect('meta[name="description"]')[0].get("content") == SHOWN_DEK
     for element in doc.iter():
         assert not any(name.startswith("on") for name in element.attrib), element.attrib
     topic_link = doc.cssselect(".story-topics a")[0]
     assert topic_link.text_content() == "<img src=x onerror=alert(3)>"
     assert (out / topic_link.get("href").lstrip("/") / "index.html").is_file()
     home = html(out / "index.html")
-    assert HOSTILE_TITLE in [a.text_content() for a in home.cssselect(".card-title a")]
+    assert SHOWN_TITLE in [a.text_content() for a in home.cssselect(".card-title a")]
     assert not home.cssselect('script:not([type="application/ld+json"])')
 
 
