@@ -112,10 +112,10 @@ _Loader.add_implicit_resolver(
 )
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-# C0 controls but tab and line feed, DEL and the C1 controls: XML 1.0 (the feeds) forbids
-# most of them and HTML calls them parse errors; they come with text pasted from word
-# processors and PDFs, where they do nothing visible
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls but tab and line feed, DEL, the C1 controls and the noncharacters U+FFFE and
+# U+FFFF: XML 1.0 (the feeds) forbids most of them and HTML calls them parse errors; they
+# come with text pasted from word processors and PDFs, where they do nothing visible
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def clean_text(path: str, text: str) -> tuple[str, list[Problem]]:
@@ -128,8 +128,8 @@ def clean_text(path: str, text: str) -> tuple[str, list[Problem]]:
     count = len(_CONTROL.findall(text))
     line = text.count("\n", 0, first.start()) + 1
     problem = warning(
-        f"removed {count} control character(s) (the first is U+{ord(first.group()):04X}), "
-        "which feeds and HTML do not allow",
+        f"removed {count} invisible character(s) that feeds and HTML do not allow (the "
+        f"first is U+{ord(first.group()):04X})",
         path,
         line,
         hint="they usually come with text pasted from a word processor or a PDF; delete "
@@ -221,7 +221,7 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[Pro
     ]
     problems += [
         warning(
-            f"removed {count} control character(s) written as escapes in a quoted value, "
+            f"removed {count} invisible character(s) written as escapes in a quoted value, "
             "which feeds and HTML do not allow",
             path,
             line + 1 + line_offset,

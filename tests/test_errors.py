@@ -288,7 +288,7 @@ def test_control_characters_are_removed_with_a_warning_and_feeds_stay_xml(tiny_s
     write_site(tiny_site, {"content/articles/first.md": article})
     result = run(tiny_site, "build")
     assert result.exit_code == 0, result.output
-    assert "content/articles/first.md:2: warning: removed 3 control character(s)" in result.output
+    assert "content/articles/first.md:2: warning: removed 3 invisible character(s)" in result.output
     out = tiny_site / "public"
     feeds = list(out.rglob("*.xml"))
     assert len(feeds) > 3

@@ -265,12 +265,44 @@ def test_control_characters_written_as_yaml_escapes_never_reach_the_feeds(tiny_s
     )
     result = run(tiny_site, "build")
     assert result.exit_code == 0, result.output
-    assert "content/articles/escaped.md:2: warning: removed 1 control character(s)" in result.output
-    assert "content/articles/escaped.md:3: warning: removed 2 control character(s)" in result.output
+    assert (
+        "content/articles/escaped.md:2: warning: removed 1 invisible character(s)" in result.output
+    )
+    assert (
+        "content/articles/escaped.md:3: warning: removed 2 invisible character(s)" in result.output
+    )
     for feed in tiny_site.joinpath("public").rglob("*.xml"):
         lxml.etree.parse(str(feed))  # raises on a character XML forbids
     page = html(tiny_site / "public/2024/03/04/escaped/index.html")
     assert page.cssselect("h1")[0].text_content() == "Tabhere"
+
+
+def test_the_noncharacters_fffe_and_ffff_never_reach_the_feeds(tiny_site: Path):
+    # U+FFFE and U+FFFF are no XML characters either: as escapes or in the file itself
+    story = (
+        '---\ntitle: Odd\ndek: "a\\uFFFEb"\nauthors: li-wei\ndate: 2024-03-04T10:00:00Z\n'
+        'topics: ["T\\uFFFFx"]\n---\nBody \ufffe text.\n'
+    )
+    write_site(
+        tiny_site,
+        {
+            "site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "rss: true\nsearch: false\n",
+            "content/articles/odd.md": story,
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    for line in (3, 6):
+        assert f"odd.md:{line}: warning: removed 1 invisible character(s) written as" in (
+            result.output
+        )
+    assert "odd.md:8: warning: removed 1 invisible character(s) that feeds" in result.output
+    xml_files = list(tiny_site.joinpath("public").rglob("*.xml"))
+    assert any("topics/tx" in str(f) for f in xml_files)
+    for feed in xml_files:
+        lxml.etree.parse(str(feed))  # raises on a character XML forbids
+    page = html(tiny_site / "public/2024/03/04/odd/index.html")
+    assert page.cssselect(".dek")[0].text_content() == "ab"
 
 
 def test_rss_description_shows_the_dek_as_written(tiny_site: Path):
