@@ -325,5 +325,8 @@ def is_safe_link(url: str) -> bool:
     scheme = parts.scheme.lower()
     if scheme:
         return scheme in LINK_SCHEMES and bool(parts.netloc or scheme == "mailto")
-    # '//host/' and '/\\host/' lead browsers to another site
+    # '//host/' and '/\\host/' lead browsers to another site, and so do '/\t/host/' and
+    # '/\n/host/': browsers drop tabs and line ends from a URL before reading it
+    if any(char < " " or char == "\x7f" for char in url):
+        return False
     return url.startswith("/") and not url.startswith(("//", "/\\"))

@@ -119,6 +119,15 @@ def test_plain_links_are_allowed(url: str):
     assert is_safe_link(url)
 
 
+@pytest.mark.parametrize("url", ["/\t/evil.example/", "/\n/evil.example/", "/\r\n/evil.example/"])
+def test_a_site_path_that_browsers_read_as_another_host_is_refused(url: str):
+    # browsers drop tabs and line ends from a URL: '/\t/evil.example/' goes to evil.example
+    assert not is_safe_link(url)
+    data = {"title": "T", "base_url": "https://x.example/", "menu": [{"title": "M", "url": url}]}
+    _, problems = parse_config(data, "site.yml")
+    assert [p.field for p in problems if p.is_error] == ["menu.0.url"]
+
+
 EVIL_TAG = "<img src=x onerror=alert(2)>"
 
 
