@@ -9,6 +9,7 @@ import datetime as dt
 import posixpath
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from ssg import live, markdown, series
@@ -236,17 +237,26 @@ def parse_article(
             html = _inline_markdown(sub, "text", what, base_path, language)
             corrections.append(Correction(when, what, html))
     aliases = []
-    for alias in reader.text_list("aliases"):
-        if not alias.startswith("/"):
-            reader.fail("aliases", f"expected a site path starting with '/', got {describe(alias)}")
+    for written in reader.text_list("aliases"):
+        alias = _decoded_alias(written)
+        if alias is None:
+            reader.fail(
+                "aliases",
+                f"expected percent-escapes of UTF-8 text, got {describe(written)}",
+                "copy the old address from the browser's address bar, or write it decoded",
+            )
+        elif not alias.startswith("/"):
+            reader.fail(
+                "aliases", f"expected a site path starting with '/', got {describe(written)}"
+            )
         elif not is_plain_site_path(alias):
             reader.fail(
                 "aliases",
                 f"expected a site path without '.' or '..' segments, backslashes, '?' or '#', "
-                f"got {describe(alias)}",
+                f"got {describe(written)}",
                 "write the old address as it appears after the domain, such as /2019/05/old-story/",
             )
-        else:
+        elif alias not in aliases:  # written twice, or once encoded and once not
             aliases.append(alias)
     slug = reader.text("slug") or _file_slug(path)
     if slug != slugify(slug):
@@ -292,6 +302,18 @@ def parse_article(
         **extra,
     )
     return article, problems + reader.problems
+
+
+def _decoded_alias(alias: str) -> str | None:
+    """An old address as a file path: `/2019/caf%C3%A9/` (as copied from an address bar or
+    a sitemap) is `/2019/café/`, the folder a host serves at that address; None when its
+    percent-escapes are not UTF-8."""
+    if "%" not in alias:
+        return alias
+    try:
+        return unquote(alias, errors="strict")
+    except UnicodeDecodeError:
+        return None
 
 
 def parse_author(

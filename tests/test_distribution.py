@@ -152,6 +152,40 @@ def test_redirects_list_percent_encodes_aliases_with_spaces(tmp_path: Path):
     assert (root / "public/old/ünïcode path/index.html").is_file()
 
 
+def test_an_alias_copied_percent_encoded_is_served_at_that_address(tmp_path: Path):
+    # an old address copied from an address bar or a sitemap comes percent-encoded: its
+    # folder is the decoded name, which a host serves at the encoded address
+    story = (
+        "---\ntitle: Moved\nauthors: ana-ruiz\ndate: 2024-03-09\n"
+        "aliases: ['/2019/caf%C3%A9-story/', '/2019/café-story/', '/2019/with%20space/']\n"
+        "---\nB.\n"
+    )
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/moved.md": story})
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    out = root / "public"
+    assert (out / "2019/café-story/index.html").is_file()
+    assert (out / "2019/with space/index.html").is_file()
+    assert not list(out.glob("2019/*%*"))
+    lines = (out / "_redirects").read_text(encoding="utf-8").split("\n")
+    sources = sorted(line.split()[0] for line in lines if line and not line.startswith("#"))
+    assert sources == ["/2019/caf%C3%A9-story/", "/2019/with%20space/"]
+
+
+@pytest.mark.parametrize("alias", ["/%2e%2e/%2e%2e/x/", "/bad%ff/"])
+def test_an_alias_whose_escapes_hide_dot_dot_or_no_text_is_a_field_error(
+    tmp_path: Path, alias: str
+):
+    story = (
+        f"---\ntitle: Moved\nauthors: ana-ruiz\ndate: 2024-03-09\naliases: ['{alias}']\n---\nB.\n"
+    )
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/moved.md": story})
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert "content/articles/moved.md:5: error: field 'aliases': expected" in result.output
+    assert f"'{alias}'" in result.output  # the address as written
+
+
 def test_a_section_named_after_the_base_folder_keeps_its_own_address(tiny_site: Path):
     # under base_url .../news/, the "News" section's site path is /news/: its address is
     # /news/news/, and a story at /{section}/{slug}/ is at /news/news/<slug>/
