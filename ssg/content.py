@@ -18,9 +18,8 @@ from ssg.fields import FieldReader, describe
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import Source, field_line, load_yaml, split
 from ssg.model import Article, Author, Correction, Image, Link, Page, Topic
-from ssg.slugs import file_slug, slugify
+from ssg.slugs import MAX_SLUG, file_slug, overlong_part, slugify, too_long_message
 
-MAX_SLUG = 200  # an article's slug names its folder in the output
 # stands for a missing or unreadable `date`: the build fails on that error, but the
 # story still goes through the site model so its other mistakes are reported with it
 UNKNOWN_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -256,17 +255,25 @@ def parse_article(
                 f"got {describe(written)}",
                 "write the old address as it appears after the domain, such as /2019/05/old-story/",
             )
+        elif overlong_part(alias) is not None:
+            reader.fail(
+                "aliases",
+                f"expected folder names of at most 255 bytes, got one of "
+                f"{len(overlong_part(alias).encode())} in {describe(written[:60] + '…')}",
+                "a host cannot serve that address either: leave the alias out",
+            )
         elif alias not in aliases:  # written twice, or once encoded and once not
             aliases.append(alias)
     slug = reader.text("slug") or _file_slug(path)
     if slug != slugify(slug):
+        suggested = slugify(slug) if len(slugify(slug)) <= MAX_SLUG else file_slug(slug)
         reader.fail(
             "slug",
             f"expected lower-case letters, digits and hyphens, got {describe(slug)}",
-            f"try '{slugify(slug)}'",
+            f"try '{suggested}'",
         )
-        slug = slugify(slug)
-    if len(slug) > MAX_SLUG:
+        slug = suggested
+    elif len(slug) > MAX_SLUG:
         reader.fail(
             "slug",
             f"expected at most {MAX_SLUG} characters, got {len(slug)} (it names a folder, and "
@@ -285,7 +292,7 @@ def parse_article(
         title=markdown.smart_text(title or "", language),
         date=date or UNKNOWN_DATE,
         author_slugs=tuple(authors),
-        topic_names=tuple(dict.fromkeys(reader.text_list("topics"))),
+        topic_names=_topic_names(reader),
         dek=markdown.smart_text(reader.text("dek", "") or "", language),
         dateline=reader.text("dateline", "") or "",
         section=reader.text("section", "") or "",
@@ -302,6 +309,15 @@ def parse_article(
         **extra,
     )
     return article, problems + reader.problems
+
+
+def _topic_names(reader: FieldReader) -> tuple[str, ...]:
+    """The article's topics, each once; a name too long for a folder is an error."""
+    names = tuple(dict.fromkeys(reader.text_list("topics")))
+    for name in names:
+        if len(slugify(name)) > MAX_SLUG:
+            reader.fail("topics", too_long_message("a topic name", slugify(name)), "shorten it")
+    return tuple(name for name in names if len(slugify(name)) <= MAX_SLUG)
 
 
 def _decoded_alias(alias: str) -> str | None:
@@ -419,6 +435,10 @@ def _page_slug(reader: FieldReader, path: str) -> str:
         )
         return _file_slug(path)
     suggested = "/".join(slugify(part) for part in slug.split("/"))
+    if any(len(part) > MAX_SLUG for part in suggested.split("/")):
+        longest = max(suggested.split("/"), key=len)
+        reader.fail("slug", too_long_message("each folder", longest), "shorten it")
+        return _file_slug(path)
     if slug != suggested:  # spaces, '&', capitals, accents: an address to percent-encode
         reader.fail(
             "slug",

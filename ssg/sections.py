@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ssg.errors import Problem, did_you_mean, error
 from ssg.fields import FieldReader, describe
 from ssg.model import Article
-from ssg.slugs import slugify
+from ssg.slugs import MAX_SLUG, slugify, too_long_message
 
 if TYPE_CHECKING:
     from ssg.config import SiteConfig
@@ -81,6 +81,10 @@ def read_sections(reader: FieldReader, key: str = "sections") -> tuple[Section, 
                 f"expected a URL slug that is not a number or a built-in path, got {describe(slug)}",
                 f"reserved: {', '.join(RESERVED_SLUGS)}; try '{slugify(title)}-news'",
             )
+            continue
+        if len(slug) > MAX_SLUG:
+            field = "slug" if sub.present("slug") else "title"
+            sub.fail(field, too_long_message("a section slug", slug), "write a shorter 'slug'")
             continue
         if slug in seen:
             sub.fail("slug", f"section '{slug}' is declared twice")

@@ -14,7 +14,7 @@ from typing import Any
 from ssg.evolve import pickled_by_fields
 from ssg.fields import FieldReader
 from ssg.model import Article
-from ssg.slugs import slugify
+from ssg.slugs import MAX_SLUG, slugify, too_long_message
 
 SERIES_FIELDS = ("series", "series_part")
 
@@ -44,6 +44,9 @@ def series_url(slug: str) -> str:
 def article_fields(reader: FieldReader) -> dict[str, Any]:
     """Article constructor arguments for `series` and `series_part`."""
     name = reader.text("series", "") or ""
+    if len(slugify(name)) > MAX_SLUG:
+        reader.fail("series", too_long_message("a series name", slugify(name)), "shorten it")
+        name = ""
     part = reader.integer("series_part", 0) if reader.present("series_part") else None
     if part is not None and not name:
         reader.fail("series_part", "is set but 'series' is not", "add 'series: <name>'")

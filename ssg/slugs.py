@@ -13,6 +13,23 @@ def slugify(text: str) -> str:
     return _slugify(text, lowercase=True) or "untitled"
 
 
+MAX_SLUG = 200  # characters: a slug names a folder, and file systems refuse names past 255 bytes
+MAX_FOLDER_BYTES = 255  # a folder name, in UTF-8, on ext4, APFS, NTFS and the like
+
+
+def overlong_part(path: str) -> str | None:
+    """The first '/'-separated part of a site path too long to name a folder, or None."""
+    return next((p for p in path.split("/") if len(p.encode()) > MAX_FOLDER_BYTES), None)
+
+
+def too_long_message(what: str, slug: str) -> str:
+    """The error text for a name whose slug is longer than `MAX_SLUG`."""
+    return (
+        f"expected {what} of at most {MAX_SLUG} characters in its address, got {len(slug)} "
+        f"('{slug[:24]}…'): it names a folder, and file systems refuse names past 255 bytes"
+    )
+
+
 NEW_FILE_SLUG_LIMIT = 80  # characters: a readable address, far below a file name's 255 bytes
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,64 @@ def test_a_full_disk_while_rendering_fails_cleanly_and_keeps_the_output(
 )
 def test_plain_site_paths(path: str, plain: bool):
     assert is_plain_site_path(path) is plain
+
+
+LONG = "a" * 256  # past the 255 bytes a folder name may have
+
+
+@pytest.mark.parametrize(
+    ("field", "line", "front"),
+    [
+        ("topics", 3, f"topics: [{LONG}]"),
+        ("series", 3, f"series: {LONG}"),
+        ("aliases", 3, f"aliases: [/old/{LONG}/]"),
+        ("slug", 3, f"slug: {LONG}"),
+    ],
+)
+def test_a_name_too_long_for_a_folder_is_a_field_error_in_build_and_check(
+    tmp_path: Path, field: str, line: int, front: str
+):
+    article = f"---\ntitle: Long\n{front}\nauthors: ana-ruiz\ndate: 2024-03-09\n---\nB.\n"
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/long.md": article})
+    for command in ("build", "check"):
+        result = run(root, command)
+        assert result.exit_code == 1, result.output
+        assert f"content/articles/long.md:{line}: error: field '{field}': expected" in (
+            result.output
+        )
+        assert "cannot write the output folder" not in result.output
+    assert not (root / "public").exists()
+
+
+def test_a_page_slug_too_long_for_a_folder_is_a_field_error(tmp_path: Path):
+    page = f"---\ntitle: About\nslug: about/{LONG}\n---\nUs.\n"
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/pages/about.md": page})
+    result = run(root, "build")
+    assert result.exit_code == 1, result.output
+    assert "content/pages/about.md:3: error: field 'slug': expected each folder of at most" in (
+        result.output
+    )
+
+
+def test_a_section_too_long_for_a_folder_is_a_setting_error(tmp_path: Path):
+    config = textwrap.dedent(TINY_SITE["site.yml"]) + f"sections:\n  - title: {LONG}\n"
+    root = write_site(tmp_path / "site", {**TINY_SITE, "site.yml": config})
+    result = run(root, "build")
+    assert result.exit_code == 1, result.output
+    assert "site.yml:7: error: field 'sections.0.title': expected a section slug of at" in (
+        result.output
+    )
+
+
+def test_a_slug_in_another_script_gets_one_error_with_a_short_suggestion(tmp_path: Path):
+    article = (
+        f"---\ntitle: Long\nslug: {'中' * 100}\nauthors: ana-ruiz\ndate: 2024-03-09\n---\nB.\n"
+    )
+    root = write_site(tmp_path / "site", {**TINY_SITE, "content/articles/long.md": article})
+    result = run(root, "build")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1, errors
+    assert "expected lower-case letters, digits and hyphens" in errors[0]
+    suggestion = errors[0].split("try '")[1].split("'")[0]
+    assert 0 < len(suggestion) <= 80 and suggestion.startswith("zhong-zhong")
