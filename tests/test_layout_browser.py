@@ -12,7 +12,9 @@ from conftest import TINY_SITE, run, write_site
 
 STORY = """\
 ---
-title: Wide things
+title: Wide things and the Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung
+dek: Unterelbeschifffahrtsgesellschaftsverwaltungsratsvorsitzendenstellvertreterin spricht
+dateline: HANOI, Vietnam
 authors: ana-ruiz
 date: 2024-03-05T09:00:00+07:00
 ---
@@ -45,6 +47,8 @@ def test_a_story_with_long_urls_code_and_a_table_fits_a_phone(browser: Browser, 
                 "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
             )
             assert widths[0] <= widths[1], (language, widths)  # no sideways scrolling
+            dateline = page.locator(".dateline").inner_text()
+            assert dateline == "HANOI, Vietnam"  # as the desk wrote it, not "HANOI, VIETNAM"
             # the table keeps whole words: "+113%" is one line, not "+11" over "3%"
             cell = page.locator("td", has_text="113").first.element_handle()
             lines = page.evaluate(
@@ -58,3 +62,12 @@ def test_a_story_with_long_urls_code_and_a_table_fits_a_phone(browser: Browser, 
             )
             assert direction == "ltr"  # code reads left to right on a right-to-left page too
             page.close()
+            for path in ("/", "/authors/ana-ruiz/"):  # the long headline on its cards
+                page = browser.new_page(viewport={"width": 375, "height": 800})
+                page.goto(origin + path)
+                widths = page.evaluate(
+                    "() => [document.documentElement.scrollWidth,"
+                    " document.documentElement.clientWidth]"
+                )
+                assert widths[0] <= widths[1], (language, path, widths)
+                page.close()
