@@ -117,16 +117,29 @@ WIRE_FIRST = frozenset(
 )
 
 
+# Agencies that may be credited alone ("Getty Images"), besides the wire services
+AGENCIES = WIRE_FIRST | {"getty images", "shutterstock", "alamy", "bloomberg", "sipa"}
+
+
 def copyright_holder(credit: str) -> JsonDict:
     """Who holds a photo's rights, from its credit: 'Linh Tran/The Delta Ledger' -> the
     organization after the last slash, 'AP Photo/Evan Vucci' -> the wire service that
-    comes first; a credit without a slash names a person."""
+    comes first (as 'AP': "Photo" names the desk, not the holder); a credit without a
+    slash names a person, unless it is an agency ('Reuters', 'AFP')."""
     parts = [part.strip() for part in credit.split("/")]
     if len(parts) == 1:
+        if parts[0].casefold() in AGENCIES:
+            return {"@type": "Organization", "name": _agency_name(parts[0])}
         return {"@type": "Person", "name": parts[0]}
     if len(parts) == 2 and parts[0].casefold() in WIRE_FIRST:  # "Agency/Photographer"
-        return {"@type": "Organization", "name": parts[0]}
+        return {"@type": "Organization", "name": _agency_name(parts[0])}
     return {"@type": "Organization", "name": parts[-1]}
+
+
+def _agency_name(credited: str) -> str:
+    """'AP Photo' -> 'AP', 'AFP PHOTO' -> 'AFP': the agency behind its photo desk's credit."""
+    name, _, last = credited.rpartition(" ")
+    return name if name and last.casefold() == "photo" else credited
 
 
 def image_object(image: Image, abs_url: AbsUrl) -> JsonDict:
