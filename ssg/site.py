@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import posixpath
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -153,6 +154,13 @@ def build_site(
         return memo.get_with_problems("author", (author,), None, compute, problems)
 
     authors = {a.slug: linked_author(a) for a in parsed.authors}
+    # an author file that failed to parse has its own error; its stories do not add one each
+    read_authors = {a.path for a in parsed.authors}
+    broken_authors = {
+        slugify(posixpath.splitext(posixpath.basename(path))[0])
+        for path in parsed.fronts
+        if path.startswith("content/authors/") and path not in read_authors
+    }
     topics = {
         t.slug: memo.get("topic", (t,), None, lambda t=t: evolve(t, url=topic_url(t.slug)))
         for t in parsed.topics
@@ -181,7 +189,11 @@ def build_site(
                 )
             named.setdefault(slug, topics[slug])
         scheduled = article.date > options.now
-        missing = tuple(slug for slug in article.author_slugs if slug not in authors)
+        missing = tuple(
+            slug
+            for slug in article.author_slugs
+            if slug not in authors and slug not in broken_authors
+        )
         updated = article.updated
         updated_ahead = updated is not None and updated > options.now and not scheduled
 

@@ -519,3 +519,14 @@ def test_a_failure_inside_a_helper_a_template_calls_says_where_it_is(tiny_site: 
     assert "feeds/atom.xml:" in line  # where the template called it
     assert "TypeError raised inside ssg's own code (ssg/feeds.py:" in line
     assert "Traceback" not in result.output
+
+
+def test_a_broken_author_file_is_reported_once_not_once_per_story(tiny_site: Path):
+    # both fixture stories name li-wei; the file exists, but its front matter is a list
+    write_site(tiny_site, {"content/authors/li-wei.md": "---\n- a\n---\nBio.\n"})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("content/authors/li-wei.md:")
+    assert "unknown author" not in result.output
