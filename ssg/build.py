@@ -209,9 +209,9 @@ def _template_problem(exc: Exception, where: str) -> Problem:
         package = os.path.dirname(os.path.abspath(__file__))
         if inner and os.path.dirname(os.path.abspath(inner[0].filename)) == package:
             # raised by ssg's own code that the template called, not by the template
-            where = f"ssg/{os.path.basename(inner[0].filename)}:{inner[0].lineno}"
+            raised_at = f"ssg/{os.path.basename(inner[0].filename)}:{inner[0].lineno}"
             hint = (
-                f"{type(exc).__name__} raised inside ssg's own code ({where}), called from "
+                f"{type(exc).__name__} raised inside ssg's own code ({raised_at}), called from "
                 "this line: check what the line passes it, or report it as a bug"
             )
     return error(f"template error: {exc}{where}", path, line, hint=hint)

@@ -518,6 +518,7 @@ def test_a_failure_inside_a_helper_a_template_calls_says_where_it_is(tiny_site: 
     [line] = [x for x in result.output.splitlines() if "'NoneType' object is not callable" in x]
     assert "feeds/atom.xml:" in line  # where the template called it
     assert "TypeError raised inside ssg's own code (ssg/feeds.py:" in line
+    assert "not callable while rendering /feed.xml" in line  # the page, not ssg's file
     assert "Traceback" not in result.output
 
 
