@@ -283,6 +283,18 @@ def _check_permalink(reader: FieldReader, pattern: str) -> None:
             f"got {describe(pattern)}",
             "for example /{year}/{month}/{slug}/",
         )
+    elif odd := _PERMALINK_ODD.search(re.sub(r"{[^}]*}", "", pattern)):
+        reader.fail(
+            "permalink",
+            f"expected letters, digits, '-', '_', '.' and '/' around the placeholders, "
+            f"got {odd.group()!r} in {describe(pattern)}",
+            "a space, quote or '<' makes an address every page, feed and sitemap must escape: "
+            "use '-' instead",
+        )
+
+
+# what a permalink's fixed text may not hold: what a URL must percent-encode, and braces
+_PERMALINK_ODD = re.compile(r"""[\s"'<>`{}|^%]""")
 
 
 def _publisher(reader: FieldReader, title: str) -> Publisher:

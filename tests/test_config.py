@@ -328,3 +328,22 @@ def test_the_footer_spells_networks_as_they_do(tiny_site: Path):
     links = html(tiny_site / "public/index.html").cssselect(".social a")
     assert [a.text_content() for a in links] == ["GitHub", "YouTube", "Mastodon"]
     assert links[0].get("href") == "https://github.com/deltaledger"
+
+
+@pytest.mark.parametrize(
+    "pattern", ['/news "x"/{slug}/', "/<b>/{slug}/", "/a b/{slug}/", "/a|b/{slug}/"]
+)
+def test_a_permalink_with_characters_an_address_must_escape_is_an_error(pattern: str):
+    data = {"title": "T", "base_url": "https://x.example/", "permalink": pattern}
+    _, problems = parse_config(data, "site.yml")
+    assert [p.field for p in problems if p.is_error] == ["permalink"], problems
+
+
+def test_a_permalink_of_plain_words_and_placeholders_is_fine():
+    data = {
+        "title": "T",
+        "base_url": "https://x.example/",
+        "permalink": "/tin-tức/{year}/{slug}.html",
+    }
+    config, problems = parse_config(data, "site.yml")
+    assert not [p for p in problems if p.is_error] and config.permalink.startswith("/tin-tức/")
