@@ -255,6 +255,12 @@ def parse_article(
                 f"got {describe(written)}",
                 "write the old address as it appears after the domain, such as /2019/05/old-story/",
             )
+        elif "/." in alias:
+            reader.fail(
+                "aliases",
+                f"expected no folder whose name starts with '.', got {describe(written)}",
+                "hosts hide or refuse such folders (.htaccess, .well-known): leave the alias out",
+            )
         elif overlong_part(alias) is not None:
             reader.fail(
                 "aliases",

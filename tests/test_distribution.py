@@ -176,8 +176,10 @@ def test_an_alias_copied_percent_encoded_is_served_at_that_address(tmp_path: Pat
     assert sources == ["/2019/caf%C3%A9-story/", "/2019/with%20space/"]
 
 
-@pytest.mark.parametrize("alias", ["/%2e%2e/%2e%2e/x/", "/bad%ff/"])
-def test_an_alias_whose_escapes_hide_dot_dot_or_no_text_is_a_field_error(
+@pytest.mark.parametrize(
+    "alias", ["/%2e%2e/%2e%2e/x/", "/bad%ff/", "/.htaccess", "/.well-known/x/"]
+)
+def test_an_alias_with_hidden_or_dot_dot_folders_or_bad_escapes_is_a_field_error(
     tmp_path: Path, alias: str
 ):
     story = (
