@@ -60,19 +60,22 @@ def output_folder_problem(out_dir: Path, root: Path, shown: str, from_flag: bool
     `.ssg-cache/serve/`); one that holds the cache folder is `cache_dir`'s error
     (`cache_folder_problem`), as only a cache_dir setting can put it there."""
     reason = _conflict(out_dir, root.resolve())
-    if reason is None:
+    if reason is not None:
+        message = (
+            f"the output folder {shown} cannot be used: {reason}, and a build deletes files "
+            "there that it did not write"
+        )
+    elif out_dir.exists() and not out_dir.is_dir():  # found before the whole site renders
+        message = f"the output folder {shown} cannot be used: it is a file, not a folder"
+    else:
         return None
-    message = (
-        f"the output folder {shown} cannot be used: {reason}, and a build deletes files "
-        "there that it did not write"
-    )
     if from_flag:
         return error(message, hint="pass --output a folder of its own, such as public")
     return error(
         message,
         "site.yml",
         field="output",
-        hint="set output to a folder of its own, such as public",
+        hint="set output to a folder of its own, such as public (or move the file away)",
     )
 
 

@@ -247,3 +247,15 @@ def test_a_slug_in_another_script_gets_one_error_with_a_short_suggestion(tmp_pat
     assert "expected lower-case letters, digits and hyphens" in errors[0]
     suggestion = errors[0].split("try '")[1].split("'")[0]
     assert 0 < len(suggestion) <= 80 and suggestion.startswith("zhong-zhong")
+
+
+def test_an_output_folder_that_is_a_file_is_refused_before_rendering(tmp_path: Path):
+    root = write_site(tmp_path / "site", {**TINY_SITE, "public": "not a folder\n"})
+    result = run(root, "build")
+    assert result.exit_code == 1
+    assert (
+        "site.yml: error: field 'output': the output folder public cannot be used: it is a file"
+        in (result.output)
+    )
+    assert (root / "public").read_text() == "not a folder\n"
+    assert not list(tmp_path.glob("site/.public.*")) and not list(tmp_path.glob("site/.ssg-s*"))
