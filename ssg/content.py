@@ -45,7 +45,7 @@ ARTICLE_FIELDS = (
     *series.SERIES_FIELDS,
 )
 IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus")
-AUTHOR_FIELDS = ("name", "role", "photo", "twitter", "x", "email", "links")
+AUTHOR_FIELDS = ("name", "role", "photo", "twitter", "x", "email", "links", "organization")
 TOPIC_FIELDS = ("name", "description")
 PAGE_FIELDS = ("title", "description", "slug")
 
@@ -355,8 +355,9 @@ def parse_author(
             links.append(Link(title, url))
     handle = (reader.text("x") or reader.text("twitter") or "").lstrip("@")
     photo = _image(reader, "photo", data.get("photo"), base_path, language)
+    organization = reader.boolean("organization")
     if photo and not photo.alt and name:
-        photo = Image(photo.src, alt=f"Portrait of {name}")
+        photo = Image(photo.src, alt=f"{'Logo' if organization else 'Portrait'} of {name}")
     rendered = markdown.render(source.body, path, base_path, language=language)
     problems += _body_warnings(path, source, rendered)
     problems += _source_link_problem(path, source, rendered)
@@ -371,6 +372,7 @@ def parse_author(
         links=tuple(links),
         bio_html=rendered.html,
         bio_text=rendered.first_paragraph,
+        organization=organization,
     )
     return author, problems + reader.problems
 

@@ -74,6 +74,7 @@ class Author:
     bio_html: str = ""
     bio_text: str = ""
     url: str = ""
+    organization: bool = False  # a wire service or another newsroom: "By Reuters"
 
     @property
     def twitter_url(self) -> str:

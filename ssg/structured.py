@@ -72,10 +72,12 @@ def organization(config: SiteConfig, abs_url: AbsUrl) -> JsonDict:
 
 
 def person(author: Author, abs_url: AbsUrl, detailed: bool = False) -> JsonDict:
-    """One author as a Person, with the URL of their author page."""
-    data: JsonDict = {"@type": "Person", "name": author.name, "url": abs_url(author.url)}
+    """One author as a Person (an Organization for a wire service's byline), with the URL
+    of their author page."""
+    kind = "Organization" if author.organization else "Person"
+    data: JsonDict = {"@type": kind, "name": author.name, "url": abs_url(author.url)}
     if detailed:
-        if author.role:
+        if author.role and not author.organization:
             data["jobTitle"] = author.role
         if author.bio_text:
             data["description"] = author.bio_text

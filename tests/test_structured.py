@@ -125,3 +125,27 @@ def test_long_headline_warns_with_its_location(tiny_site: Path):
         in result.output
     )
     assert "first.md" not in result.output  # short headlines pass quietly
+
+
+def test_a_wire_service_author_is_an_organization(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "content/authors/reuters.md": "---\nname: Reuters\nrole: News agency\n"
+            "organization: true\n---\nCopy from Reuters.\n",
+            "content/articles/wire.md": "---\ntitle: Wire copy\nauthors: [reuters, li-wei]\n"
+            "date: 2024-03-05T09:00:00+07:00\n---\nBody.\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    out = tiny_site / "public"
+    article = jsonld(out, "2024/03/05/wire/")["NewsArticle"]
+    assert [(a["@type"], a["name"]) for a in article["author"]] == [
+        ("Organization", "Reuters"),
+        ("Person", "Li Wei"),
+    ]
+    profile = jsonld(out, "authors/reuters/")["ProfilePage"]["mainEntity"]
+    assert profile["@type"] == "Organization" and "jobTitle" not in profile
+    byline = html(out / "2024/03/05/wire/index.html").cssselect(".byline")[0].text_content()
+    assert "Reuters" in " ".join(byline.split())
