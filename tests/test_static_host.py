@@ -8,6 +8,7 @@ it maps to the local server.
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import socket
@@ -50,6 +51,7 @@ http {{
     absolute_redirect off;
     server {{
         listen 127.0.0.1:{port};
+        location = {bare_prefix} {{ return 301 {prefix}; }}
         location {prefix} {{
             alias {root}/;
             index index.html;
@@ -102,6 +104,7 @@ def nginx(tmp_path_factory) -> Iterator[Server]:
             tmp=tmp,
             port=port,
             prefix=PREFIX,
+            bare_prefix=PREFIX.rstrip("/"),
             root=out,
             mime_types="/etc/nginx/mime.types",
         )
@@ -218,6 +221,14 @@ def test_missing_page_under_the_prefix_gets_the_404_page_with_working_links(ngin
         if target is not None and target != url:
             assert urlsplit(target).path.startswith(PREFIX), link
             assert fetch(target)[0] == 200, link
+
+
+def test_the_readme_block_sends_the_bare_prefix_to_the_home_page(nginx: Server):
+    connection = http.client.HTTPConnection(urlsplit(nginx.origin).netloc, timeout=10)
+    connection.request("GET", PREFIX.rstrip("/"))
+    response = connection.getresponse()
+    assert response.status == 301 and response.getheader("Location") == PREFIX
+    connection.close()
 
 
 def test_alias_redirect_page_leads_to_the_article(nginx: Server):
