@@ -9,7 +9,7 @@ import datetime as dt
 import posixpath
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from ssg import live, markdown, series
@@ -81,6 +81,9 @@ def _file_slug(path: str) -> str:
     return slugify(posixpath.splitext(posixpath.basename(path))[0])
 
 
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%~"  # what a URL keeps as written: its syntax, and escapes
+
+
 def _image(
     reader: FieldReader, key: str, value: Any, base_path: str, language: str = "en"
 ) -> Image | None:
@@ -103,6 +106,8 @@ def _image(
             f"{describe(src)} is a plain http:// address: browsers block it on https pages",
             "use its https:// address, or copy the photo into assets/",
         )
+    if src.lower().startswith(("http://", "https://")):  # as a browser sends it: a space
+        src = quote(src, safe=_URL_SAFE)  # or an accent makes an invalid src and og:image
     caption = sub.text("caption", "") or ""
     return Image(
         src=src,

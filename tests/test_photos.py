@@ -893,3 +893,18 @@ def test_a_remote_image_keeps_its_credit_as_text_not_as_an_attribute(tiny_site: 
     assert figure.cssselect(".credit")[0].text_content() == "AFP"
     assert "Photo:" in figure.cssselect(".visually-hidden")[0].text_content()
     assert page.cssselect("main .photo-note .credit")[0].text_content() == "Reuters"
+
+
+def test_a_remote_hero_with_a_space_or_an_accent_is_a_valid_address(tiny_site: Path):
+    story = (
+        "---\ntitle: Wire\nauthors: ana-ruiz\ndate: 2024-03-04T09:00:00+07:00\nimage:\n"
+        "  src: https://example.com/photos/cần thơ 1.jpg?w=800\n  alt: A market\n"
+        "  credit: AFP\n---\nIntro.\n"
+    )
+    write_site(tiny_site, {"content/articles/wire.md": story})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    page = html(tiny_site / "public/2024/03/04/wire/index.html")
+    expected = "https://example.com/photos/c%E1%BA%A7n%20th%C6%A1%201.jpg?w=800"
+    assert page.cssselect("main img")[0].get("src") == expected
+    assert page.cssselect('meta[property="og:image"]')[0].get("content") == expected
