@@ -36,7 +36,7 @@ from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article
 from ssg.photos import asset_of, process_photos
-from ssg.plan import colliding_outputs, unsafe_outputs
+from ssg.plan import colliding_outputs, outputs_over_files, unsafe_outputs
 from ssg.rules import classify
 from ssg.site import (
     BuildOptions,
@@ -218,7 +218,9 @@ def _check(
         findings.append(Finding(error(str(exc)), "template"))
     else:
         outputs = plan_all(site, options)
-        wrong = unsafe_outputs(outputs) or colliding_outputs(outputs, locator(parsed.fronts))
+        locate = locator(parsed.fronts)
+        wrong = unsafe_outputs(outputs) or colliding_outputs(outputs, locate)
+        wrong = wrong or outputs_over_files(outputs, files, locate)
         findings += [Finding(p, "duplicate-url") for p in wrong]
         failed: list[Problem] = []
         for output, rendered in render_outputs(env, outputs):

@@ -64,7 +64,7 @@ from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, freeze_heap, release_free_memory, thaw_heap
 from ssg.photos import process_photos
-from ssg.plan import Output, colliding_outputs, output_path, unsafe_outputs
+from ssg.plan import Output, colliding_outputs, output_path, outputs_over_files, unsafe_outputs
 from ssg.quick import text_edit
 from ssg.rendering import (
     BuildReport,
@@ -459,13 +459,18 @@ class Builder:
 
         # 3. plan and fingerprint every output; only changed fingerprints are rendered
         outputs = plan_all(site, options)
-        if wrong := unsafe_outputs(outputs) or colliding_outputs(outputs, locator(parsed.fronts)):
+        locate = locator(parsed.fronts)
+        published = {*run.published.files, *(k for k, v in photos.files.items() if v is not None)}
+        if wrong := (
+            unsafe_outputs(outputs)
+            or colliding_outputs(outputs, locate)
+            or outputs_over_files(outputs, published, locate)
+        ):
             problems += wrong
             return self._failed(run)
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest
         templates, skip_bodies = self._template_facts(run.env)
-        published = {*run.published.files, *(k for k, v in photos.files.items() if v is not None)}
         used = {o.template for o in outputs}
         shown = partial(template_file, run.env)
         if wrong := missing_assets(templates, used, published, shown):

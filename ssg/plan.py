@@ -7,7 +7,7 @@ output into bytes. Keeping them apart lets a build render in any order or in par
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +116,50 @@ def colliding_outputs(outputs: Sequence[Output], locate: Locate | None = None) -
         inside = folders.get(relative)
         if inside is not None:
             problems.append(_collision(output, by_file[inside], False, locate))
+    return problems
+
+
+def outputs_over_files(
+    outputs: Sequence[Output], files: Collection[str], locate: Locate | None = None
+) -> list[Problem]:
+    """An error for each planned page written where a file from assets/ goes (a photo,
+    a stylesheet), or in a folder named like one: an alias '/favicon.svg/' against
+    `assets/favicon.svg`. The error goes to the source that asked for the address, or
+    to the file when the page is one ssg makes itself."""
+    roots = {name.partition("/")[0] for name in files}
+    problems = []
+    for output in outputs:
+        relative = output_path(output.url)
+        if relative.partition("/")[0] not in roots:
+            continue  # the usual case: no asset under this page's first folder
+        parts = relative.split("/")
+        clash = next(
+            (f for f in ("/".join(parts[:d]) for d in range(1, len(parts) + 1)) if f in files),
+            None,
+        )
+        if clash is None:
+            continue
+        source = _source_of(output)
+        if source is None:
+            problems.append(
+                error(
+                    f"the file would take the place of {_what(output)}",
+                    f"assets/{clash}",
+                    hint="rename the file or move it into a folder of its own",
+                )
+            )
+            continue
+        path, key = source
+        problems.append(
+            error(
+                f"the address {output.url} cannot be written: the file assets/{clash} is "
+                f"published {'there' if clash == relative else 'under that name'}",
+                path,
+                locate(path, key) if locate else None,
+                field=key,
+                hint="choose another address, or rename the file in assets/",
+            )
+        )
     return problems
 
 

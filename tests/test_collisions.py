@@ -68,3 +68,19 @@ def test_an_alias_of_its_own_story_is_an_error(tmp_path: Path):
     result = run(root, "build")
     assert result.exit_code == 1
     assert "field 'aliases'" in result.output and "/2024/03/03/third/" in result.output
+
+
+@pytest.mark.parametrize("alias", ["/favicon.svg", "/images/pic.png", "/css/"])
+def test_an_alias_where_a_file_from_assets_goes_is_a_located_error(tmp_path: Path, alias: str):
+    files = {**TINY_SITE, **with_alias(alias), "assets/favicon.svg": "<svg/>"}
+    files["assets/images/pic.png"] = "not read"
+    files["assets/css/index.html"] = "<!doctype html><title>x</title>"
+    root = write_site(tmp_path / "site", files)
+    for command in ("build", "check"):
+        result = run(root, command)
+        assert result.exit_code == 1, result.output
+        assert "content/articles/third.md:3: error: field 'aliases': the address " in (
+            result.output
+        )
+        assert "cannot write the output folder" not in result.output
+    assert not (root / "public").exists()

@@ -126,7 +126,7 @@ def test_content_types(name: str, expected: str):
 def site(tmp_path: Path) -> Path:
     root = write_site(tmp_path / "site", TINY_SITE)
     (tmp_path / "secret.txt").write_text(SECRET)
-    write_site(root, {"assets/fonts/x.woff2": b"wOF2fake", "assets/feed.xml": "<feed/>"})
+    write_site(root, {"assets/fonts/x.woff2": b"wOF2fake"})
     return root
 
 
