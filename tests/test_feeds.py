@@ -343,3 +343,46 @@ def test_a_live_storys_feed_entry_carries_its_updates(sample_build: Path):
     # the entry changed when its newest update came
     newest = updates[0].cssselect("time")[0].get("datetime")
     assert dt.datetime.fromisoformat(entry.updated) == dt.datetime.fromisoformat(newest)
+
+
+def test_each_entry_carries_its_hero_photo_as_the_page_shares_it(sample_build: Path):
+    feed = feedparser.parse((sample_build / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    with_photo = 0
+    for entry in feed.entries:
+        page = html(local_file(sample_build, entry.link))
+        shared = page.cssselect('meta[property="og:image"]')[0].get("content")
+        hero = page.cssselect("figure.hero img, .story-hero img")
+        if not hero:
+            assert "media_content" not in entry, entry.link
+            continue
+        with_photo += 1
+        [media] = entry.media_content
+        assert media["url"] == shared and media["medium"] == "image"
+        credit = page.cssselect("figure.hero .credit, .story-hero .credit")[0].text_content()
+        assert entry.media_credit[0]["content"] == credit.strip()
+    assert with_photo >= 5
+
+
+def test_an_rss_item_carries_its_hero_photo_too(tiny_site: Path):
+    from photofix import make_photo
+
+    story = (
+        "---\ntitle: Pic\nauthors: li-wei\ndate: 2024-03-04T10:00:00Z\nimage:\n"
+        "  src: /images/pic.jpg\n  alt: A boat\n  credit: Li Wei\n---\nBody.\n"
+    )
+    write_site(
+        tiny_site,
+        {
+            "site.yml": textwrap.dedent(TINY_SITE["site.yml"]) + "rss: true\nsearch: false\n",
+            "assets/images/pic.jpg": make_photo(1200, 800),
+            "content/articles/pic.md": story,
+        },
+    )
+    assert run(tiny_site, "build").exit_code == 0
+    feed = feedparser.parse((tiny_site / "public/rss.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    [entry] = [e for e in feed.entries if e.title == "Pic"]
+    [media] = entry.media_content
+    assert media["url"].startswith("https://tiny.example/images/pic") and media["width"] == "1200"
+    assert entry.media_credit[0]["content"] == "Li Wei"
