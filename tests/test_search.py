@@ -185,6 +185,42 @@ def test_layout_without_body_markers_warns(tiny_site: Path):
     assert "layouts/article.html: warning: search: no page marks its text" in result.output
 
 
+LIVE_STORY = """\
+    ---
+    title: "Live: the river crests"
+    authors: ana-ruiz
+    date: 2024-03-05T08:00:00+07:00
+    live: true
+    updates:
+      - time: "09:10"
+        title: Sandbags arrive at the quay
+        author: li-wei
+        text: Trucks brought hessian sacks to the pier.
+    ---
+    The river is expected to crest today.
+
+    ## 10:30 Warning issued
+
+    The city sounded the klaxon downtown.
+    """
+
+
+def test_live_updates_are_indexed_with_the_story(tiny_site: Path):
+    write_site(tiny_site, {"content/articles/live.md": LIVE_STORY})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    public = tiny_site / "public"
+    page = html(public / "2024/03/05/live/index.html")
+    indexed = " ".join(e.text_content() for e in page.cssselect("[data-pagefind-body]"))
+    for words in ("Sandbags arrive at the quay", "hessian sacks", "Warning issued", "klaxon"):
+        assert words in indexed, words
+    # the updates' heading, time and bylines stay out, like the story's own
+    assert "Latest updates" not in indexed and "Li Wei" not in indexed
+    record = next(r for r in fragments(public) if r["url"] == "/2024/03/05/live/")
+    assert "hessian sacks" in record["content"] and "klaxon" in record["content"]
+    assert "Li Wei" not in record["content"]
+
+
 ARTICLE_FOUR = """\
     ---
     title: Fourth story
