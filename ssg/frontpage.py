@@ -185,6 +185,11 @@ def _explain(article: Article, now: dt.datetime) -> str:
     return "has expired"
 
 
+def _has_expired(article: Article, now: dt.datetime) -> bool:
+    """True when `article` is left out only because its `expires` time has passed."""
+    return _explain(article, now) == "has expired"
+
+
 class _Resolver:
     """Looks up references among published articles, explaining the ones it cannot place."""
 
@@ -206,7 +211,10 @@ class _Resolver:
     def _fail(self, ref: Ref, message: str, hint: str) -> None:
         self.problems.append(error(message, self.spec.path, ref.line, field=ref.key, hint=hint))
 
-    def find(self, ref: Ref) -> Article | None:
+    def find(self, ref: Ref, expired: str = "it is left off the home page") -> Article | None:
+        """The published article `ref` names, or None with a problem saying why: an error,
+        but only a warning (`expired` says what happens instead) for an article that has
+        expired, so a scheduled rebuild keeps working."""
         if _is_path(ref.value):
             path = _normalise_path(ref.value)
             live = [a for a in self.published if a.path == path]
@@ -223,6 +231,17 @@ class _Resolver:
         if live:
             return live[0]
         if self._unreadable(ref):
+            return None
+        if other and all(_has_expired(a, self.now) for a in other):
+            self.problems.append(
+                warning(
+                    f"{what} has expired: {expired}",
+                    self.spec.path,
+                    ref.line,
+                    field=ref.key,
+                    hint="place another article, or remove it from home.yml",
+                )
+            )
             return None
         if other:
             hint = "publish it, or place another article"
@@ -269,7 +288,9 @@ def resolve_home(
     """Place the referenced stories, fill the gaps newest first, and drop an expired banner.
 
     `published` is newest first; `every` includes drafts and scheduled articles, so a
-    reference to one of them is explained rather than reported as missing.
+    reference to one of them is explained rather than reported as missing. A placed story
+    that has expired is left out with a warning, its place filled as if it were not
+    placed; a banner linking to one keeps its text and loses its link.
     """
     resolver = _Resolver(spec, published, every, now, unreadable)
     lead = resolver.place(spec.lead) if spec.lead else None
@@ -313,7 +334,9 @@ def resolve_home(
     if breaking is not None and breaking.expires is not None and breaking.expires <= now:
         breaking = None
     if breaking is not None and spec.breaking_link is not None:
-        target = resolver.find(spec.breaking_link)
+        # an expired story takes its link with it, as links from other stories do; the
+        # banner's text is the desk's own news and stays until the banner's `expires`
+        target = resolver.find(spec.breaking_link, "the banner shows without a link")
         breaking = Breaking(breaking.text, target.url if target else "", breaking.expires)
     rest = tuple(a for a in published if a.path not in resolver.placed)
     home = Home(lead, tuple(top), tuple(blocks), rest, breaking)

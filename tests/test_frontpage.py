@@ -197,3 +197,80 @@ def test_unknown_home_setting_warns_with_a_suggestion(newsroom: Path):
         "content/home.yml:1: warning: field 'leed': unknown home page setting, ignored "
         "(hint: did you mean 'lead'?)"
     ) in result.output
+
+
+EXPIRED_PINS = """\
+lead: expiring
+top: [s07, expiring]
+sections:
+  - section: World
+    count: 2
+    articles: [articles/expiring.md]
+breaking:
+  text: Dam gates open tonight
+  link: expiring
+"""
+
+
+def test_an_expired_placed_story_is_left_out_with_a_warning(newsroom: Path):
+    write_site(
+        newsroom,
+        {
+            "content/articles/expiring.md": article_md(
+                "Expiring",
+                "2024-03-15T08:00:00+07:00",
+                "World",
+                expires="2024-04-01T10:00:00+07:00",
+            ),
+            "content/home.yml": EXPIRED_PINS,
+        },
+    )
+    # before it expires the story leads (and is placed only once)
+    result = run_at(newsroom, "2024-04-01T09:00:00+07:00", "build")
+    assert result.exit_code == 0, result.output
+    page = html(newsroom / "public/index.html")
+    assert titles(page.cssselect(".lead .card-title a")) == ["Expiring"]
+    assert page.cssselect(".breaking a")[0].get("href") == "/2024/03/15/expiring/"
+    # the scheduled rebuild after it expired still publishes, each slot filled as if the
+    # story had never been placed there, and says where it was placed
+    result = run_at(newsroom, NOW, "build")
+    assert result.exit_code == 0, result.output
+    for line, key in ((1, "lead"), (2, "top.1"), (6, "sections.0.articles.0")):
+        assert f"content/home.yml:{line}: warning: field '{key}': article " in result.output, key
+    assert (
+        "content/home.yml:2: warning: field 'top.1': article with slug 'expiring' has expired: "
+        "it is left off the home page (hint: place another article, or remove it from home.yml)"
+    ) in result.output
+    assert (
+        "content/home.yml:6: warning: field 'sections.0.articles.0': article "
+        "articles/expiring.md has expired: it is left off the home page"
+    ) in result.output
+    assert (
+        "content/home.yml:9: warning: field 'breaking.link': article with slug 'expiring' has "
+        "expired: the banner shows without a link"
+    ) in result.output
+    assert "error" not in result.output
+    page = html(newsroom / "public/index.html")
+    assert "Expiring" not in page.text_content()
+    assert titles(page.cssselect(".lead .card-title a")) == ["S10"]
+    assert titles(page.cssselect(".top-stories .card-title a")) == ["S07"]
+    assert titles(page.cssselect(".home-block .card-title a")) == ["S09", "S06"]
+    banner = page.cssselect(".breaking")[0]
+    assert "Dam gates open tonight" in banner.text_content()
+    assert not banner.cssselect("a")
+    assert not (newsroom / "public/2024/03/15/expiring").exists()
+
+
+def test_a_placed_story_that_is_a_draft_is_still_an_error(newsroom: Path):
+    write_site(
+        newsroom,
+        {
+            "content/articles/expiring.md": article_md(
+                "Expiring", "2024-03-15", "World", draft="true", expires="2024-03-20"
+            ),
+            "content/home.yml": "lead: expiring\n",
+        },
+    )
+    result = run_at(newsroom, NOW, "build")
+    assert result.exit_code == 1
+    assert "field 'lead': article with slug 'expiring' is a draft" in result.output
