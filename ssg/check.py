@@ -4,7 +4,9 @@ Runs the same stages as `ssg build` (nothing is written to the output folder), k
 every problem the build reports, and adds editorial rules (see `ssg.rules`): broken
 links and anchors in the rendered pages, missing alt text, long headlines, missing
 deks, oversized photos, orphan authors, unknown topics, duplicate slugs. Future-dated
-articles are listed as scheduled, with the time the next one goes live.
+articles are listed as scheduled, and the report says when the site must next be rebuilt:
+the earliest of a scheduled story going live, a story expiring and the breaking banner
+expiring.
 """
 
 from __future__ import annotations
@@ -76,6 +78,29 @@ class Scheduled:
 
 
 @dataclass(frozen=True, slots=True)
+class Rebuild:
+    """A moment the published site changes by itself, so it must be rebuilt then.
+
+    `reason` is `live` (a scheduled story goes live), `expires` (a story expires) or
+    `breaking-expires` (the home page's breaking banner expires); `path` is the source."""
+
+    at: dt.datetime
+    reason: str
+    path: str
+    title: str = ""
+
+    def describe(self) -> str:
+        """What happens then, for the text report."""
+        if self.reason == "breaking-expires":
+            return f"the breaking banner in {self.path} expires"
+        verb = "goes live" if self.reason == "live" else "expires"
+        return f"{self.path} ({self.title}) {verb}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"at": self.at.isoformat(), "reason": self.reason, "path": self.path}
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything `ssg check` found, grouped by severity."""
 
@@ -83,6 +108,7 @@ class Report:
     scheduled: tuple[Scheduled, ...] = ()
     pages: int = 0
     strict: bool = False
+    next_rebuild: Rebuild | None = None
 
     def _severity(self, finding: Finding) -> Severity:
         if self.strict:
@@ -126,10 +152,12 @@ class Report:
                 for s in self.scheduled
             ],
             "next_live": nxt.date.isoformat() if nxt else None,
+            "next_rebuild": self.next_rebuild.as_dict() if self.next_rebuild else None,
         }
 
     def lines(self) -> list[str]:
-        """The text report, errors first, then warnings, then scheduled articles."""
+        """The text report, errors first, then warnings, then scheduled articles and the
+        next rebuild."""
         out: list[str] = []
         for title, group in (("Errors", self.errors), ("Warnings", self.warnings)):
             if group:
@@ -139,9 +167,14 @@ class Report:
             nxt = self.scheduled[0]
             out.append(
                 f"Scheduled ({len(self.scheduled)}): the next one goes live at "
-                f"{nxt.date.isoformat()}; rebuild the site then"
+                f"{nxt.date.isoformat()}"
             )
             out += [f"  {s.date.isoformat()}  {s.path}  {s.title}" for s in self.scheduled]
+        if self.next_rebuild:
+            at = self.next_rebuild.at.isoformat()
+            out.append(
+                f"Next rebuild: {at}, when {self.next_rebuild.describe()}; rebuild the site then"
+            )
         verdict = "failed" if self.errors else "passed"
         out.append(
             f"Check {verdict}: {len(self.errors)} error(s), {len(self.warnings)} warning(s), "
@@ -256,7 +289,25 @@ def _check(
         ),
         key=lambda s: (s.date, s.path),
     )
-    return Report(tuple(findings), tuple(scheduled), len(pages), strict)
+    rebuild = _next_rebuild(scheduled, candidates, parsed, options.now)
+    return Report(tuple(findings), tuple(scheduled), len(pages), strict, rebuild)
+
+
+def _next_rebuild(
+    scheduled: list[Scheduled], articles: list[Article], parsed: Parsed, now: dt.datetime
+) -> Rebuild | None:
+    """The first moment after `now` at which a story goes live, a story expires or the
+    breaking banner expires: the site must be rebuilt then."""
+    moments = [Rebuild(s.date, "live", s.path, s.title) for s in scheduled[:1]]
+    moments += [
+        Rebuild(a.expires, "expires", a.path, a.title)
+        for a in articles
+        if a.expires is not None and a.expires > now and a.expires > a.date
+    ]
+    breaking = parsed.home.breaking if parsed.home else None
+    if breaking is not None and breaking.expires is not None and breaking.expires > now:
+        moments.append(Rebuild(breaking.expires, "breaking-expires", parsed.home.path))
+    return min(moments, key=lambda r: (r.at, r.path), default=None)
 
 
 def _apply_levels(config: SiteConfig, findings: list[Finding]) -> list[Finding]:

@@ -373,8 +373,63 @@ def test_scheduled_articles_are_listed_with_the_next_go_live_time(clean_site: Pa
     assert [s["title"] for s in report["scheduled"]] == ["Soon", "Later"]
     assert report["next_live"] == "2999-01-01T06:30:00+07:00"
     assert report["scheduled"][0]["url"] == "/2999/01/01/soon/"
+    assert report["next_rebuild"] == {
+        "at": "2999-01-01T06:30:00+07:00",
+        "reason": "live",
+        "path": "content/articles/soon.md",
+    }
     text = run(clean_site, "check").output
     assert "Scheduled (2): the next one goes live at 2999-01-01T06:30:00+07:00" in text
+    assert (
+        "Next rebuild: 2999-01-01T06:30:00+07:00, when content/articles/soon.md (Soon) "
+        "goes live; rebuild the site then"
+    ) in text
+
+
+def test_the_next_rebuild_is_the_earliest_go_live_or_expiry(clean_site: Path):
+    write_site(
+        clean_site,
+        {
+            "content/articles/soon.md": article("Soon", date="2999-01-01T06:30:00+07:00"),
+            "content/articles/fading.md": article(
+                "Fading", extra="dek: D.\nexpires: 2998-06-01T12:00:00+07:00\n"
+            ),
+            "content/articles/gone.md": article("Gone", extra="dek: D.\nexpires: 2024-03-06\n"),
+            "content/home.yml": "breaking:\n  text: Polls close\n  expires: 2998-05-01\n",
+        },
+    )
+    # the banner goes first, then the story, then the scheduled one; what has expired
+    # already needs no rebuild
+    code, report = check(clean_site)
+    assert code == 0, report
+    assert report["next_live"] == "2999-01-01T06:30:00+07:00"
+    assert report["next_rebuild"] == {
+        "at": "2998-05-01T00:00:00+07:00",
+        "reason": "breaking-expires",
+        "path": "content/home.yml",
+    }
+    text = run(clean_site, "check").output
+    assert (
+        "Next rebuild: 2998-05-01T00:00:00+07:00, when the breaking banner in content/home.yml "
+        "expires; rebuild the site then"
+    ) in text
+    write_site(clean_site, {"content/home.yml": None})
+    code, report = check(clean_site)
+    assert report["next_rebuild"] == {
+        "at": "2998-06-01T12:00:00+07:00",
+        "reason": "expires",
+        "path": "content/articles/fading.md",
+    }
+    text = run(clean_site, "check").output
+    assert (
+        "Next rebuild: 2998-06-01T12:00:00+07:00, when content/articles/fading.md (Fading) "
+        "expires; rebuild the site then"
+    ) in text
+    # nothing ahead: no rebuild is due
+    write_site(clean_site, {"content/articles/soon.md": None, "content/articles/fading.md": None})
+    code, report = check(clean_site)
+    assert report["next_rebuild"] is None
+    assert "Next rebuild" not in run(clean_site, "check").output
 
 
 def test_text_report_groups_by_severity_with_locations(clean_site: Path):
