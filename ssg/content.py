@@ -228,7 +228,7 @@ def parse_article(
         updated = None
     corrections = []
     fields = ("date", "text")
-    for _, sub in reader.records("corrections", fields, "a date and a text", "correction field"):
+    for key, sub in reader.records("corrections", fields, "a date and a text", "correction field"):
         when, what = sub.datetime("date", tz, required=True), sub.text("text", required=True)
         if when and date and when.astimezone(tz).date() < date.astimezone(tz).date():
             sub.fail(
@@ -239,7 +239,7 @@ def parse_article(
             when = None
         if when and what:
             html = _inline_markdown(sub, "text", what, base_path, language)
-            corrections.append(Correction(when, what, html))
+            corrections.append(Correction(when, what, html, reader.locate(f"{key}.date")))
     aliases = []
     for written in reader.text_list("aliases"):
         alias = _decoded_alias(written)

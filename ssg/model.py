@@ -58,6 +58,7 @@ class Correction:
     date: dt.datetime
     text: str
     text_html: str
+    line: int | None = None  # where its date is written in the source file
 
 
 @pickled_by_fields

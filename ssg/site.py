@@ -196,6 +196,9 @@ def build_site(
         )
         updated = article.updated
         updated_ahead = updated is not None and updated > options.now and not scheduled
+        corrections_ahead = tuple(
+            c for c in article.corrections if c.date > options.now and not scheduled
+        )
 
         def compute(found: list[Problem]) -> Article:
             checked, section_problems = sections.check_articles(config, [article], locate)
@@ -209,6 +212,17 @@ def build_site(
                         locate(article.path, "updated"),
                         field="updated",
                         hint="check the date; write 'updated' when the update is published",
+                    )
+                )
+            for correction in corrections_ahead:
+                found.append(
+                    warning(
+                        f"correction dated {correction.date.isoformat()} is later than now: "
+                        "the page, feeds and sitemaps say the story changed at that time",
+                        article.path,
+                        correction.line or locate(article.path, "corrections"),
+                        field="corrections",
+                        hint="check the date; add the correction when it is published",
                     )
                 )
             for slug in missing:
@@ -236,7 +250,7 @@ def build_site(
                 scheduled=scheduled,
             )
 
-        extra = (scheduled, updated_ahead, missing and tuple(sorted(authors)))
+        extra = (scheduled, updated_ahead, corrections_ahead, missing and tuple(sorted(authors)))
         inputs = (article, *writers, *named.values())
         return memo.get_with_problems("article", inputs, extra, compute, problems)
 

@@ -233,6 +233,30 @@ def test_an_update_later_than_now_is_a_warning(tiny_site: Path, monkeypatch: pyt
     assert result.exit_code == 0 and "later than now" not in result.output
 
 
+def test_a_correction_later_than_now_is_a_warning_at_its_line(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("SSG_BUILD_TIME", "2024-03-10T12:00:00Z")
+    extra = (
+        "corrections:\n"
+        "  - date: 2024-03-05\n    text: Fixed a name.\n"
+        "  - text: Fixed a date.\n    date: 2025-03-06T09:00:00Z\n"
+    )
+    write_site(
+        tiny_site, {"content/articles/fourth.md": FOURTH.format(date="2024-03-04", extra=extra)}
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/articles/fourth.md:9: warning: field 'corrections': correction dated "
+        "2025-03-06T09:00:00+00:00 is later than now" in result.output
+    )
+    assert result.output.count("later than now") == 1  # the past correction is fine
+    monkeypatch.setenv("SSG_BUILD_TIME", "2025-03-07T12:00:00Z")  # the correction is out
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0 and "later than now" not in result.output
+
+
 def test_an_override_can_extend_the_built_in_template_it_replaces(tiny_site: Path):
     override = (
         '{% extends "theme/article.html" %}{% block content %}'
