@@ -759,7 +759,8 @@ def _url_of(relative_path: str) -> str:
 def _moments(parsed: Parsed) -> Iterable[dt.datetime]:
     """Every moment at which the build's result changes by itself: an article's publication
     (a scheduled one goes live), its leaving the Google News sitemap, an expiry, a banner's,
-    an `updated` or correction time still ahead (it is warned about until then)."""
+    an `updated`, live update or correction time still ahead (each is warned about until
+    then)."""
     for article in parsed.articles:
         yield article.date
         yield article.date + NEWS_WINDOW
@@ -769,6 +770,8 @@ def _moments(parsed: Parsed) -> Iterable[dt.datetime]:
             yield article.updated
         for correction in article.corrections:  # so does one about a correction
             yield correction.date
+        for update in article.updates:  # and one about a live update
+            yield update.time
     breaking = parsed.home.breaking if parsed.home else None
     if breaking is not None and breaking.expires is not None:
         yield breaking.expires

@@ -195,7 +195,14 @@ def build_site(
             if slug not in authors and slug not in broken_authors
         )
         updated = article.updated
-        updated_ahead = updated is not None and updated > options.now and not scheduled
+        updates_ahead = tuple(u for u in article.updates if u.time > options.now and not scheduled)
+        # a live story's `updated` follows its latest update: that update is warned about
+        updated_ahead = (
+            updated is not None
+            and updated > options.now
+            and not scheduled
+            and not any(u.time == updated for u in updates_ahead)
+        )
         corrections_ahead = tuple(
             c for c in article.corrections if c.date > options.now and not scheduled
         )
@@ -212,6 +219,17 @@ def build_site(
                         locate(article.path, "updated"),
                         field="updated",
                         hint="check the date; write 'updated' when the update is published",
+                    )
+                )
+            for update in reversed(updates_ahead):  # oldest first
+                found.append(
+                    warning(
+                        f"live update at {update.time.isoformat()} is later than now: it is "
+                        "published already, and the page, feeds and sitemaps say the story "
+                        "changed at that time",
+                        article.path,
+                        update.line or locate(article.path, "updates"),
+                        hint="check its time; add the update when it happens",
                     )
                 )
             for correction in corrections_ahead:
@@ -250,7 +268,8 @@ def build_site(
                 scheduled=scheduled,
             )
 
-        extra = (scheduled, updated_ahead, corrections_ahead, missing and tuple(sorted(authors)))
+        ahead = (updated_ahead, updates_ahead, corrections_ahead)
+        extra = (scheduled, ahead, missing and tuple(sorted(authors)))
         inputs = (article, *writers, *named.values())
         return memo.get_with_problems("article", inputs, extra, compute, problems)
 

@@ -179,6 +179,27 @@ def test_a_new_update_appears_on_the_next_build(live_site: Path):
     assert json_ld(page)["dateModified"] == "2024-03-11T02:00:00+07:00"
 
 
+def test_each_update_later_than_now_is_a_warning_at_its_line(tiny_site: Path):
+    write_site(tiny_site, {"content/articles/live.md": LIVE})
+    result = run_at(tiny_site, "2024-03-10T21:00:00+07:00", "build")
+    assert result.exit_code == 0, result.output
+    for line, time in ((7, "21:10"), (22, "2024-03-11T01:15"), (26, "23:45")):
+        when = time if "T" in time else f"2024-03-10T{time}"
+        assert (
+            f"content/articles/live.md:{line}: warning: live update at {when}:00+07:00 is later "
+            "than now: it is published already"
+        ) in result.output, line
+    assert result.output.count("later than now") == 3  # not once more for 'updated'
+    assert "field 'updated'" not in result.output
+    # they are published all the same, as a future 'updated' is
+    assert len(live_page(tiny_site).cssselect(".live-update")) == 4
+    result = run_at(tiny_site, "2024-03-11T00:00:00+07:00", "build")  # two have come
+    assert result.output.count("later than now") == 1
+    assert "live.md:22: warning: live update at 2024-03-11T01:15:00+07:00" in result.output
+    result = run_at(tiny_site, NOW, "build")  # and the last one
+    assert result.exit_code == 0 and "later than now" not in result.output
+
+
 def test_ordinary_articles_have_no_live_markup(live_site: Path):
     page = html(live_site / "public/2024/03/01/first/index.html")
     assert not page.cssselect(".live-updates, .live-label")
