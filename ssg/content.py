@@ -311,7 +311,7 @@ def parse_article(
         image=image,
         draft=reader.boolean("draft"),
         expires=reader.datetime("expires", tz),
-        corrections=tuple(corrections),
+        corrections=tuple(sorted(corrections, key=lambda c: c.date)),  # oldest first, stable
         aliases=tuple(aliases),
         summary=markdown.smart_text(reader.text("summary", "") or "", language)
         or rendered.first_paragraph,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,45 @@ def test_a_date_without_a_time_is_shown_as_a_date(tiny_site: Path, written: str)
     meta = {m.get("property"): m.get("content") for m in page.cssselect("meta[property]")}
     assert meta["article:published_time"] == "2024-03-04T00:00:00+07:00"
     assert meta["article:modified_time"] == "2024-03-07T00:00:00+07:00"
+
+
+def test_corrections_are_shown_oldest_first_with_their_time_when_given(tiny_site: Path):
+    extra = (
+        "corrections:\n"
+        "  - date: 2024-03-07T16:45:00+07:00\n    text: Third fix.\n"
+        "  - date: 2024-03-05\n    text: First fix.\n"
+        "  - date: 2024-03-07\n    text: Second fix, same day, written first.\n"
+        "  - date: 2024-03-07\n    text: Second fix, same day, written next.\n"
+    )
+    write_site(
+        tiny_site,
+        {"content/articles/fourth.md": FOURTH.format(date="2024-03-04", extra=extra)},
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    page = html(tiny_site / "public/2024/03/04/fourth/index.html")
+    shown = [
+        (p.cssselect("time")[0].get("datetime"), p.text_content())
+        for p in page.cssselect(".corrections .correction")
+    ]
+    assert shown == [
+        ("2024-03-05", "March 5, 2024: First fix."),
+        ("2024-03-07", "March 7, 2024: Second fix, same day, written first."),
+        ("2024-03-07", "March 7, 2024: Second fix, same day, written next."),
+        ("2024-03-07T16:45:00+07:00", "March 7, 2024, 4:45 p.m. +07: Third fix."),
+    ]
+    [data] = [
+        json.loads(s.text)
+        for s in page.xpath('//script[@type="application/ld+json"]')
+        if json.loads(s.text)["@type"] == "NewsArticle"
+    ]
+    assert [(c["datePublished"], c["text"]) for c in data["correction"]] == [
+        ("2024-03-05T00:00:00+07:00", "First fix."),
+        ("2024-03-07T00:00:00+07:00", "Second fix, same day, written first."),
+        ("2024-03-07T00:00:00+07:00", "Second fix, same day, written next."),
+        ("2024-03-07T16:45:00+07:00", "Third fix."),
+    ]
+    assert data["dateModified"] == "2024-03-07T16:45:00+07:00"
 
 
 def test_utc_date_is_shown_in_site_timezone(tiny_site: Path):
