@@ -16,7 +16,8 @@ BUILD_TIME_VARIABLE = "SSG_BUILD_TIME"
 class DateOnly(dt.datetime):
     """A date written without a time of day (`date: 2026-11-01`): midnight in the site's
     time zone wherever a moment is needed (ordering, feeds, sitemaps), but shown to readers
-    as the date alone, since nobody gave a time. Conversions keep the class."""
+    as the date alone, since nobody gave a time. Conversions keep the class. (An `updated`
+    written as the day of a timed publication is the moment of publication instead.)"""
 
     __slots__ = ()
 

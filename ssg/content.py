@@ -13,6 +13,7 @@ from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from ssg import live, markdown, series
+from ssg.clock import DateOnly
 from ssg.errors import Problem, error, has_errors, warning
 from ssg.fields import FieldReader, describe
 from ssg.folders import is_plain_site_path
@@ -199,6 +200,27 @@ def _body_warnings(path: str, source: Source, rendered: markdown.Rendered) -> li
     return found
 
 
+def _same_day(updated: dt.datetime, date: dt.datetime, tz: ZoneInfo) -> bool:
+    """True for an `updated` written without a time of day on the day of publication."""
+    return isinstance(updated, DateOnly) and updated.date() == date.astimezone(tz).date()
+
+
+def _on_publication_day(date: dt.datetime) -> DateOnly:
+    """A date-only `updated` on the day of publication: the moment of publication (so the
+    story's last change stays `date`), shown to readers as the date alone."""
+    return DateOnly(
+        date.year,
+        date.month,
+        date.day,
+        date.hour,
+        date.minute,
+        date.second,
+        date.microsecond,
+        tzinfo=date.tzinfo,
+        fold=date.fold,
+    )
+
+
 def parse_article(
     path: str, text: str, tz: ZoneInfo, base_path: str = "/", language: str = "en"
 ) -> tuple[Article | None, list[Problem]]:
@@ -219,7 +241,9 @@ def parse_article(
         )
     date = reader.datetime("date", tz, required=True)
     updated = reader.datetime("updated", tz)
-    if date and updated and updated < date:
+    if date and updated and updated < date and _same_day(updated, date, tz):
+        updated = _on_publication_day(date)
+    elif date and updated and updated < date:
         reader.fail(
             "updated",
             f"is earlier than 'date' ({updated.isoformat()} < {date.isoformat()})",

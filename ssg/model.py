@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ssg.clock import DateOnly
 from ssg.evolve import pickled_by_fields
 
 
@@ -153,7 +154,14 @@ class Article:
 
     @property
     def is_updated(self) -> bool:
-        return self.updated is not None and self.updated > self.date
+        """Whether readers are told of an update: one after publication, or one written as
+        the day of a publication that has a time of day (`ssg.content` gives it the moment
+        of publication)."""
+        if self.updated is None:
+            return False
+        if self.updated == self.date:
+            return isinstance(self.updated, DateOnly) and not isinstance(self.date, DateOnly)
+        return self.updated > self.date
 
 
 @pickled_by_fields

@@ -151,6 +151,42 @@ def test_corrections_are_shown_oldest_first_with_their_time_when_given(tiny_site
     assert data["dateModified"] == "2024-03-07T16:45:00+07:00"
 
 
+def test_a_date_only_update_on_the_day_of_publication_is_accepted(tiny_site: Path):
+    extra = "updated: 2024-03-04\n"
+    write_site(
+        tiny_site,
+        {
+            "content/articles/fourth.md": FOURTH.format(
+                date="2024-03-04T09:30:00+07:00", extra=extra
+            )
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "updated" not in result.output
+    out = tiny_site / "public"
+    page = html(out / "2024/03/04/fourth/index.html")
+    updated = page.cssselect(".updated time")[0]
+    assert (updated.get("datetime"), updated.text_content()) == ("2024-03-04", "March 4, 2024")
+    # the last change is still the publication: nobody said when that day it changed
+    meta = {m.get("property"): m.get("content") for m in page.cssselect("meta[property]")}
+    assert meta["article:modified_time"] == "2024-03-04T09:30:00+07:00"
+    assert "<lastmod>2024-03-04T09:30:00+07:00</lastmod>" in (out / "sitemap.xml").read_text()
+    # a time of day earlier than the publication is still an error
+    extra = "updated: 2024-03-04T08:00:00+07:00\n"
+    write_site(
+        tiny_site,
+        {
+            "content/articles/fourth.md": FOURTH.format(
+                date="2024-03-04T09:30:00+07:00", extra=extra
+            )
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "field 'updated': is earlier than 'date'" in result.output
+
+
 def test_utc_date_is_shown_in_site_timezone(tiny_site: Path):
     run(tiny_site, "build")
     page = html(tiny_site / "public/2024/03/03/third/index.html")
