@@ -112,6 +112,30 @@ def test_without_declared_sections_section_stays_free_text(tiny_site: Path):
     assert not (tiny_site / "public/anything").exists()
 
 
+def test_the_kicker_names_a_section_that_matches_the_kind_once(tiny_site: Path):
+    config = (tiny_site / "site.yml").read_text() + "sections: [Opinion, World]\n"
+    write_site(
+        tiny_site,
+        {
+            "site.yml": config,
+            "content/articles/first.md": None,
+            "content/articles/second.md": None,
+            "content/articles/third.md": None,
+            "content/articles/col.md": article_md("Col", "2024-03-02", "opinion", kind="Opinion"),
+            "content/articles/ana.md": article_md("Ana", "2024-03-03", "World", kind="Analysis"),
+        },
+    )
+    result = run_at(tiny_site, None, "build")
+    assert result.exit_code == 0, result.output
+    out = tiny_site / "public"
+    kicker = html(out / "2024/03/02/col/index.html").cssselect(".story-header .kicker")[0]
+    assert " ".join(kicker.text_content().split()) == "Opinion"
+    kicker = html(out / "2024/03/03/ana/index.html").cssselect(".story-header .kicker")[0]
+    assert " ".join(kicker.text_content().split()) == "Analysis · World"
+    cards = html(out / "index.html").cssselect(".card .kicker")
+    assert sorted(" ".join(k.text_content().split()) for k in cards) == ["Analysis", "Opinion"]
+
+
 def test_section_front_lists_exactly_its_articles_newest_first_paginated(sectioned: Path):
     result = run_at(sectioned, None, "build")
     assert result.exit_code == 0, result.output
