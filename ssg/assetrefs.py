@@ -54,11 +54,14 @@ def missing_assets(
     used: Iterable[str],
     published: Collection[str],
     shown: Callable[[str], str] = lambda name: name,
+    refused: Collection[str] = (),
 ) -> list[Problem]:
     """An error for each literal `asset()` path, in the templates `used` and those they
     pull in, that names none of the `published` files (output-relative paths).
 
-    `shown` turns a template name into the file name messages give (`layouts/x.html`)."""
+    `shown` turns a template name into the file name messages give (`layouts/x.html`);
+    `refused` are the asset files not published because they are symlinks leading out
+    of the asset folders."""
     problems = []
     for name, line, path in asset_calls(templates, used):
         wanted = split_asset_path(path)[0]
@@ -69,7 +72,10 @@ def missing_assets(
                 f"asset('{path}') names no file: nothing is published at /{wanted}",
                 shown(name),
                 line,
-                hint=did_you_mean(wanted, published)
+                hint=f"assets/{wanted} is a symlink leading outside the assets folder, "
+                "which is not published: copy the file itself into assets/"
+                if wanted in refused
+                else did_you_mean(wanted, published)
                 or f"add the file as assets/{wanted}, or correct the path "
                 "(asset() paths start inside assets/)",
             )

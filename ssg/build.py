@@ -6,6 +6,7 @@ The incremental engine (`ssg.engine`) does the writing; `ssg check` reuses these
 from __future__ import annotations
 
 import os
+import stat
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ import jinja2
 from ssg import content, frontpage
 from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
-from ssg.errors import BuildFailed, Problem, error
+from ssg.errors import BuildFailed, Problem, error, warning
 from ssg.folders import path_key
 from ssg.frontmatter import clean_text, split
 from ssg.plan import Output, plan
@@ -134,13 +135,39 @@ def asset_roots(root: Path) -> list[AssetRoot]:
     return [r for r in roots if r.folder.is_dir()]
 
 
-def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
-    """Map each asset's relative path to the file that wins (site over theme)."""
+@dataclass(frozen=True, slots=True)
+class AssetFiles:
+    """The files under the asset folders, and the links that were not followed."""
+
+    files: dict[str, Path]  # relative path -> the file that wins (site over theme)
+    problems: list[Problem]  # a warning for each link not followed
+    refused: frozenset[str]  # symlinked files leading out of the asset folders
+
+
+def walk_assets(roots: list[AssetRoot]) -> AssetFiles:
+    """Each asset's relative path and the file that wins (site over theme). A symlinked
+    folder is not entered, and a symlinked file whose target lies outside the asset
+    folders is left out (it would publish any file on the machine), each with a warning."""
     files: dict[str, Path] = {}
+    problems: list[Problem] = []
+    refused: set[str] = set()
+    # where a symlinked file may lead: into any asset folder (os.walk enters no symlinked
+    # folder, so only a file's last step can leave one)
+    inside = tuple(os.path.join(os.path.realpath(r.folder), "") for r in roots)
     for asset_root in roots:
         folder = os.fspath(asset_root.folder)
+        shown = _shown_from(asset_root)
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in dirnames:
+                if os.path.islink(os.path.join(dirpath, name)):  # os.walk does not enter it
+                    problems.append(
+                        warning(
+                            "a symlinked folder is not published: its files are not copied",
+                            shown(os.path.join(dirpath, name)),
+                            hint="move the folder itself here, or copy its files in",
+                        )
+                    )
             prefix = os.path.relpath(dirpath, folder).replace(os.sep, "/")
             prefix = "" if prefix == "." else prefix + "/"
             for filename in sorted(filenames):
@@ -150,9 +177,38 @@ def walk_assets(roots: list[AssetRoot]) -> dict[str, Path]:
                 if asset_root.only is not None and not relative.startswith(asset_root.only):
                     continue
                 path = os.path.join(dirpath, filename)
-                if os.path.isfile(path):  # not a broken link, a socket or the like
-                    files[relative] = Path(path)
-    return files
+                try:
+                    mode = os.lstat(path).st_mode
+                except OSError:  # gone since the listing
+                    continue
+                if stat.S_ISLNK(mode):
+                    target = os.path.realpath(path)
+                    if not os.path.isfile(target):
+                        continue  # a broken link, a link to a folder, a socket or the like
+                    if not target.startswith(inside):
+                        problems.append(
+                            warning(
+                                f"a symlink leading outside the assets folder is not "
+                                f"published (it leads to {os.readlink(path)})",
+                                shown(path),
+                                hint="copy the file into assets/ if the site should publish it",
+                            )
+                        )
+                        refused.add(relative)
+                        continue
+                elif not stat.S_ISREG(mode):
+                    continue  # a socket, a pipe or the like
+                files[relative] = Path(path)
+    return AssetFiles(files, problems, frozenset(refused - files.keys()))
+
+
+def _shown_from(asset_root: AssetRoot) -> Callable[[str], str]:
+    """How messages name a file of this asset folder: `assets/x.css` for the site's own,
+    the full path for the theme's."""
+    if asset_root.only is not None:
+        return lambda path: Path(path).as_posix()
+    base = asset_root.folder.parent
+    return lambda path: os.path.relpath(path, base).replace(os.sep, "/")
 
 
 def template_problem(

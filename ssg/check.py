@@ -226,14 +226,20 @@ def _check(
 ) -> Report:
     options = BuildOptions(now=now) if now else BuildOptions()
     raw, parse_problems = parse_content(root, config)
-    assets = walk_assets(asset_roots(root))
+    found = walk_assets(asset_roots(root))
+    assets = found.files
     photos = process_photos(root, config, raw, assets, image_cache)
     parsed = photos.parsed
     site, site_problems = build_site(config, parsed, options, assets)
     site_problems = with_link_lines(site_problems, root)
     logo = logo_problem(config, assets, config_path or root / "site.yml")
     build_problems = unique(
-        problems + parse_problems + photos.problems + site_problems + ([logo] if logo else [])
+        problems
+        + found.problems
+        + parse_problems
+        + photos.problems
+        + site_problems
+        + ([logo] if logo else [])
     )
     build_problems = excuse_drafts(build_problems, parsed.articles, options.drafts)
     config_name = str(config_path or root / "site.yml")
@@ -270,7 +276,10 @@ def _check(
         findings += [Finding(p, "template") for p in one_per_template_line(failed)]
         templates, used = TemplateDigests(env), {o.template for o in outputs}
         shown = partial(template_file, env)
-        findings += [Finding(p, "template") for p in missing_assets(templates, used, files, shown)]
+        findings += [
+            Finding(p, "template")
+            for p in missing_assets(templates, used, files, shown, found.refused)
+        ]
         # a missing asset() file is reported at its template, not once more as a link
         files |= {split_asset_path(path)[0] for _, _, path in asset_calls(templates, used)}
         links = check_links(pages, files, config.origin, config.base_path)

@@ -269,7 +269,11 @@ class Builder:
 
         sources, stamps, read_problems = self._scan(state, parse_version, changed_paths)
         problems += read_problems
-        assets = walk_assets(asset_roots(self.root))
+        found = walk_assets(asset_roots(self.root))
+        assets = found.files
+        # found again by every build, like the scan's: not remembered as warnings
+        read_problems = [*read_problems, *found.problems]
+        problems += found.problems
         asset_stats = {rel: os.stat(path) for rel, path in assets.items()}
         config = with_logo_size(config, assets)
         settings = (
@@ -327,6 +331,7 @@ class Builder:
             assets=assets,
             asset_stats=asset_stats,
             published=published,
+            refused_assets=found.refused,
             env=env,
             search_wanted=search_wanted,
             model_inputs=model_inputs,
@@ -473,7 +478,7 @@ class Builder:
         templates, skip_bodies = self._template_facts(run.env)
         used = {o.template for o in outputs}
         shown = partial(template_file, run.env)
-        if wrong := missing_assets(templates, used, published, shown):
+        if wrong := missing_assets(templates, used, published, shown, run.refused_assets):
             problems += wrong
             return self._failed(run)
         fper = self._fingerprinter(skip_bodies)

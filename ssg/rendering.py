@@ -79,6 +79,7 @@ class BuildRun:
     assets: dict[str, Path]  # relative path -> the file that wins (site over theme)
     asset_stats: dict[str, os.stat_result]
     published: Published  # assets to write, and the fingerprinted names
+    refused_assets: frozenset[str]  # symlinks under assets/ leading out: not published
     env: jinja2.Environment
     search_wanted: bool
     model_inputs: bytes  # what the photo stage and the site model read besides sources

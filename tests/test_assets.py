@@ -151,3 +151,43 @@ def test_check_reports_a_missing_asset_once_at_its_template(tiny_site: Path):
     assert "layouts/base.html:3: error: asset('js/gone.js') names no file" in result.output
     assert "[template]" in result.output
     assert "broken link" not in result.output  # not again on every page
+
+
+# symlinks under assets/: one leading out of the folder would publish any file on the machine
+
+
+def test_a_symlink_leading_out_of_assets_is_not_published(tiny_site: Path, tmp_path: Path):
+    secret = tmp_path / "elsewhere/secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:SECRET\n")
+    write_site(tiny_site, {"assets/css/site.css": "body { color: black; }\n"})
+    assets = tiny_site / "assets"
+    (assets / "passwd.css").symlink_to(secret)
+    (assets / "css/env.txt").symlink_to("../../../elsewhere/secret.txt")  # relative, still out
+    (assets / "css/inside.css").symlink_to("site.css")  # stays inside assets/: published
+    (assets / "outside").symlink_to(secret.parent, target_is_directory=True)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"assets/passwd.css: warning: a symlink leading outside the assets folder is not "
+        f"published (it leads to {secret})" in result.output
+    )
+    assert "assets/css/env.txt: warning: a symlink leading outside" in result.output
+    assert "hint: copy the file into assets/" in result.output
+    assert "assets/outside: warning: a symlinked folder is not published" in result.output
+    out = snapshot(tiny_site / "public")
+    assert not any(b"SECRET" in data for data in out.values())
+    assert not [name for name in out if "passwd" in name or "env.txt" in name]
+    assert out["css/inside.css"] == b"body { color: black; }\n"
+
+    result = run(tiny_site, "check")
+    assert "assets/passwd.css: warning: a symlink leading outside" in result.output
+
+    # a template asking for it: the asset is missing, at the template's line
+    write_site(tiny_site, {"layouts/base.html": footer_partial("passwd.css")})
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0
+    assert "layouts/base.html:3: error: asset('passwd.css') names no file" in result.output
+    assert "hint: assets/passwd.css is a symlink leading outside the assets folder" in result.output
+    assert "assets/passwd.css: warning: a symlink leading outside" in result.output
+    assert "Traceback" not in result.output
