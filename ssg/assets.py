@@ -18,6 +18,18 @@ from ssg.fields import FieldReader
 
 FINGERPRINTED = (".css", ".js", ".mjs")
 
+# Names starting with a dot are not published (.DS_Store, .gitkeep, an editor's swap
+# file), except these, which hosts read: RFC 8615's folder of well-known files
+# (security.txt, app links), the file that turns Jekyll off on GitHub Pages, and
+# Apache's settings for a folder.
+PUBLISHED_DOT_NAMES = frozenset({".well-known", ".nojekyll", ".htaccess"})
+
+
+def is_hidden_asset(name: str) -> bool:
+    """True for a file or folder name under assets/ that is not published: a dot name
+    other than those hosts read (`PUBLISHED_DOT_NAMES`)."""
+    return name.startswith(".") and name not in PUBLISHED_DOT_NAMES
+
 
 @dataclass(frozen=True, slots=True)
 class AssetSettings:

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from ssg import content, frontpage
+from ssg.assets import is_hidden_asset
 from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
 from ssg.errors import BuildFailed, Problem, error, warning
@@ -158,7 +159,7 @@ def walk_assets(roots: list[AssetRoot]) -> AssetFiles:
         folder = os.fspath(asset_root.folder)
         shown = _shown_from(asset_root)
         for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not is_hidden_asset(d))
             for name in dirnames:
                 if os.path.islink(os.path.join(dirpath, name)):  # os.walk does not enter it
                     problems.append(
@@ -171,7 +172,7 @@ def walk_assets(roots: list[AssetRoot]) -> AssetFiles:
             prefix = os.path.relpath(dirpath, folder).replace(os.sep, "/")
             prefix = "" if prefix == "." else prefix + "/"
             for filename in sorted(filenames):
-                if filename.startswith("."):
+                if is_hidden_asset(filename):
                     continue
                 relative = path_key(prefix + filename)  # string work: one Path per file
                 if asset_root.only is not None and not relative.startswith(asset_root.only):

@@ -32,6 +32,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
+from ssg.assets import PUBLISHED_DOT_NAMES
 from ssg.frontpage import HOME_PATH
 
 WATCHED_FOLDERS = ("content", "layouts", "assets")
@@ -86,7 +87,10 @@ def is_relevant(path: Path, root: Path, config_path: Path, is_directory: bool = 
         # only Markdown files and the front-page config are content (skips `sed -i`
         # temp files and the like)
         return False
-    return not any(is_temporary(part) for part in parts[1:])
+    return not any(
+        is_temporary(part) and not (parts[0] == "assets" and part in PUBLISHED_DOT_NAMES)
+        for part in parts[1:]
+    )
 
 
 class Debouncer:

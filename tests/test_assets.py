@@ -191,3 +191,41 @@ def test_a_symlink_leading_out_of_assets_is_not_published(tiny_site: Path, tmp_p
     assert "hint: assets/passwd.css is a symlink leading outside the assets folder" in result.output
     assert "assets/passwd.css: warning: a symlink leading outside" in result.output
     assert "Traceback" not in result.output
+
+
+def test_dot_files_hosts_read_are_published_and_other_dot_names_are_not(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "assets/.well-known/security.txt": "Contact: mailto:security@tiny.example\n",
+            "assets/.well-known/apple-app-site-association": '{"applinks": {}}\n',
+            "assets/.well-known/pki-validation/token.txt": "token\n",
+            "assets/.nojekyll": "",
+            "assets/.htaccess": "Options -Indexes\n",
+            "assets/files/.htaccess": "Require all denied\n",
+            # not for publishing: a Finder file, a placeholder, a swap file, a repository
+            "assets/.DS_Store": b"\x00\x00\x00\x01Bud1",
+            "assets/.well-known/.DS_Store": b"\x00\x00\x00\x01Bud1",
+            "assets/css/.gitkeep": "",
+            "assets/css/.site.css.swp": "swap",
+            "assets/.git/config": "[core]\n",
+            "assets/files/report.txt": "report\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    out = snapshot(tiny_site / "public")
+    assert {name for name in out if "/." in "/" + name} == {
+        ".well-known/security.txt",
+        ".well-known/apple-app-site-association",
+        ".well-known/pki-validation/token.txt",
+        ".nojekyll",
+        ".htaccess",
+        "files/.htaccess",
+    }
+    assert out[".well-known/security.txt"] == b"Contact: mailto:security@tiny.example\n"
+    assert out[".nojekyll"] == b""
+    # kept by the next build (the output folder is ssg's: what it did not write goes)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert snapshot(tiny_site / "public") == out

@@ -29,6 +29,11 @@ CONFIG = ROOT / "site.yml"
         ("/site/layouts/feed.xml", True),
         ("/site/layouts/base.html", True),
         ("/site/assets/css/style.css", True),
+        ("/site/assets/.well-known/security.txt", True),  # published dot names
+        ("/site/assets/.nojekyll", True),
+        ("/site/assets/files/.htaccess", True),
+        ("/site/assets/.DS_Store", False),
+        ("/site/assets/.well-known/.security.txt.swp", False),
         ("/site/public/index.html", False),
         ("/site/.ssg-cache/serve/index.html", False),
         ("/site/README.md", False),
