@@ -228,7 +228,9 @@ def _check(
     raw, parse_problems = parse_content(root, config)
     found = walk_assets(asset_roots(root))
     assets = found.files
-    photos = process_photos(root, config, raw, assets, image_cache)
+    photos = process_photos(
+        root, config, raw, assets, image_cache, config_path=config_path or root / "site.yml"
+    )
     parsed = photos.parsed
     site, site_problems = build_site(config, parsed, options, assets)
     site_problems = with_link_lines(site_problems, root)

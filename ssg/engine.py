@@ -444,7 +444,14 @@ class Builder:
         # stage and the site model then return their previous results for them too
         self._identity.start_build(run.model_inputs)
         photos = process_photos(
-            self.root, config, parsed, run.assets, run.image_cache, self._identity, self.progress
+            self.root,
+            config,
+            parsed,
+            run.assets,
+            run.image_cache,
+            self._identity,
+            self.progress,
+            self.config_path,
         )
         parsed = photos.parsed
         problems += photos.problems

@@ -62,6 +62,19 @@ class ImageError(Exception):
         return type(self), (str(self), self.hint)
 
 
+class TooManyPixels(ImageError):
+    """A photo past Pillow's pixel guard: it is neither decoded nor looked into."""
+
+
+def _too_many_pixels() -> TooManyPixels:
+    return TooManyPixels(
+        "the photo has more pixels than ssg decodes safely "
+        f"({PILImage.MAX_IMAGE_PIXELS / 1e6:.1f} megapixels, a guard against files built "
+        "to exhaust memory)",
+        "export a smaller copy for the web: 4,000 pixels on the long side is plenty",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ImageSettings:
     """The `images:` settings of site.yml."""
@@ -152,14 +165,19 @@ def _reading() -> Iterator[None]:
     except UnidentifiedImageError as exc:
         raise ImageError("not an image Pillow can read (expected JPEG, PNG or WebP)") from exc
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
-        raise ImageError(
-            "the photo has more pixels than ssg decodes safely "
-            f"({PILImage.MAX_IMAGE_PIXELS / 1e6:.1f} megapixels, a guard against files built "
-            "to exhaust memory)",
-            "export a smaller copy for the web: 4,000 pixels on the long side is plenty",
-        ) from exc
+        raise _too_many_pixels() from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"the file is damaged or truncated ({exc})") from exc
+
+
+def verify(data: bytes) -> None:
+    """Raise ImageError unless `data` decodes whole as a photo (not empty, not text, not
+    truncated or damaged, within the pixel guard)."""
+    with _reading():
+        with PILImage.open(io.BytesIO(data)) as probe:
+            probe.verify()  # the structure and checksums
+        with PILImage.open(io.BytesIO(data)) as image:
+            image.load()  # every pixel: a truncated JPEG passes verify()
 
 
 def open_upright(data: bytes) -> PILImage.Image:
@@ -205,7 +223,8 @@ def _cmyk_to_srgb(image: PILImage.Image) -> PILImage.Image:
 
 
 def has_metadata(data: bytes) -> bool:
-    """True when a file carries EXIF/XMP/comments or a rotation that publishing must strip."""
+    """True when a file carries EXIF/XMP/comments or a rotation that publishing must strip.
+    Raises TooManyPixels for a file too large to be looked into."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
@@ -213,8 +232,8 @@ def has_metadata(data: bytes) -> bool:
                 if any(key in image.info for key in METADATA_KEYS if key != "dpi"):
                     return True
                 return len(image.getexif()) > 0
-    except PILImage.DecompressionBombError:
-        return True  # cannot be looked into: cleaning it says why it is not published
+    except PILImage.DecompressionBombError as exc:
+        raise _too_many_pixels() from exc  # cannot be looked into: not published, and why
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return False
 

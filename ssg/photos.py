@@ -58,6 +58,11 @@ class PhotoResult:
     encoded: int  # photos encoded in this run (cache misses)
 
 
+# what publishing the images under assets/ at their own addresses came to: files (None:
+# withheld), warnings, cache keys, and why each withheld image is
+_Stripped = tuple[dict[str, Path | None], list[Problem], set[str], dict[str, ImageError]]
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     asset: str  # path under assets/
@@ -84,11 +89,26 @@ def is_photo(asset: str) -> bool:
 def _unpublished(asset: str, fmt: str, reason: ImageError) -> Problem:
     """The warning for an image under assets/ that is not published: `reason` says why."""
     hint = (
-        "re-export the photo as JPEG, PNG or WebP"
-        if fmt
+        reason.hint
+        if fmt or isinstance(reason, images.TooManyPixels)
         else "re-export it without metadata, or as JPEG, PNG or WebP (ssg cleans those)"
     )
     return warning(f"assets/{asset} was not published: {reason}", hint=hint)
+
+
+def _withheld_problem(
+    asset: str, reason: ImageError, path: str, line: int | None, field: str
+) -> Problem:
+    """The error for a source that shows an image withheld for `reason`."""
+    return error(
+        f"shows assets/{asset}, which is not published: {reason}",
+        path,
+        line,
+        field=field,
+        hint=reason.hint
+        if isinstance(reason, images.TooManyPixels)
+        else "re-export it without metadata, or as JPEG, PNG or WebP",
+    )
 
 
 def _captioned(
@@ -139,9 +159,12 @@ def process_photos(
     cache_folder: Path,
     memo: IdentityMemo | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    config_path: Path | None = None,
 ) -> PhotoResult:
     """Encode the site's photos (through the cache in `cache_folder`, where the encoded
-    files stay) and attach renditions to the content.
+    files stay) and attach renditions to the content. Author photos and the publisher
+    logo (`publisher.logo` in `config_path`) are published as they are, once Pillow has
+    read them whole.
 
     With a `memo` (a long-lived builder's), the stage and each article's result are kept
     between builds: an unchanged article comes back as the same object without its
@@ -160,11 +183,11 @@ def process_photos(
     articles = tuple(stage.remembered(a, stage.article, memo) for a in parsed.articles)
     pages = tuple(stage.remembered(p, stage.page, memo) for p in parsed.pages)
     stage.strip_originals()
+    problems = stage.problems + stage.withheld_in_use((*articles, *pages))
+    problems += stage.portraits_and_logo(parsed.authors, config_path or root / "site.yml")
     stage.cache.prune(stage.used)
     stage.digests.save()
     files = stage.published_files()
-    withheld = {asset for asset, file in files.items() if file is None}
-    problems = stage.problems + stage.withheld_in_use(withheld, (*articles, *pages))
     return PhotoResult(
         replace(parsed, articles=articles, pages=pages), files, problems, stage.encoded
     )
@@ -188,7 +211,8 @@ class _Stage:
         self._renditions: dict[str, tuple[list[Rendition], list[Rendition]] | ImageError] = {}
         self._job_files: dict[str, dict[str, Path]] = {}  # `shown_as` -> files it publishes
         self._jobs: dict[tuple[str, bool, tuple[float, float] | None], _Job] = {}
-        self._stripped: tuple[dict[str, Path | None], list[Problem], set[str]] | None = None
+        self._stripped: _Stripped | None = None
+        self.withheld: dict[str, ImageError] = {}  # images not published, and why
         self.progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
         self.begin()
 
@@ -473,14 +497,15 @@ class _Stage:
         metadata; withhold other images that carry metadata ssg cannot remove."""
         if self._stripped is None:
             self._stripped = self._strip_all()
-        files, problems, keys = self._stripped
+        files, problems, keys, self.withheld = self._stripped
         self.files.update(files)
         self.problems += problems
         self.used |= keys
 
-    def _strip_all(self) -> tuple[dict[str, Path | None], list[Problem], set[str]]:
+    def _strip_all(self) -> _Stripped:
         files: dict[str, Path | None] = {}
         problems: list[Problem] = []
+        withheld: dict[str, ImageError] = {}
         jobs = []
         for asset in sorted(self.assets):
             suffix = PurePosixPath(asset).suffix.lower()
@@ -503,15 +528,17 @@ class _Stage:
             for (asset, fmt, key), result in zip(jobs, pool.map(work, jobs), strict=True):
                 if isinstance(result, ImageError):
                     files[asset] = None  # never publish a file whose metadata stays in it
+                    withheld[asset] = result
                     problems.append(_unpublished(asset, fmt, result))
                 elif result:  # else: clean as it is, published by the asset stage
                     files[asset] = result[0][1]
                     self.encoded += key in misses
-        return files, problems, {key for _, _, key in jobs}
+        return files, problems, {key for _, _, key in jobs}, withheld
 
     def _original(self, asset: str, fmt: str) -> list[tuple[Encoded, bytes]]:
         """The file for a photo's own address, cleaned of metadata; [] when the source
-        holds none. Raises ImageError when metadata is in it and cannot be removed."""
+        holds none. Raises ImageError when metadata is in it and cannot be removed, or when
+        it is too large to be looked into (TooManyPixels)."""
         data = self._read(asset)
         if not fmt:  # a GIF, TIFF or AVIF: checked, never rewritten
             if images.has_metadata(data):
@@ -519,6 +546,8 @@ class _Stage:
             return []
         try:
             encoded, cleaned = images.strip(data, fmt)
+        except images.TooManyPixels:
+            raise
         except ImageError as exc:
             if images.has_metadata(data):
                 reason = f"it carries metadata (EXIF, GPS) and cannot be cleaned: {exc}"
@@ -528,9 +557,10 @@ class _Stage:
 
     # --- problems -----------------------------------------------------------------
 
-    def withheld_in_use(self, withheld: set[str], items) -> list[Problem]:
-        """An error for each story or page that shows a photo withheld for its metadata:
-        it would link a file that is not published."""
+    def withheld_in_use(self, items) -> list[Problem]:
+        """An error for each story or page that shows an image withheld (for metadata it
+        cannot be cleaned of, or for its size): it would link a file that is not published."""
+        withheld = self.withheld
         if not withheld:
             return []
         base = self.config.base_path
@@ -551,14 +581,44 @@ class _Stage:
                     if field == "image.src"
                     else self._body_line(item.path, asset)
                 )
+                problems.append(_withheld_problem(asset, withheld[asset], item.path, line, field))
+        return problems
+
+    def portraits_and_logo(self, authors, config_path: Path) -> list[Problem]:
+        """An error for each author photo, and for the publisher logo, that Pillow cannot
+        read whole (a hero photo's fate) or that is withheld: a page would link an empty,
+        damaged or missing file. Each file is decoded once; its cache entry says so after."""
+        uses = [
+            (asset_of(a.photo.src), a.path, "photo.src")
+            for a in authors
+            if a.photo is not None and not a.photo.is_remote
+        ]
+        logo = self.config.publisher.logo
+        if logo and not logo.startswith(("http://", "https://")):
+            uses.append((asset_of(logo), str(config_path), "publisher.logo"))
+        problems = []
+        for asset, path, field in uses:
+            if asset is None or asset not in self.assets or not is_photo(asset):
+                continue  # missing files and other images: the site model reports them
+            if field == "publisher.logo":
+                line = self._setting_line(config_path, field)
+            else:
+                line = self._front_line(path, field, "photo")
+            if asset in self.withheld:
+                problems.append(_withheld_problem(asset, self.withheld[asset], path, line, field))
+                continue
+            key = cache_key(self.digests.digest(self.assets[asset]), "readable;v=1")
+            self.used.add(key)
+            try:  # an empty entry: the file was read whole once
+                self.cache.fetch(key, lambda asset=asset: images.verify(self._read(asset)) or [])
+            except ImageError as exc:
                 problems.append(
                     error(
-                        f"shows assets/{asset}, which is not published: it carries metadata "
-                        "ssg cannot remove from a file of its kind",
-                        item.path,
+                        f"cannot use photo assets/{asset}: {exc}",
+                        path,
                         line,
                         field=field,
-                        hint="re-export it without metadata, or as JPEG, PNG or WebP",
+                        hint=exc.hint,
                     )
                 )
         return problems
@@ -590,6 +650,13 @@ class _Stage:
                 severity=Severity(severity),
             )
         )
+
+    @staticmethod
+    def _setting_line(config_path: Path, key: str) -> int | None:
+        try:
+            return field_line(config_path.read_text(encoding="utf-8"), key, first_line=1)
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def _source(self, path: str) -> str:
         try:

@@ -908,3 +908,96 @@ def test_a_remote_hero_with_a_space_or_an_accent_is_a_valid_address(tiny_site: P
     expected = "https://example.com/photos/c%E1%BA%A7n%20th%C6%A1%201.jpg?w=800"
     assert page.cssselect("main img")[0].get("src") == expected
     assert page.cssselect('meta[property="og:image"]')[0].get("content") == expected
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width` x `height` pixels."""
+    buffer = io.BytesIO()
+    PILImage.new("L", (1, 1)).save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    data[16:24] = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
+    return bytes(data)
+
+
+DAMAGED = {
+    "empty": b"",
+    "text": b"not a photo at all\n",
+    "truncated": make_photo(400, 300)[:300],
+}
+
+
+@pytest.mark.parametrize("kind", DAMAGED)
+def test_a_damaged_author_photo_or_logo_is_an_error_at_its_field(tiny_site: Path, kind: str):
+    assert run(tiny_site, "build").exit_code == 0
+    before = snapshot(tiny_site / "public")
+    config = textwrap.dedent(TINY_SITE["site.yml"])
+    write_site(
+        tiny_site,
+        {
+            "site.yml": config + "publisher:\n  name: Tiny\n  logo: /images/logo.png\n",
+            "assets/images/logo.png": DAMAGED[kind],
+            "assets/images/authors/ana.jpg": DAMAGED[kind],
+            "content/authors/ana-ruiz.md": "---\nname: Ana Ruiz\nphoto: /images/authors/ana.jpg\n"
+            "---\nAna.\n",
+        },
+    )
+    for command in ("build", "check"):
+        result = run(tiny_site, command)
+        assert result.exit_code != 0, result.output
+        out = result.output
+        assert (
+            "content/authors/ana-ruiz.md:3: error: field 'photo.src': cannot use photo "
+            "assets/images/authors/ana.jpg: " in out
+        )
+        assert (
+            "site.yml:8: error: field 'publisher.logo': cannot use photo assets/images/logo.png"
+            in out
+        )
+        assert "hint: re-export the photo as JPEG, PNG or WebP" in out
+        assert "Traceback" not in out
+    assert snapshot(tiny_site / "public") == before  # nothing damaged was published
+
+    # good ones in their place build, and are published (cleaned) at their addresses
+    write_site(
+        tiny_site,
+        {
+            "assets/images/authors/ana.jpg": make_photo(200, 200),
+            "assets/images/logo.png": make_photo(120, 40, "PNG"),
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    with PILImage.open(tiny_site / "public/images/authors/ana.jpg") as photo:
+        assert photo.size == (200, 200)
+
+
+def test_a_withheld_author_photo_or_logo_is_an_error_giving_the_real_reason(tiny_site: Path):
+    config = textwrap.dedent(TINY_SITE["site.yml"])
+    write_site(
+        tiny_site,
+        {
+            "site.yml": config + "publisher:\n  name: Tiny\n  logo: /images/logo.png\n",
+            "assets/images/logo.png": _png_claiming(100_000, 100_000),
+            "assets/images/authors/ana.png": _png_claiming(100_000, 100_000),
+            "content/authors/ana-ruiz.md": "---\nname: Ana Ruiz\nphoto: /images/authors/ana.png\n"
+            "---\nAna.\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code != 0, result.output
+    out = result.output
+    assert "metadata" not in out  # it holds none: it is withheld for its size
+    reason = "which is not published: the photo has more pixels than ssg decodes safely"
+    assert (
+        f"ana-ruiz.md:3: error: field 'photo.src': shows assets/images/authors/ana.png, {reason}"
+        in out
+    )
+    assert (
+        f"site.yml:8: error: field 'publisher.logo': shows assets/images/logo.png, {reason}" in out
+    )
+    assert (
+        "warning: assets/images/authors/ana.png was not published: the photo has more pixels" in out
+    )
+    assert "hint: export a smaller copy for the web" in out
+    assert not (tiny_site / "public").exists()
