@@ -556,7 +556,7 @@ class Builder:
                 shutil.rmtree(staging, ignore_errors=True)
                 return self._failed(run)
             asset_written = stage_assets(
-                run, {**run.published.files, **photos.files}, staging, results
+                run, {**run.published.files, **photos.files}, staging, results, photos.trusted
             )
             lap("assets")
             if state.out_dir == str(out_dir) and state.outputs:

@@ -111,7 +111,8 @@ class ImageCache:
         The manifest records each file's size, modification time and SHA-256: a file whose
         size differs is damaged; one whose modification time differs (touched, rewritten,
         copied back) is hashed again and must still match. A damaged entry is never
-        published: the photo is encoded again."""
+        published: the photo is encoded again. A byte changed in place, size and time
+        kept, passes here; the bytes a build publishes are checked again (`holds`)."""
         entry = self.entry(key)
         try:
             records = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
@@ -131,6 +132,16 @@ class ImageCache:
         except (OSError, ValueError, TypeError, KeyError):
             return None
         return files
+
+    def holds(self, path: Path, data: bytes) -> bool:
+        """True when `data`, read from the cached file at `path`, is what its entry's
+        manifest recorded (its SHA-256)."""
+        try:
+            records = json.loads((path.parent / MANIFEST).read_text(encoding="utf-8"))
+            wanted = next(r["sha256"] for r in records if r["suffix"] == path.name)
+        except (OSError, ValueError, TypeError, KeyError, StopIteration):
+            return False
+        return hashlib.sha256(data).hexdigest() == wanted
 
     def put(self, key: str, files: list[tuple[Encoded, bytes]]) -> list[tuple[Encoded, Path]]:
         """Store encoded files under `key` and return where they are."""

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
@@ -56,6 +57,8 @@ class PhotoResult:
     files: dict[str, Path | None]  # output path -> encoded file in the cache; None: publish nothing
     problems: list[Problem]
     encoded: int  # photos encoded in this run (cache misses)
+    # `trusted(path, data)`: the bytes to publish for a file of `files`, read from `path`
+    trusted: Callable[[Path, bytes], bytes] = lambda path, data: data
 
 
 # what publishing the images under assets/ at their own addresses came to: files (None:
@@ -189,7 +192,11 @@ def process_photos(
     stage.digests.save()
     files = stage.published_files()
     return PhotoResult(
-        replace(parsed, articles=articles, pages=pages), files, problems, stage.encoded
+        replace(parsed, articles=articles, pages=pages),
+        files,
+        problems,
+        stage.encoded,
+        stage.trusted,
     )
 
 
@@ -211,6 +218,8 @@ class _Stage:
         self._renditions: dict[str, tuple[list[Rendition], list[Rendition]] | ImageError] = {}
         self._job_files: dict[str, dict[str, Path]] = {}  # `shown_as` -> files it publishes
         self._jobs: dict[tuple[str, bool, tuple[float, float] | None], _Job] = {}
+        # how to encode each cache entry again (a damaged one found while publishing)
+        self._makers: dict[str, Callable[[], list[tuple[Encoded, bytes]]]] = {}
         self._stripped: _Stripped | None = None
         self.withheld: dict[str, ImageError] = {}  # images not published, and why
         self.progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
@@ -271,7 +280,11 @@ class _Stage:
             asset, fmt, crops, focus, cache_key(self.digests.digest(self.assets[asset]), recipe)
         )
         self._jobs[(asset, crops, focus)] = job
+        self._makers[job.key] = partial(self._encode, job)
         return job
+
+    def _encode(self, job: _Job) -> list[tuple[Encoded, bytes]]:
+        return images.process(self._read(job.asset), job.fmt, self.settings, job.crops, job.focus)
 
     def run(self, jobs: list[_Job]) -> None:
         """Encode every job not cached yet, in parallel."""
@@ -284,12 +297,7 @@ class _Stage:
 
         def work(job: _Job) -> list[tuple[Encoded, Path]] | ImageError:
             try:
-                return self.cache.fetch(
-                    job.key,
-                    lambda: images.process(
-                        self._read(job.asset), job.fmt, self.settings, job.crops, job.focus
-                    ),
-                )
+                return self.cache.fetch(job.key, self._makers[job.key])
             except ImageError as exc:
                 return exc
 
@@ -348,6 +356,23 @@ class _Stage:
             rendition = Rendition("/" + quote(name), encoded.width, encoded.height, encoded.mime)
             (crops if encoded.kind == "crop" else srcset).append(rendition)
         return srcset, crops
+
+    def trusted(self, path: Path, data: bytes) -> bytes:
+        """`data`, read from `path` to be published, when it is what the image cache
+        recorded for that file; else (a damaged cache, whatever its files' times say)
+        the file encoded again. Files outside the cache are returned as they are.
+
+        Only bytes about to be published are checked: they have been read anyway, and a
+        file already in the output folder was checked when it was written."""
+        entry = path.parent
+        if entry.parent != self.cache.folder or self.cache.holds(path, data):
+            return data
+        make = self._makers.get(entry.name)
+        if make is None:  # no photo of this build made it: nothing to publish it from
+            raise ImageError(f"the image cache's {path} is damaged", "delete the cache folder")
+        files = make()
+        self.cache.put(entry.name, files)
+        return next(data for encoded, data in files if encoded.suffix == path.name)
 
     # --- content ------------------------------------------------------------------
 
@@ -516,11 +541,13 @@ class _Stage:
                     (asset, fmt, cache_key(self.digests.digest(self.assets[asset]), recipe))
                 )
         misses = {key for _, fmt, key in jobs if fmt and self.cache.get(key) is None}
+        for asset, fmt, key in jobs:
+            self._makers[key] = partial(self._original, asset, fmt)
 
         def work(job: tuple[str, str, str]) -> list[tuple[Encoded, Path]] | ImageError:
-            asset, fmt, key = job
+            key = job[2]
             try:
-                return self.cache.fetch(key, lambda: self._original(asset, fmt))
+                return self.cache.fetch(key, self._makers[key])
             except ImageError as exc:
                 return exc
 

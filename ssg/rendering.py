@@ -292,9 +292,13 @@ def stage_assets(
     files: dict[str, Path | bytes | None],
     staging: Path,
     results: dict[str, OutputEntry],
+    trusted: Callable[[Path, bytes], bytes] = lambda path, data: data,
 ) -> list[str]:
     """Stage each asset file (a path to copy, or bytes: a minified stylesheet, an encoded
-    photo) whose bytes changed; record every one in `results`. Returns those written."""
+    photo) whose bytes changed; record every one in `results`. Returns those written.
+
+    `trusted(path, data)` gives the bytes to publish for a file read from `path` (an
+    encoded photo in the image cache is checked against the digest recorded for it)."""
     written = []
     previous = run.state.outputs
     out_dir = run.out_dir
@@ -315,7 +319,7 @@ def stage_assets(
         if entry is not None and entry.fingerprint == fp and matches(f"{out_dir}/{rel}", entry):
             results[rel] = entry
             continue
-        data = source if isinstance(source, bytes) else source.read_bytes()
+        data = source if isinstance(source, bytes) else trusted(source, source.read_bytes())
         staged = stage_bytes(data, rel, fp, out_dir, staging, entry)
         results[rel] = staged.entry
         if staged.outcome is Outcome.WRITTEN:

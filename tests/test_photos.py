@@ -1001,3 +1001,29 @@ def test_a_withheld_author_photo_or_logo_is_an_error_giving_the_real_reason(tiny
     )
     assert "hint: export a smaller copy for the web" in out
     assert not (tiny_site / "public").exists()
+
+
+def test_a_damaged_cache_file_keeping_its_size_and_time_is_never_published(photo_site: Path):
+    """The manifest's times say nothing of a byte flipped in place (a bad disk, a copy
+    that kept the times): bytes are checked when they are published, and encoded again."""
+    assert run(photo_site, "build", "--quiet").exit_code == 0
+
+    def published(folder: Path) -> dict[str, bytes]:  # the search index is not reproducible
+        return {k: v for k, v in snapshot(folder).items() if not k.startswith("pagefind/")}
+
+    good = published(photo_site / "public")
+    cached = [p for p in (photo_site / ".ssg-cache/images").glob("*/*.*") if p.suffix != ".json"]
+    assert cached
+    for path in cached:
+        st = path.stat()
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    # the last build's entries for files written within the clock's resolution vouch for
+    # nothing: they are read again, and must not be replaced by the damaged bytes
+    assert run(photo_site, "build", "--quiet").exit_code == 0
+    assert published(photo_site / "public") == good
+    shutil.rmtree(photo_site / "public")
+    assert run(photo_site, "build", "--quiet").exit_code == 0
+    assert published(photo_site / "public") == good
