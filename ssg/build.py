@@ -337,7 +337,7 @@ def build(
     builder = Builder(root, config_path, options, output, base_url, jobs=jobs, progress=progress)
     report = builder.build()
     if not report.ok:
-        raise BuildFailed(report.problems)
+        raise BuildFailed(report.problems, output_kept=report.output_kept)
     return BuildResult(
         report.output_dir,
         report.pages,

@@ -129,8 +129,13 @@ def build_command(config, output, base_url, drafts, future, debug, jobs, quiet) 
     except BuildFailed as failed:
         print_problems(failed.problems)
         errors = sum(p.is_error for p in failed.problems)
+        outcome = (
+            "the previous output was left untouched"
+            if failed.output_kept
+            else "the output folder holds part of the new site: build again"
+        )
         click.secho(
-            f"Build failed with {errors} error(s); the previous output was left untouched.",
+            f"Build failed with {errors} error(s); {outcome}.",
             fg="red",
             err=True,
         )

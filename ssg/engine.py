@@ -91,7 +91,7 @@ from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
 from ssg.structured import headline_warnings
 from ssg.templates import CompiledTemplates, make_environment, template_file
-from ssg.writer import existing_files, make_staging, matches
+from ssg.writer import CommitFailed, existing_files, make_staging, matches
 
 __all__ = ["BuildReport", "Builder"]
 
@@ -576,6 +576,9 @@ class Builder:
                 return self._failed(run, failed.problems)
             if search_report is not None:
                 problems += search_report.warnings
+        except CommitFailed as exc:  # undone: the output folder is as it was, or says not
+            problem = output_write_problem(out_dir, exc, exc.unrestored)
+            return self._failed(run, [problem], output_kept=not exc.unrestored)
         except OSError as exc:  # a full disk, a read-only folder: in this process or a helper
             shutil.rmtree(staging, ignore_errors=True)
             return self._failed(run, [output_write_problem(out_dir, exc)])
@@ -643,9 +646,12 @@ class Builder:
         if not self.live:
             self._thaw_after_build = freeze_heap() or self._thaw_after_build
 
-    def _failed(self, run: BuildRun, more: Iterable[Problem] = ()) -> BuildReport:
-        """The report of a failed build; the output folder was not touched. The sources'
-        digests are remembered, the outputs not (nothing was written)."""
+    def _failed(
+        self, run: BuildRun, more: Iterable[Problem] = (), *, output_kept: bool = True
+    ) -> BuildReport:
+        """The report of a failed build; the output folder was not touched (or, when not
+        `output_kept`, could not be put back). The sources' digests are remembered, the
+        outputs not."""
         self._kept_snapshot = None  # it no longer describes the output folder
         if run.state_file is not None:
             kept = replace(
@@ -657,7 +663,9 @@ class Builder:
             )
             self._save_state(run.state_file, kept)
         problems = tuple(unique([*run.problems, *more]))
-        return BuildReport(False, run.out_dir, problems=problems, timings=run.timings)
+        return BuildReport(
+            False, run.out_dir, problems=problems, timings=run.timings, output_kept=output_kept
+        )
 
     # -- helpers -------------------------------------------------------------------
 

@@ -69,10 +69,12 @@ class Problem:
 
 
 class BuildFailed(Exception):
-    """Raised at the edge of the pipeline when errors were collected."""
+    """Raised at the edge of the pipeline when errors were collected. `output_kept` is
+    False in the rare case where the previous output could not be put back as it was."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], *, output_kept: bool = True):
         self.problems = list(problems)
+        self.output_kept = output_kept
         errors = [p for p in self.problems if p.is_error]
         super().__init__(f"{len(errors)} error(s)")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from ssg.errors import Problem, error, warning
@@ -105,12 +106,19 @@ def cache_folder_problem(
     )
 
 
-def output_write_problem(out_dir: Path, exc: OSError) -> Problem:
+def output_write_problem(out_dir: Path, exc: OSError, unrestored: Sequence[str] = ()) -> Problem:
     """The error for an output folder (or its staging folder beside it) that could not be
-    written: a full disk, a read-only file system, a file where a folder should be."""
+    written: a full disk, a read-only file system, a file where a folder should be.
+    `unrestored`: the paths of the previous output that could not be put back after it."""
     where = f" ({exc.filename})" if exc.filename else ""
+    damage = ""
+    if unrestored:
+        damage = (
+            f"; {len(unrestored)} file(s) or folder(s) of the previous output could not be "
+            f"put back (first: {unrestored[0]}), so it now holds part of the new site"
+        )
     return error(
-        f"cannot write the output folder {out_dir}: {exc.strerror or exc}{where}",
+        f"cannot write the output folder {out_dir}: {exc.strerror or exc}{where}{damage}",
         hint="check that the disk holding it has free space and that ssg may write there "
         "(its parent must be a folder), then build again",
     )

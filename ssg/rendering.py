@@ -53,6 +53,8 @@ class BuildReport:
     search: SearchReport | None = None
     # "unchanged" (nothing to do), "text" (only story texts changed: see ssg.quick), "full"
     mode: str = "full"
+    # False when a failed build could not put the previous output back (see ssg.undo)
+    output_kept: bool = True
 
     @property
     def warnings(self) -> list[Problem]:

@@ -4,6 +4,9 @@ New and changed files are first written to a staging folder beside the output fo
 When every page rendered without error, each staged file is renamed over its old
 version (one atomic rename per file) and the files of deleted sources are removed.
 A failed build deletes the staging folder and leaves the previous output untouched.
+Should a rename fail midway (a read-only folder, a full disk), the files already moved
+are put back, the old versions of replaced files having been hard-linked aside first
+(`ssg.undo`): the output folder is never left half old, half new.
 Unchanged files are never rewritten, so their mtimes stay put and `rsync` or a bucket
 sync uploads only what really changed.
 
@@ -32,6 +35,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ssg.cache import OutputEntry
+from ssg.undo import OutputChanges
 
 
 class Outcome(StrEnum):
@@ -187,11 +191,22 @@ def commits_held(
         _holds.pop(key, None)
 
 
+class CommitFailed(OSError):
+    """Moving the staged files into the output folder failed at `filename` (a path in the
+    output folder), and what was already moved was put back; `unrestored` lists the files
+    and folders (relative to the output folder) that could not be, normally none."""
+
+    def __init__(self, cause: OSError, failed_at: Path, unrestored: list[str]) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause), str(failed_at))
+        self.unrestored = unrestored
+
+
 def commit(staging: Path, out_dir: Path, written: list[str], removed: list[str]) -> None:
     """Move staged files into the output folder and delete removed ones, then drop staging.
 
     Ctrl-C or SIGTERM meanwhile takes effect once every file is in place: an interrupted
-    build never leaves the output folder half old, half new."""
+    build never leaves the output folder half old, half new. When a move fails, the
+    changes already made are undone and CommitFailed is raised."""
     with signals_deferred():
         try:
             with _holds.get(str(out_dir.resolve()), contextlib.nullcontext)():
@@ -226,26 +241,19 @@ def _move_into(staging: Path, out_dir: Path, written: list[str], removed: list[s
         staging.chmod(0o755)
         staging.rename(out_dir)
         return
-    made: set[Path] = set()
-    for relative in written:
-        target = out_dir / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        os.replace(staging / relative, target)
-    for relative in removed:
-        target = out_dir / relative
-        target.unlink(missing_ok=True)
-        _prune_empty(target.parent, out_dir)
-
-
-def _prune_empty(folder: Path, stop: Path) -> None:
-    while folder != stop and stop in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
+    changes = OutputChanges(out_dir, scratch=staging)
+    relative = ""
+    try:
+        for relative in written:
+            changes.move_in(f"{staging}/{relative}", relative)
+        for relative in removed:
+            changes.remove(relative)
+    except OSError as exc:
+        unrestored = changes.undo()
+        raise CommitFailed(exc, out_dir / relative, unrestored) from exc
+    except BaseException:
+        changes.undo()
+        raise
 
 
 def existing_files(out_dir: Path) -> list[str]:
