@@ -22,7 +22,7 @@ from ssg.bodies import BodyLost, BodySource, lost_body_problem
 from ssg.build import one_per_template_line, template_problem
 from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp, is_racy
 from ssg.config import SiteConfig
-from ssg.errors import BuildFailed, Problem, has_errors
+from ssg.errors import Problem, has_errors
 from ssg.fingerprint import Fingerprinter, TemplateDigests, digest_bytes, printed_articles
 from ssg.parallel import pmap_helping, shared
 from ssg.plan import Output, output_path
@@ -264,7 +264,8 @@ def commit_outputs(
 ) -> SearchReport | None:
     """Index the next version of the site for search (when wanted), then move the staged
     files into the output folder. Raises BuildFailed, with the output folder untouched,
-    when the search indexer fails."""
+    when the search indexer fails. The folder the index is built in goes in any case, on
+    an error or an interrupt too."""
     out_dir = run.out_dir
     if run.state_file is not None:
         with contextlib.suppress(OSError):  # a cache folder that cannot be used
@@ -272,20 +273,18 @@ def commit_outputs(
     report = None
     view = None
     pages_changed = any(r.endswith(".html") for r in [*pages, *removed])
-    if run.search_wanted and (pages_changed or not has_index(out_dir)):
-        # index the next version of the site before touching the output
-        view = stage_view(out_dir, staging, set(pages), results)
-        try:
+    try:
+        if run.search_wanted and (pages_changed or not has_index(out_dir)):
+            # index the next version of the site before touching the output
+            view = stage_view(out_dir, staging, set(pages), results)
             report = index_site(view, run.config, articles)
-        except BuildFailed:
-            shutil.rmtree(view, ignore_errors=True)
-            raise
-        run.lap("search")
-    commit(staging, out_dir, pages + assets, removed)
-    if view is not None:
-        if (view / SEARCH_BUNDLE).is_dir():  # no articles: nothing was indexed
+            run.lap("search")
+        commit(staging, out_dir, pages + assets, removed)
+        if view is not None and (view / SEARCH_BUNDLE).is_dir():  # none without articles
             replace_bundle(view / SEARCH_BUNDLE, out_dir / SEARCH_BUNDLE)
-        shutil.rmtree(view, ignore_errors=True)
+    finally:
+        if view is not None:
+            shutil.rmtree(view, ignore_errors=True)
     return report
 
 

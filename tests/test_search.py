@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ssg import search
+from ssg import search, writer
 from ssg.build import build
 from ssg.config import SiteConfig
 from ssg.errors import BuildFailed
@@ -158,6 +158,43 @@ def test_an_indexer_that_could_not_write_keeps_the_previous_index(
     assert "error: search: the new index holds no page of the 4 articles" in result.output
     assert "previous output was left untouched" in result.output
     assert snapshot(tiny_site / "public") == before
+
+
+def search_folders(root: Path) -> list[str]:
+    return [p.name for p in root.iterdir() if p.name.startswith(".ssg-search.")]
+
+
+def test_a_build_failing_after_the_index_leaves_no_index_folder(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer, "_move_into", full_disk)  # moving the pages in fails
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "error: cannot write the output folder" in result.output
+    assert search_folders(tiny_site) == []
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space")])
+def test_an_interrupted_index_leaves_no_index_folder(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+):
+    import ssg.rendering
+
+    seen = []
+
+    def interrupted(view: Path, *args, **kwargs):
+        seen.append(view.is_dir())
+        raise failure
+
+    monkeypatch.setattr(ssg.rendering, "index_site", interrupted)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert seen == [True]
+    assert search_folders(tiny_site) == []
+    assert not (tiny_site / "public").exists()
 
 
 def test_missing_indexer_is_a_clear_error(tiny_site: Path, monkeypatch):
