@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import errno
-import json
-import os
 import sys
-import traceback
-from pathlib import Path
 
-import click
+try:  # about 0.4 s: Ctrl-C meanwhile ends the command the way it does later, via click
+    import datetime as dt
+    import errno
+    import json
+    import os
+    import traceback
+    from pathlib import Path
 
-from ssg import __version__, clock, scaffold
-from ssg.build import build
-from ssg.config import load_config
-from ssg.errors import BuildFailed, Problem
-from ssg.progress import progress_bar
-from ssg.site import BuildOptions
-from ssg.slugs import file_slug, slugify
+    import click
+
+    from ssg import __version__, clock, scaffold
+    from ssg.build import build
+    from ssg.config import load_config
+    from ssg.errors import BuildFailed, Problem
+    from ssg.progress import progress_bar
+    from ssg.site import BuildOptions
+    from ssg.slugs import file_slug, slugify
+except KeyboardInterrupt:
+    sys.stderr.write("\nAborted!\n")  # no traceback, the words and status of click's abort
+    sys.exit(1)
 
 EXIT_CONTENT_ERROR = 1
 

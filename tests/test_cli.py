@@ -198,3 +198,34 @@ def test_a_folder_warning_goes_when_the_folder_does(tiny_site: Path, monkeypatch
         result = run(tiny_site, "build")
         assert result.exit_code == 0 and "not read" not in result.output, result.output
         assert "0 written" in result.output
+
+
+INTERRUPT_AT_IMPORT = """\
+import runpy, sys
+class CtrlC:  # Ctrl-C arriving while `{module}` is imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "{module}":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["ssg", "--version"]
+{start}
+"""
+
+
+@pytest.mark.parametrize("module", ["click", "jinja2", "ssg.build"])
+@pytest.mark.parametrize("how", ["console script", "python -m ssg"])
+def test_ctrl_c_while_starting_up_aborts_without_a_traceback(tmp_path: Path, module: str, how: str):
+    script = Path(sys.executable).parent / "ssg"  # what pip wrote for [project.scripts]
+    if how == "console script" and not script.is_file():
+        pytest.skip("ssg is not installed as a console script here")
+    start = (
+        f"runpy.run_path({str(script)!r}, run_name='__main__')"
+        if how == "console script"
+        else "runpy.run_module('ssg', run_name='__main__', alter_sys=True)"
+    )
+    code = INTERRUPT_AT_IMPORT.format(module=module, start=start)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.stderr == "\nAborted!\n"  # as click ends a command interrupted later
+    assert done.returncode == 1 and done.stdout == ""
