@@ -272,6 +272,10 @@ def run_pagefind(
                 )
             ]
         ) from exc
+    except BaseException:  # Ctrl-C: it must not write on into a folder about to be deleted
+        process.kill()
+        process.wait()
+        raise
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(process)

@@ -197,6 +197,33 @@ def test_an_interrupted_index_leaves_no_index_folder(
     assert not (tiny_site / "public").exists()
 
 
+def test_ctrl_c_while_indexing_stops_the_indexer_before_its_folder_goes(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    import subprocess
+
+    started = tmp_path / "started"
+    script = 'out=""; while [ $# -gt 0 ]; do [ "$1" = --output-path ] && out=$2; shift; done\n'
+    script += f'echo $$ > {started}\nsleep 1\nmkdir -p "$out" && echo late > "$out/late"\n'
+    monkeypatch.setattr(search, "pagefind_executable", lambda: fake_pagefind(tmp_path, script))
+
+    class CtrlC(subprocess.Popen):  # Ctrl-C while the build waits for the running indexer
+        def communicate(self, *args, **kwargs):
+            deadline = time.monotonic() + 10
+            while not (started.is_file() and started.read_text().strip()):
+                assert time.monotonic() < deadline, "the fake indexer never started"
+                time.sleep(0.02)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(search.subprocess, "Popen", CtrlC)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1 and "Aborted!" in result.output
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)  # it was ended, not left to write on
+    time.sleep(1.5)  # long enough for a surviving indexer to write again
+    assert search_folders(tiny_site) == []
+
+
 def test_missing_indexer_is_a_clear_error(tiny_site: Path, monkeypatch):
     monkeypatch.setattr(search, "pagefind_executable", lambda: None)
     result = run(tiny_site, "build")
