@@ -85,6 +85,17 @@ def cli() -> None:
     """A static site generator for newsrooms: Markdown articles in, a news website out."""
 
 
+def build_clock() -> dt.datetime | None:
+    """The moment SSG_BUILD_TIME names (build, check and serve judge scheduled stories,
+    expiry and the breaking banner against it), or None for the real clock; a value that
+    is not a time is an error, and the command stops."""
+    now, problem = clock.build_time(os.environ.get(clock.BUILD_TIME_VARIABLE))
+    if problem:
+        print_problems([problem])
+        sys.exit(EXIT_CONTENT_ERROR)
+    return now
+
+
 @cli.command("build")
 @config_option
 @click.option(
@@ -114,10 +125,7 @@ def build_command(config, output, base_url, drafts, future, debug, jobs, quiet) 
     Google News sitemap's two-day window).
     """
     root, config_path = site_root(config)
-    now, clock_problem = clock.build_time(os.environ.get(clock.BUILD_TIME_VARIABLE))
-    if clock_problem:
-        print_problems([clock_problem])
-        sys.exit(EXIT_CONTENT_ERROR)
+    now = build_clock()
     options = BuildOptions(drafts=drafts, future=future, **({"now": now} if now else {}))
     bar = progress_bar(quiet)
     try:
@@ -188,7 +196,7 @@ def check_command(config, fmt, strict, debug) -> None:
     try:
         from ssg.check import run_check  # imported here: `ssg build` starts faster
 
-        report = run_check(root, config_path, strict=strict)
+        report = run_check(root, config_path, strict=strict, now=build_clock())
     except Exception as exc:
         fail_unexpected(exc, debug)
     if fmt == "json":
@@ -253,12 +261,14 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
             fg="yellow",
             err=True,
         )
+    now = build_clock()
     preview = serve.Preview(
         root,
         config_path,
         host=host,
         port=port,
         drafts=drafts,
+        now=now,
         echo=click.echo,
         report_problems=print_problems,
         debug=debug,

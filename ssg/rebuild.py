@@ -9,6 +9,7 @@ inputs changed, and an edited stylesheet is simply copied into the preview.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -127,8 +128,10 @@ class EngineRebuilder:
         drafts: bool = True,
         base_url_for: Callable[[str], str] | None = None,
         hold: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+        now: dt.datetime | None = None,
     ):
         self.root = root
+        self.now = now  # SSG_BUILD_TIME's moment; None: the real clock at each rebuild
         self.hold = hold  # held while files are moved into the preview, never while rendering
         self.config_path = config_path
         self.output_dir = output_dir
@@ -153,8 +156,13 @@ class EngineRebuilder:
         base_url = self.base_url_for(config.base_path) if self.base_url_for else None
         # plain CSS/JS names (a stylesheet edit is a copy, not a re-render of every page),
         # and no search index on the reload path: it is rebuilt in the background
+        clock = {"now": self.now} if self.now else {}
         options = BuildOptions(
-            drafts=self.drafts, future=self.drafts, search_index=False, fingerprint=False
+            drafts=self.drafts,
+            future=self.drafts,
+            search_index=False,
+            fingerprint=False,
+            **clock,
         )
         if self._builder is None or self._builder.base_url != base_url:
             self.output_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -98,6 +98,7 @@ class Preview:
         report_problems: Callable[[list[Problem]], None] | None = None,
         debug: bool = False,
         rebuilder: Rebuilder | None = None,
+        now: dt.datetime | None = None,
     ):
         self.root = root
         self.config_path = config_path
@@ -120,6 +121,7 @@ class Preview:
                 drafts=drafts,
                 base_url_for=self._base_url,
                 hold=self.gate.writing,
+                now=now,
             )
         self.rebuilder: Rebuilder = rebuilder
         self._httpd: PreviewServer | None = None

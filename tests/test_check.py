@@ -475,3 +475,19 @@ def test_a_template_syntax_error_is_reported_once(tiny_site: Path):
         lines = [line for line in result.output.splitlines() if "unexpected '}'" in line]
         assert len(lines) == 1, result.output
         assert "layouts/article.html:2:" in lines[0]
+
+
+def test_check_judges_scheduled_stories_by_ssg_build_time(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    story = "---\ntitle: Later\nauthors: li-wei\ndate: 2030-01-01T08:00:00Z\n---\nSoon.\n"
+    write_site(tiny_site, {"content/articles/later.md": story})
+    before = run(tiny_site, "check")
+    assert "Scheduled (1)" in before.output and "2030-01-01" in before.output
+    monkeypatch.setenv("SSG_BUILD_TIME", "2030-02-01T00:00:00Z")
+    after = run(tiny_site, "check")
+    assert after.exit_code == 0, after.output
+    assert "Scheduled" not in after.output and "Next rebuild" not in after.output
+    monkeypatch.setenv("SSG_BUILD_TIME", "not a time")
+    wrong = run(tiny_site, "check")
+    assert wrong.exit_code == 1 and "SSG_BUILD_TIME" in wrong.output

@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import lxml.html
 import pytest
 from servekit import EventReader, request, running, wait_until
 
@@ -546,3 +547,27 @@ def test_a_change_the_watcher_did_not_report_is_built_after_the_check(site: Path
         live.preview._on_batch(frozenset({first}))  # as if the watcher saw only first.md
         assert live.preview.rebuilds == done + 2  # the rebuild, then the check's
         assert "Third, unreported" in card_titles(live, "/")
+
+
+def test_the_preview_judges_scheduled_stories_by_ssg_build_time(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    story = "---\ntitle: Later\nauthors: li-wei\ndate: 2030-01-01T08:00:00Z\n---\nSoon.\n"
+    write_site(site, {"content/articles/later.md": story})
+    pages = {}
+    for when in (None, "2030-02-01T00:00:00Z"):
+        if when:
+            monkeypatch.setenv("SSG_BUILD_TIME", when)
+        proc, url = start_cli(site)
+        try:
+            port = int(url.rsplit(":", 1)[1].strip("/"))
+            status, _, body = request(port, "/2030/01/01/later/")
+            assert status == 200
+            pages[when] = lxml.html.fromstring(body)
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert pages[None].cssselect(".status-banner")  # scheduled by the real clock
+    assert not pages["2030-02-01T00:00:00Z"].cssselect(".status-banner")  # published by then
