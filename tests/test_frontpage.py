@@ -274,3 +274,29 @@ def test_a_placed_story_that_is_a_draft_is_still_an_error(newsroom: Path):
     result = run_at(newsroom, NOW, "build")
     assert result.exit_code == 1
     assert "field 'lead': article with slug 'expiring' is a draft" in result.output
+
+
+def test_a_card_override_written_to_the_card_helper_works_on_every_home_slot(newsroom: Path):
+    # the documented contract: a card sees item, level and show_image (and the globals)
+    card = (
+        '<p class="my-card" data-level="{{ level }}" data-image="{{ show_image }}">'
+        "{{ item.title }}</p>\n"
+    )
+    write_site(
+        newsroom,
+        {
+            "layouts/partials/card.html": card,
+            "content/home.yml": "lead: s03\ntop: [s07]\nsections:\n  - section: World\n"
+            "    count: 2\n",
+        },
+    )
+    result = run_at(newsroom, NOW, "build")
+    assert result.exit_code == 0, result.output
+    page = html(newsroom / "public/index.html")
+    cards = {
+        p.text_content(): (p.get("data-level"), p.get("data-image"))
+        for p in page.cssselect(".my-card")
+    }
+    assert cards["S07"] == ("3", "True")  # a top story
+    world = [p.get("data-image") for p in page.cssselect(".home-block .my-card")]
+    assert world == ["True", "False"]  # a section block shows its first story's photo only
