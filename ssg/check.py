@@ -38,8 +38,9 @@ from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article
 from ssg.photos import asset_of, process_photos
-from ssg.plan import colliding_outputs, outputs_over_files, unsafe_outputs
+from ssg.plan import colliding_outputs, outputs_in_folder, outputs_over_files, unsafe_outputs
 from ssg.rules import classify
+from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.site import (
     BuildOptions,
     Parsed,
@@ -262,6 +263,8 @@ def _check(
         locate = locator(parsed.fronts)
         wrong = unsafe_outputs(outputs) or colliding_outputs(outputs, locate)
         wrong = wrong or outputs_over_files(outputs, files, locate)
+        if config.search:
+            wrong = wrong or outputs_in_folder(outputs, SEARCH_BUNDLE, "the search index", locate)
         findings += [Finding(p, "duplicate-url") for p in wrong]
         failed: list[Problem] = []
         for output, rendered in render_outputs(env, outputs):

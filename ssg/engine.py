@@ -64,7 +64,14 @@ from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, freeze_heap, release_free_memory, thaw_heap
 from ssg.photos import process_photos
-from ssg.plan import Output, colliding_outputs, output_path, outputs_over_files, unsafe_outputs
+from ssg.plan import (
+    Output,
+    colliding_outputs,
+    output_path,
+    outputs_in_folder,
+    outputs_over_files,
+    unsafe_outputs,
+)
 from ssg.quick import text_edit
 from ssg.rendering import (
     BuildReport,
@@ -477,6 +484,10 @@ class Builder:
             unsafe_outputs(outputs)
             or colliding_outputs(outputs, locate)
             or outputs_over_files(outputs, published, locate)
+            or (
+                config.search
+                and outputs_in_folder(outputs, SEARCH_BUNDLE, "the search index", locate)
+            )
         ):
             problems += wrong
             return self._failed(run)

@@ -163,6 +163,30 @@ def outputs_over_files(
     return problems
 
 
+def outputs_in_folder(
+    outputs: Sequence[Output], folder: str, what: str, locate: Locate | None = None
+) -> list[Problem]:
+    """An error for each planned page inside `folder` of the output, which `what` fills
+    and replaces whole on every build (the search index's `pagefind/`): such a page would
+    be written, then deleted without a word."""
+    prefix = folder.strip("/") + "/"
+    problems = []
+    for output in outputs:
+        if not output_path(output.url).startswith(prefix):
+            continue
+        path, key = _source_of(output) or (None, None)
+        problems.append(
+            error(
+                f"the address {output.url} is inside /{prefix}, where {what} goes",
+                path,
+                locate(path, key) if locate and path and key else None,
+                field=key,
+                hint=f"choose an address outside /{prefix}",
+            )
+        )
+    return problems
+
+
 def _source_of(output: Output) -> tuple[str, str] | None:
     """The source file and field that gave an output its address, if any."""
     redirect = output.context.get("redirect")

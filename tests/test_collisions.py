@@ -4,6 +4,7 @@ previous output stays exactly as it was."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,25 @@ def test_an_alias_where_a_file_from_assets_goes_is_a_located_error(tmp_path: Pat
         )
         assert "cannot write the output folder" not in result.output
     assert not (root / "public").exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        (
+            {"content/pages/p.md": "---\ntitle: P\nslug: pagefind\n---\nP.\n"},
+            "content/pages/p.md:3",
+        ),
+        (with_alias("/pagefind/old/"), "content/articles/third.md:3"),
+    ],
+)
+def test_a_page_inside_the_search_index_folder_is_a_located_error(
+    tmp_path: Path, files: dict[str, str], where: str
+):
+    config = textwrap.dedent(TINY_SITE["site.yml"]) + "search: true\n"
+    root = write_site(tmp_path / "site", {**TINY_SITE, "site.yml": config, **files})
+    for command in ("build", "check"):
+        result = run(root, command)
+        assert result.exit_code == 1, result.output
+        assert f"{where}: error: " in result.output
+        assert "is inside /pagefind/, where the search index goes" in result.output
