@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 
 try:  # about 0.4 s: Ctrl-C meanwhile ends the command the way it does later, via click
+    import contextlib
     import datetime as dt
     import errno
     import json
     import os
+    import signal
+    import threading
     import traceback
+    from collections.abc import Iterator
     from pathlib import Path
 
     import click
@@ -85,6 +89,21 @@ def cli() -> None:
     """A static site generator for newsrooms: Markdown articles in, a news website out."""
 
 
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`timeout`, `docker stop`, a cancelled CI job) stops the command the way
+    Ctrl-C does, so its scratch folders and the search indexer go too; Python's default
+    for SIGTERM ends the process on the spot and leaves them behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def build_clock() -> dt.datetime | None:
     """The moment SSG_BUILD_TIME names (build, check and serve judge scheduled stories,
     expiry and the breaking banner against it), or None for the real clock; a value that
@@ -129,7 +148,7 @@ def build_command(config, output, base_url, drafts, future, debug, jobs, quiet) 
     options = BuildOptions(drafts=drafts, future=future, **({"now": now} if now else {}))
     bar = progress_bar(quiet)
     try:
-        with bar:
+        with terminate_as_interrupt(), bar:
             result = build(
                 root,
                 config_path,
@@ -196,7 +215,8 @@ def check_command(config, fmt, strict, debug) -> None:
     try:
         from ssg.check import run_check  # imported here: `ssg build` starts faster
 
-        report = run_check(root, config_path, strict=strict, now=build_clock())
+        with terminate_as_interrupt():
+            report = run_check(root, config_path, strict=strict, now=build_clock())
     except Exception as exc:
         fail_unexpected(exc, debug)
     if fmt == "json":

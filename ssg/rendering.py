@@ -30,7 +30,7 @@ from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import SearchReport, has_index, index_site, replace_bundle, stage_view
 from ssg.site import BuildOptions, Site
 from ssg.sources import Progress, SourceFile
-from ssg.writer import Outcome, Staged, commit, matches, stage_bytes
+from ssg.writer import Outcome, Staged, commit, matches, signals_deferred, stage_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,12 +279,21 @@ def commit_outputs(
             view = stage_view(out_dir, staging, set(pages), results)
             report = index_site(view, run.config, articles)
             run.lap("search")
-        commit(staging, out_dir, pages + assets, removed)
-        if view is not None and (view / SEARCH_BUNDLE).is_dir():  # none without articles
-            replace_bundle(view / SEARCH_BUNDLE, out_dir / SEARCH_BUNDLE)
-    finally:
+    except BaseException:
         if view is not None:
             shutil.rmtree(view, ignore_errors=True)
+        raise
+    # Ctrl-C or SIGTERM meanwhile takes effect once the pages, the index and the index's
+    # scratch folder are all done with (the move into the output defers them itself, and
+    # would let one loose in the middle of the clean-up)
+    with signals_deferred():
+        try:
+            commit(staging, out_dir, pages + assets, removed)
+            if view is not None and (view / SEARCH_BUNDLE).is_dir():  # none without articles
+                replace_bundle(view / SEARCH_BUNDLE, out_dir / SEARCH_BUNDLE)
+        finally:
+            if view is not None:
+                shutil.rmtree(view, ignore_errors=True)
     return report
 
 

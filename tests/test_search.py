@@ -224,6 +224,38 @@ def test_ctrl_c_while_indexing_stops_the_indexer_before_its_folder_goes(
     assert search_folders(tiny_site) == []
 
 
+def test_sigterm_while_indexing_stops_the_build_like_ctrl_c(
+    tiny_site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # `timeout`, `docker stop` and a cancelled CI job send SIGTERM: it must clean up too
+    import signal
+    import subprocess
+
+    started = tmp_path / "started"
+    script = f"echo $$ > {started}\nsleep 5\n"
+    monkeypatch.setattr(search, "pagefind_executable", lambda: fake_pagefind(tmp_path, script))
+
+    class Terminated(subprocess.Popen):
+        def communicate(self, *args, **kwargs):
+            deadline = time.monotonic() + 10
+            while not (started.is_file() and started.read_text().strip()):
+                assert time.monotonic() < deadline, "the fake indexer never started"
+                time.sleep(0.02)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the signal arrives meanwhile
+            raise AssertionError("SIGTERM did not stop the build")
+
+    monkeypatch.setattr(search.subprocess, "Popen", Terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1 and "Aborted!" in result.output
+    assert signal.getsignal(signal.SIGTERM) == before  # the command's handler is gone
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)
+    assert search_folders(tiny_site) == []
+    assert not list(tiny_site.glob(".public.staging.*"))
+
+
 def test_missing_indexer_is_a_clear_error(tiny_site: Path, monkeypatch):
     monkeypatch.setattr(search, "pagefind_executable", lambda: None)
     result = run(tiny_site, "build")
