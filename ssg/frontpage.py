@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from ssg.errors import Problem, did_you_mean, error, has_errors, warning
-from ssg.fields import FieldReader, describe
+from ssg.fields import FieldReader, describe, is_safe_link
 from ssg.folders import path_key
 from ssg.frontmatter import field_line, load_yaml
 from ssg.model import Article
@@ -148,6 +148,14 @@ def parse_home(
         sub.unknown_keys(BREAKING_FIELDS, "breaking banner setting")
         text_value = sub.text("text", required=True)
         link = sub.text("link", "") or ""
+        if link.startswith(("/", "http:", "https:")) and not is_safe_link(link):
+            sub.fail(
+                "link",
+                f"expected an article's slug or path, an http(s) address or a site path, "
+                f"got {describe(link)}",
+                "a site path starts with one '/', as in /2026/11/20/salt-intrusion/",
+            )
+            link = ""
         expires = sub.datetime("expires", tz)
         if text_value:
             breaking = Breaking(text_value, link, expires)

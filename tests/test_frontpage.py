@@ -300,3 +300,14 @@ def test_a_card_override_written_to_the_card_helper_works_on_every_home_slot(new
     assert cards["S07"] == ("3", "True")  # a top story
     world = [p.get("data-image") for p in page.cssselect(".home-block .my-card")]
     assert world == ["True", "False"]  # a section block shows its first story's photo only
+
+
+@pytest.mark.parametrize("link", ["/\\t/evil.example/", "//evil.example/", "/\\\\evil.example/"])
+def test_a_breaking_link_that_leads_to_another_host_is_a_field_error(newsroom: Path, link: str):
+    banner = f'breaking:\n  text: "Flood warning"\n  link: "{link}"\n'
+    write_site(newsroom, {"content/home.yml": banner})
+    result = run_at(newsroom, NOW, "build")
+    assert result.exit_code == 1
+    assert "content/home.yml:3: error: field 'breaking.link': expected an article's slug" in (
+        result.output
+    )
