@@ -256,11 +256,19 @@ def _move_into(staging: Path, out_dir: Path, written: list[str], removed: list[s
         raise
 
 
+# folders at the top of the output folder a build never touches: a `gh-pages` worktree's
+# version control (Jekyll keeps them too)
+KEPT_FOLDERS = frozenset({".git", ".hg", ".svn"})
+
+
 def existing_files(out_dir: Path) -> list[str]:
-    """Every file under the output folder, as relative POSIX paths."""
+    """Every file under the output folder, as relative POSIX paths, but those in
+    `KEPT_FOLDERS`: what a build that does not know the folder may remove."""
     found = []
-    for dirpath, _, filenames in os.walk(out_dir):
+    for dirpath, dirnames, filenames in os.walk(out_dir):
         base = Path(dirpath).relative_to(out_dir)
+        if dirpath == str(out_dir):
+            dirnames[:] = [d for d in dirnames if d not in KEPT_FOLDERS]
         for name in filenames:
             found.append((base / name).as_posix())
     return found

@@ -259,3 +259,15 @@ def test_an_output_folder_that_is_a_file_is_refused_before_rendering(tmp_path: P
     )
     assert (root / "public").read_text() == "not a folder\n"
     assert not list(tmp_path.glob("site/.public.*")) and not list(tmp_path.glob("site/.ssg-s*"))
+
+
+def test_a_cold_build_keeps_a_gh_pages_worktrees_version_control(tmp_path: Path):
+    root = write_site(tmp_path / "site", TINY_SITE)
+    git_head = root / "public/.git/HEAD"
+    git_head.parent.mkdir(parents=True)
+    git_head.write_text("ref: refs/heads/gh-pages\n")
+    (root / "public/stray.txt").write_text("not ours\n")
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert git_head.read_text() == "ref: refs/heads/gh-pages\n"
+    assert not (root / "public/stray.txt").exists()  # the rest of the folder is ssg's
