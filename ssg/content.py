@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, unquote
@@ -270,7 +271,8 @@ def parse_article(
         if alias is None:
             reader.fail(
                 "aliases",
-                f"expected percent-escapes of UTF-8 text, got {describe(written)}",
+                f"expected percent-escapes of UTF-8 text, and no encoded '/' (%2F), "
+                f"got {describe(written)}",
                 "copy the old address from the browser's address bar, or write it decoded",
             )
         elif not alias.startswith("/"):
@@ -357,14 +359,16 @@ def _topic_names(reader: FieldReader) -> tuple[str, ...]:
 
 def _decoded_alias(alias: str) -> str | None:
     """An old address as a file path: `/2019/caf%C3%A9/` (as copied from an address bar or
-    a sitemap) is `/2019/café/`, the folder a host serves at that address; None when its
-    percent-escapes are not UTF-8."""
-    if "%" not in alias:
-        return alias
-    try:
-        return unquote(alias, errors="strict")
-    except UnicodeDecodeError:
-        return None
+    a sitemap) is `/2019/café/`, the folder a host serves at that address, in NFC; None
+    when its percent-escapes are not UTF-8 or encode a '/'."""
+    if "%" in alias:
+        if "%2f" in alias.lower():  # an encoded '/' inside a name: no folder can hold it
+            return None
+        try:
+            alias = unquote(alias, errors="strict")
+        except UnicodeDecodeError:
+            return None
+    return unicodedata.normalize("NFC", alias)  # as file names are written
 
 
 def parse_author(

@@ -24,7 +24,7 @@ from ssg.errors import Problem, error, warning
 SOURCE_FOLDERS = ("content", "layouts", "assets")
 
 
-_NOT_PLAIN_CHAR = re.compile(r"[\\?#\x00-\x1f]")  # a backslash, query, fragment or control
+_NOT_PLAIN_CHAR = re.compile(r"[\\?#\x00-\x1f\x7f-\x9f]")  # a backslash, query, fragment or control
 
 
 def is_plain_site_path(path: str) -> bool:
