@@ -342,17 +342,18 @@ def social_name(network: str) -> str:
     return SOCIAL_NAMES.get(key) or (network[:1].upper() + network[1:])
 
 
-def social_url(network: str, handle: str) -> str | None:
+def social_url(network: str, handle: str) -> str:
     """The profile address for `handle` on `network`: a link as given, a known network's
-    profile page, a Mastodon account `@name@server` on its server; None when unknown."""
+    profile page, a Mastodon account `@name@server` on its server; empty when unknown
+    (a template printing it shows nothing, not "None")."""
     if ":" in handle:
         return handle
     name = handle.strip().lstrip("@")
     if network.lower() == "mastodon":
         user, at, server = name.partition("@")
-        return f"https://{server}/@{user}" if at and user and server else None
+        return f"https://{server}/@{user}" if at and user and server else ""
     pattern = SOCIAL_PROFILES.get(network.lower())
-    return pattern.format(quote(name, safe="._-")) if pattern and name else None
+    return pattern.format(quote(name, safe="._-")) if pattern and name else ""
 
 
 def _social(reader: FieldReader) -> dict[str, str]:
@@ -378,7 +379,7 @@ def _social(reader: FieldReader) -> dict[str, str]:
                 f"expected a handle without spaces, or a link, got {describe(value)}",
                 "for example deltaledger, or the profile's full address",
             )
-        elif value and social_url(key, value) is None:
+        elif value and not social_url(key, value):
             example = "@deltaledger@mastodon.example" if key.lower() == "mastodon" else None
             sub.warn(
                 str(key),

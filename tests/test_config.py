@@ -219,8 +219,8 @@ def test_social_networks_must_be_named():
         ("mastodon", "https://mastodon.example/@desk", "https://mastodon.example/@desk"),
         ("instagram", "delta_ledger", "https://www.instagram.com/delta_ledger/"),
         ("YouTube", "DeltaLedger", "https://www.youtube.com/@DeltaLedger"),
-        ("mastodon", "desk", None),
-        ("flickr", "deltaledger", None),
+        ("mastodon", "desk", ""),
+        ("flickr", "deltaledger", ""),
         (
             "flickr",
             "https://www.flickr.com/photos/deltaledger",
@@ -228,7 +228,7 @@ def test_social_networks_must_be_named():
         ),
     ],
 )
-def test_social_url(network: str, handle: str, url: str | None):
+def test_social_url(network: str, handle: str, url: str):
     assert social_url(network, handle) == url
 
 
