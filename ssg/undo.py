@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
@@ -42,6 +43,7 @@ class Step:
     change: Change
     path: str
     kept: str = ""
+    mode: int = 0o755  # a pruned folder's permissions, to make it again as it was
 
 
 class OutputChanges:
@@ -79,10 +81,11 @@ class OutputChanges:
         folder = os.path.dirname(target)
         while folder != self.out_dir and folder.startswith(self.out_dir + "/"):
             try:
+                mode = stat.S_IMODE(os.stat(folder).st_mode)
                 os.rmdir(folder)
             except OSError:
                 return
-            self.steps.append(Step(Change.PRUNED, folder))
+            self.steps.append(Step(Change.PRUNED, folder, mode=mode))
             self._folders.discard(folder)
             folder = os.path.dirname(folder)
 
@@ -97,8 +100,9 @@ class OutputChanges:
                     os.unlink(step.path)
                 elif step.change is Change.MADE:
                     os.rmdir(step.path)
-                else:  # pruned
+                else:  # pruned: made again with its permissions (mkdir applies the umask)
                     os.mkdir(step.path)
+                    os.chmod(step.path, step.mode)
             except OSError:
                 failed.append(os.path.relpath(step.path, self.out_dir))
         self.steps.clear()

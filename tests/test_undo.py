@@ -141,3 +141,17 @@ def test_an_empty_output_folder_costs_no_copies_and_stays_empty_on_failure(
     assert run(root, "build", "--jobs", "1").exit_code == 0
     assert (public / "index.html").is_file()
     assert linked == []  # nothing to keep aside, so no link was tried
+
+
+def test_a_pruned_folder_comes_back_with_its_permissions(
+    edited_site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    public = edited_site / "public"
+    pruned = public / "2024/03/04/lone"  # the deleted story's folder, emptied and pruned
+    pruned.chmod(0o2750)
+    removed = failing_on(monkeypatch, "rename", 2, public)  # after the first removal
+    result = run(edited_site, "build", "--jobs", "1")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert removed[0] == f"{pruned}/index.html"  # removed, its folder pruned, then put back
+    assert oct(pruned.stat().st_mode & 0o7777) == oct(0o2750)
