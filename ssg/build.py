@@ -264,7 +264,10 @@ def _template_problem(exc: Exception, where: str) -> Problem:
         hint = f"{type(exc).__name__} raised in the template"
         inner = stack[-1:]
         package = os.path.dirname(os.path.abspath(__file__))
-        if inner and os.path.dirname(os.path.abspath(inner[0].filename)) == package:
+        in_ssg = inner and os.path.dirname(os.path.abspath(inner[0].filename)) == package
+        # DirectCallContext.call only hands the template's call on (a macro given too many
+        # arguments fails there): the template's mistake, not ssg's
+        if in_ssg and not (inner[0].name == "call" and inner[0].filename.endswith("templates.py")):
             # raised by ssg's own code that the template called, not by the template
             raised_at = f"ssg/{os.path.basename(inner[0].filename)}:{inner[0].lineno}"
             hint = (

@@ -531,3 +531,17 @@ def test_a_broken_author_file_is_reported_once_not_once_per_story(tiny_site: Pat
     assert len(errors) == 1, errors
     assert errors[0].startswith("content/authors/li-wei.md:")
     assert "unknown author" not in result.output
+
+
+def test_a_macro_given_too_many_arguments_is_the_templates_mistake(tiny_site: Path):
+    page = (
+        '{% extends "base.html" %}{% macro tag(a, b) %}{{ a }}{% endmacro %}\n'
+        "{% block content %}{{ tag(1, 2, 3) }}{% endblock %}\n"
+    )
+    about = "---\ntitle: About\n---\nUs.\n"
+    write_site(tiny_site, {"layouts/page.html": page, "content/pages/about.md": about})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    [line] = [x for x in result.output.splitlines() if "takes not more than 2 argument" in x]
+    assert line.startswith("layouts/page.html:")
+    assert "ssg's own code" not in line and "TypeError raised in the template" in line
