@@ -205,11 +205,14 @@ class EngineRebuilder:
             self._builder.close()
 
     def _can_copy(self, changed: frozenset[Path]) -> bool:
-        """True when only stylesheets changed that pages link by their plain name."""
+        """True when only stylesheets changed that pages link by their plain name, and
+        each is a plain file: a symlink goes through the full rebuild, which refuses one
+        that leads out of assets/ (with its warning), as `ssg build` does."""
         assets = self.root / "assets"
         return bool(changed) and all(
             path.suffix == ".css"
             and path.is_file()
+            and not path.is_symlink()
             and path.is_relative_to(assets)
             and path.relative_to(assets).as_posix() in self._linked_styles
             for path in changed

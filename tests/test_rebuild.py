@@ -174,3 +174,18 @@ def test_stylesheet_no_page_links_by_name_needs_a_build(tmp_path: Path):
     # since no page depends on its bytes, renders nothing
     assert (builder.output_dir / "css/extra.css").read_text() == "p{color:red}"
     assert report.css_only and report.changed_urls == ("/css/extra.css",)
+
+
+def test_a_stylesheet_swapped_for_a_symlink_out_of_assets_is_not_copied(tmp_path: Path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    root = write_site(tmp_path / "site", {**TINY_SITE, "assets/css/style.css": "h1{color:red}"})
+    builder = rebuilder(root)
+    builder.rebuild(frozenset())
+    css = root / "assets/css/style.css"
+    css.unlink()
+    css.symlink_to(secret)
+    report = builder.rebuild(frozenset({css}))
+    published = builder.output_dir / "css/style.css"
+    assert not published.exists() or "TOP-SECRET" not in published.read_text()
+    assert any("symlink leading outside" in p.message for p in report.problems), report.problems
