@@ -10,6 +10,7 @@ derived from its time, so links to it survive later updates.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -296,9 +297,15 @@ def link_updates(
         return article, []
     problems: list[Problem] = []
     updates = []
+    # an author file that failed to parse has its own error: not one more per update
+    broken = {
+        slugify(posixpath.splitext(posixpath.basename(path))[0])
+        for path, why in (absent or {}).items()
+        if why == "unreadable" and path.startswith("content/authors/")
+    }
     for update in article.updates:
         for slug in update.author_slugs:
-            if slug not in authors:
+            if slug not in authors and slug not in broken:
                 known = ", ".join(sorted(authors)) or "none"
                 problems.append(
                     error(

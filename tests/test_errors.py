@@ -523,8 +523,19 @@ def test_a_failure_inside_a_helper_a_template_calls_says_where_it_is(tiny_site: 
 
 
 def test_a_broken_author_file_is_reported_once_not_once_per_story(tiny_site: Path):
-    # both fixture stories name li-wei; the file exists, but its front matter is a list
-    write_site(tiny_site, {"content/authors/li-wei.md": "---\n- a\n---\nBio.\n"})
+    # both fixture stories name li-wei, and so does a live update; the file exists, but
+    # its front matter is a list
+    live = (
+        "---\ntitle: Live\nauthors: ana-ruiz\ndate: 2024-03-05T08:00:00Z\nlive: true\n---\n"
+        "Intro.\n\n## 09:00 First {author=li-wei}\n\nText.\n"
+    )
+    write_site(
+        tiny_site,
+        {
+            "content/authors/li-wei.md": "---\n- a\n---\nBio.\n",
+            "content/articles/live.md": live,
+        },
+    )
     result = run(tiny_site, "build")
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if ": error: " in line]
