@@ -5,6 +5,7 @@ The incremental engine (`ssg.engine`) does the writing; `ssg check` reuses these
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 import traceback
@@ -25,7 +26,7 @@ from ssg.plan import Output, plan
 from ssg.search import SearchReport
 from ssg.site import BuildOptions, Parsed, Site
 from ssg.sources import markdown_names
-from ssg.templates import LayoutLoader, UnreadableTemplate, theme_dir
+from ssg.templates import THEME_PREFIX, LayoutLoader, UnreadableTemplate, theme_dir
 
 
 @dataclass(slots=True)
@@ -251,9 +252,17 @@ def _template_problem(exc: Exception, where: str) -> Problem:
     ]
     path, line = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
     if isinstance(exc, jinja2.TemplateNotFound):  # at the extends or include naming it
-        return error(
-            f"template not found: {exc.name}{where}", path, line, hint="add it to layouts/"
-        )
+        hint = "add it to layouts/"
+        if str(exc.name).startswith(THEME_PREFIX):  # only the built-in theme can answer
+            layouts = theme_dir() / "layouts"
+            names = [p.relative_to(layouts).as_posix() for p in layouts.rglob("*") if p.is_file()]
+            close = difflib.get_close_matches(str(exc.name)[len(THEME_PREFIX) :], names, 1)
+            hint = (
+                f"did you mean '{THEME_PREFIX}{close[0]}'?"
+                if close
+                else ("the built-in theme has no such template: see its layouts/ folder")
+            )
+        return error(f"template not found: {exc.name}{where}", path, line, hint=hint)
     hint = "a variable or attribute used in the template does not exist"
     if isinstance(exc, RecursionError):
         hint = (

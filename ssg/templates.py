@@ -214,7 +214,10 @@ class LayoutLoader(jinja2.FileSystemLoader):
     ) -> tuple[str, str, Callable[[], bool]]:
         try:
             if template.startswith(THEME_PREFIX):
-                return self.theme.get_source(environment, template[len(THEME_PREFIX) :])
+                try:
+                    return self.theme.get_source(environment, template[len(THEME_PREFIX) :])
+                except jinja2.TemplateNotFound:  # named as written: 'theme/artcle.html'
+                    raise jinja2.TemplateNotFound(template) from None
             return super().get_source(environment, template)
         except jinja2.TemplateNotFound:  # an OSError too, but not an unreadable file
             raise

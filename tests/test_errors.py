@@ -556,3 +556,15 @@ def test_a_macro_given_too_many_arguments_is_the_templates_mistake(tiny_site: Pa
     [line] = [x for x in result.output.splitlines() if "takes not more than 2 argument" in x]
     assert line.startswith("layouts/page.html:")
     assert "ssg's own code" not in line and "TypeError raised in the template" in line
+
+
+def test_a_misspelt_theme_template_is_named_as_written_with_a_suggestion(tiny_site: Path):
+    page = '{% extends "theme/pag.html" %}\n'
+    write_site(
+        tiny_site,
+        {"layouts/page.html": page, "content/pages/about.md": "---\ntitle: About\n---\nUs.\n"},
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "template not found: theme/pag.html" in result.output
+    assert "did you mean 'theme/page.html'?" in result.output
