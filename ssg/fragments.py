@@ -29,6 +29,8 @@ class CardRenderer:
         self._cache: dict[tuple[Any, ...], tuple[Any, Markup]] = {}
 
     def __call__(self, item: Any, level: Any = 2, show_image: Any = True, **extra: Any) -> Markup:
+        if item is None or isinstance(item, jinja2.Undefined):  # reported at the caller's line
+            raise TypeError(f"card() needs a story to show, got {item!r}")
         key = (id(item), level, show_image, *sorted(extra.items()))
         known = self._cache.get(key)
         if known is not None and known[0] is item:

@@ -568,3 +568,16 @@ def test_a_misspelt_theme_template_is_named_as_written_with_a_suggestion(tiny_si
     assert result.exit_code == 1
     assert "template not found: theme/pag.html" in result.output
     assert "did you mean 'theme/page.html'?" in result.output
+
+
+def test_a_card_given_nothing_is_reported_at_the_line_that_called_it(tiny_site: Path):
+    page = '{% extends "base.html" %}\n{% block content %}\n{{ card(none) }}\n{% endblock %}\n'
+    write_site(
+        tiny_site,
+        {"layouts/page.html": page, "content/pages/about.md": "---\ntitle: About\n---\nUs.\n"},
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "layouts/page.html:3: error: template error: card() needs a story to show" in (
+        result.output
+    )
