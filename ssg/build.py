@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 import traceback
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from ssg import content, frontpage
+from ssg import model as ssg_model
 from ssg.assets import is_hidden_asset
 from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
@@ -220,10 +222,36 @@ def template_problem(
     site's own, through `env`'s loader) and line."""
     where = f"{RENDERING}{output.url}" if output else ""
     problem = _template_problem(exc, where)
+    if env is not None and (better := _did_you_mean(exc, env)):
+        problem = replace(problem, hint=better)
     loader = getattr(env, "loader", None)
     if problem.path and isinstance(loader, LayoutLoader):
         problem = replace(problem, path=loader.shown(problem.path))
     return problem
+
+
+_NO_FILTER = re.compile(r"No (filter|test) named '([^']+)'")
+_NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']+)'")
+
+
+def _did_you_mean(exc: Exception, env: jinja2.Environment) -> str | None:
+    """A hint naming the filter or attribute a template probably meant: `formatdate` for
+    `format_date`, `article.kidn` for `article.kind`; None when nothing is close."""
+    message = str(getattr(exc, "message", None) or exc)
+    if match := _NO_FILTER.search(message):
+        kind, name = match.groups()
+        known = env.filters if kind == "filter" else env.tests
+        close = difflib.get_close_matches(name, list(known), 1)
+        return f"did you mean the {kind} '{close[0]}'?" if close else None
+    if isinstance(exc, jinja2.UndefinedError) and (match := _NO_ATTRIBUTE.search(message)):
+        kind, name = match.groups()
+        model = getattr(ssg_model, kind, None)
+        if isinstance(model, type):
+            known = [a for a in dir(model) if not a.startswith("_")]
+            close = difflib.get_close_matches(name, known, 1)
+            if close:
+                return f"did you mean '{close[0]}'? ({kind.lower()} has no '{name}')"
+    return None
 
 
 def _template_problem(exc: Exception, where: str) -> Problem:

@@ -581,3 +581,22 @@ def test_a_card_given_nothing_is_reported_at_the_line_that_called_it(tiny_site: 
     assert "layouts/page.html:3: error: template error: card() needs a story to show" in (
         result.output
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        ("{{ page.title|upperr }}", "did you mean the filter 'upper'?"),
+        ("{{ page.titel }}", "did you mean 'title'? (page has no 'titel')"),
+    ],
+)
+def test_a_misspelt_filter_or_attribute_gets_a_did_you_mean(tiny_site: Path, line: str, hint: str):
+    page = '{% extends "base.html" %}\n{% block content %}\n' + line + "\n{% endblock %}\n"
+    write_site(
+        tiny_site,
+        {"layouts/page.html": page, "content/pages/about.md": "---\ntitle: About\n---\nUs.\n"},
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "layouts/page.html:3: error: template" in result.output
+    assert f"(hint: {hint})" in result.output
