@@ -22,7 +22,7 @@ from ssg.bodies import BodyLost, BodySource, lost_body_problem
 from ssg.build import one_per_template_line, template_problem
 from ssg.cache import BuildState, OutputEntry, ParseCache, SourceStamp, is_racy
 from ssg.config import SiteConfig
-from ssg.errors import Problem, has_errors
+from ssg.errors import Problem, has_errors, warning
 from ssg.fingerprint import Fingerprinter, TemplateDigests, digest_bytes, printed_articles
 from ssg.parallel import pmap_helping, shared
 from ssg.plan import Output, output_path
@@ -288,7 +288,13 @@ def commit_outputs(
     # would let one loose in the middle of the clean-up)
     with signals_deferred():
         try:
-            commit(staging, out_dir, pages + assets, removed)
+            for folder, why in commit(staging, out_dir, pages + assets, removed):
+                left = warning(
+                    f"the emptied folder {folder}/ stays in the output folder: {why}",
+                    hint="let the user who builds write its parent folder, or delete it",
+                )
+                run.problems.append(left)
+                run.read_problems.append(left)  # a one-off: not repeated by later builds
             if view is not None and (view / SEARCH_BUNDLE).is_dir():  # none without articles
                 replace_bundle(view / SEARCH_BUNDLE, out_dir / SEARCH_BUNDLE)
         finally:

@@ -17,6 +17,7 @@ tried. The keep folder lies inside the staging folder, which `commit` deletes in
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import shutil
@@ -56,6 +57,7 @@ class OutputChanges:
         self._keep = None if _is_empty(out_dir) else tempfile.mkdtemp(prefix="kept.", dir=scratch)
         self._folders: set[str] = set()  # folders known to exist in the output folder
         self._numbers = itertools.count()  # names in the keep folder
+        self.unpruned: list[tuple[str, str]] = []  # emptied folders left in place, and why
 
     def move_in(self, staged: str, relative: str) -> None:
         """Rename the file `staged` to `relative` in the output folder, keeping any old one."""
@@ -83,7 +85,10 @@ class OutputChanges:
             try:
                 mode = stat.S_IMODE(os.stat(folder).st_mode)
                 os.rmdir(folder)
-            except OSError:
+            except OSError as exc:  # not empty: it holds other pages, as it should
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    where = os.path.relpath(folder, self.out_dir)
+                    self.unpruned.append((where, exc.strerror or str(exc)))
                 return
             self.steps.append(Step(Change.PRUNED, folder, mode=mode))
             self._folders.discard(folder)

@@ -201,8 +201,11 @@ class CommitFailed(OSError):
         self.unrestored = unrestored
 
 
-def commit(staging: Path, out_dir: Path, written: list[str], removed: list[str]) -> None:
+def commit(
+    staging: Path, out_dir: Path, written: list[str], removed: list[str]
+) -> list[tuple[str, str]]:
     """Move staged files into the output folder and delete removed ones, then drop staging.
+    Returns the folders emptied by removals that could not be deleted, and why.
 
     Ctrl-C or SIGTERM meanwhile takes effect once every file is in place: an interrupted
     build never leaves the output folder half old, half new. When a move fails, the
@@ -210,7 +213,7 @@ def commit(staging: Path, out_dir: Path, written: list[str], removed: list[str])
     with signals_deferred():
         try:
             with _holds.get(str(out_dir.resolve()), contextlib.nullcontext)():
-                _move_into(staging, out_dir, written, removed)
+                return _move_into(staging, out_dir, written, removed)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
@@ -236,11 +239,13 @@ def signals_deferred() -> Iterator[None]:
             signal.raise_signal(received[0])
 
 
-def _move_into(staging: Path, out_dir: Path, written: list[str], removed: list[str]) -> None:
+def _move_into(
+    staging: Path, out_dir: Path, written: list[str], removed: list[str]
+) -> list[tuple[str, str]]:
     if not out_dir.exists():
         staging.chmod(0o755)
         staging.rename(out_dir)
-        return
+        return []
     changes = OutputChanges(out_dir, scratch=staging)
     relative = ""
     try:
@@ -254,6 +259,7 @@ def _move_into(staging: Path, out_dir: Path, written: list[str], removed: list[s
     except BaseException:
         changes.undo()
         raise
+    return changes.unpruned
 
 
 # folders at the top of the output folder a build never touches: a `gh-pages` worktree's

@@ -155,3 +155,27 @@ def test_a_pruned_folder_comes_back_with_its_permissions(
     assert result.exit_code == 1
     assert removed[0] == f"{pruned}/index.html"  # removed, its folder pruned, then put back
     assert oct(pruned.stat().st_mode & 0o7777) == oct(0o2750)
+
+
+def test_an_emptied_folder_that_cannot_be_deleted_is_a_warning(
+    edited_site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    public = edited_site / "public"
+    real = os.rmdir
+    stuck = f"{public}/2024/03/04/lone"
+
+    def refusing(path, *args, **kwargs):
+        if str(path) == stuck:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rmdir", refusing)
+    result = run(edited_site, "build", "--jobs", "1")
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: the emptied folder 2024/03/04/lone/ stays in the output folder: Permission denied"
+    ) in result.output
+    assert not (public / "2024/03/04/lone/index.html").exists()
+    again = run(edited_site, "build", "--jobs", "1")  # a one-off, not remembered
+    assert "emptied folder" not in again.output
