@@ -23,12 +23,19 @@ from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
 from ssg.errors import BuildFailed, Problem, error, warning
 from ssg.folders import path_key
+from ssg.fragments import CardArgumentError
 from ssg.frontmatter import clean_text, split
 from ssg.plan import Output, plan
 from ssg.search import SearchReport
 from ssg.site import BuildOptions, Parsed, Site
 from ssg.sources import markdown_names
-from ssg.templates import THEME_PREFIX, LayoutLoader, UnreadableTemplate, theme_dir
+from ssg.templates import (
+    THEME_PREFIX,
+    LayoutLoader,
+    TemplateArgumentError,
+    UnreadableTemplate,
+    theme_dir,
+)
 
 
 @dataclass(slots=True)
@@ -302,6 +309,9 @@ def _template_problem(exc: Exception, where: str) -> Problem:
         inner = stack[-1:]
         package = os.path.dirname(os.path.abspath(__file__))
         in_ssg = inner and os.path.dirname(os.path.abspath(inner[0].filename)) == package
+        if isinstance(exc, TemplateArgumentError | CardArgumentError):  # it says what is wrong
+            in_ssg = False
+            hint = "check what the line passes it"
         # DirectCallContext.call only hands the template's call on (a macro given too many
         # arguments fails there): the template's mistake, not ssg's
         if in_ssg and not (inner[0].name == "call" and inner[0].filename.endswith("templates.py")):

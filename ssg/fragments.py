@@ -20,6 +20,10 @@ CARD_TEMPLATE = "partials/card.html"
 IMPLICIT_TEMPLATES = {re.compile(r"\bcard\s*\("): CARD_TEMPLATE}
 
 
+class CardArgumentError(TypeError):
+    """card() was given no story: the calling template's mistake."""
+
+
 class CardRenderer:
     """The `card()` template helper: renders the card partial, memoised per item."""
 
@@ -30,7 +34,7 @@ class CardRenderer:
 
     def __call__(self, item: Any, level: Any = 2, show_image: Any = True, **extra: Any) -> Markup:
         if item is None or isinstance(item, jinja2.Undefined):  # reported at the caller's line
-            raise TypeError(f"card() needs a story to show, got {item!r}")
+            raise CardArgumentError(f"card() needs a story to show, got {item!r}")
         key = (id(item), level, show_image, *sorted(extra.items()))
         known = self._cache.get(key)
         if known is not None and known[0] is item:

@@ -7,6 +7,7 @@ in a template fails the build with its file and line instead of printing nothing
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 from collections import ChainMap
@@ -128,6 +129,26 @@ class FlatGlobalsTemplate(jinja2.Template):
 # Callables that cannot ask for the context themselves: functions and methods (unless
 # marked with @pass_context and friends, checked below) and the card helper.
 _PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType, CardRenderer)
+
+
+class TemplateArgumentError(TypeError):
+    """A template gave one of ssg's helpers or filters a value it cannot use (an empty
+    field, most often): the template's mistake, reported at its line."""
+
+
+def _dated(name: str, convert: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A date filter that names the mistake when given no date (`article.updated` of a
+    story never updated is None): not an AttributeError from deep inside ssg."""
+
+    def checked(value: Any) -> str:
+        if not isinstance(value, dt.date):
+            raise TemplateArgumentError(
+                f"{name} needs a date, got {value!r}: a field that may be empty wants "
+                f"{{% if … %}} around it"
+            )
+        return convert(value)
+
+    return checked
 
 
 class DirectCallContext(Context):
@@ -295,10 +316,10 @@ def make_environment(
         social_name=social_name,
     )
     env.filters.update(
-        format_date=lambda value: format_date(value, tz),
-        format_datetime=lambda value: format_datetime(value, tz),
-        iso=lambda value: iso_local(value, tz),
-        time_attr=lambda value: time_attribute(value, tz),
+        format_date=_dated("format_date", lambda value: format_date(value, tz)),
+        format_datetime=_dated("format_datetime", lambda value: format_datetime(value, tz)),
+        iso=_dated("iso", lambda value: iso_local(value, tz)),
+        time_attr=_dated("time_attr", lambda value: time_attribute(value, tz)),
         join_names=join_names,
         html=Markup,  # trusted HTML rendered from Markdown by us
         # a site path with spaces and other characters percent-encoded (escapes kept),

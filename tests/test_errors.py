@@ -600,3 +600,17 @@ def test_a_misspelt_filter_or_attribute_gets_a_did_you_mean(tiny_site: Path, lin
     assert result.exit_code == 1
     assert "layouts/page.html:3: error: template" in result.output
     assert f"(hint: {hint})" in result.output
+
+
+def test_a_date_filter_given_an_empty_field_says_so_at_the_templates_line(tiny_site: Path):
+    page = '{% extends "base.html" %}\n{% block content %}\n{{ none|format_datetime }}\n'
+    page += "{% endblock %}\n"
+    write_site(
+        tiny_site,
+        {"layouts/page.html": page, "content/pages/about.md": "---\ntitle: About\n---\nUs.\n"},
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    [line] = [x for x in result.output.splitlines() if "format_datetime needs a date" in x]
+    assert line.startswith("layouts/page.html:3: error: template error: format_datetime needs")
+    assert "ssg's own code" not in line and "bug" not in line
