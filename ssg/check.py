@@ -38,7 +38,7 @@ from ssg.frontmatter import field_line
 from ssg.linkcheck import Page, check_links
 from ssg.model import Article
 from ssg.photos import asset_of, process_photos
-from ssg.plan import colliding_outputs, outputs_in_folder, outputs_over_files, unsafe_outputs
+from ssg.plan import misplaced_outputs
 from ssg.rules import classify
 from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.site import (
@@ -260,11 +260,8 @@ def _check(
         findings.append(Finding(error(str(exc)), "template"))
     else:
         outputs = plan_all(site, options)
-        locate = locator(parsed.fronts)
-        wrong = unsafe_outputs(outputs) or colliding_outputs(outputs, locate)
-        wrong = wrong or outputs_over_files(outputs, files, locate)
-        if config.search:
-            wrong = wrong or outputs_in_folder(outputs, SEARCH_BUNDLE, "the search index", locate)
+        bundle = SEARCH_BUNDLE if config.search else None
+        wrong = misplaced_outputs(outputs, files, locator(parsed.fronts), bundle)
         findings += [Finding(p, "duplicate-url") for p in wrong]
         failed: list[Problem] = []
         for output, rendered in render_outputs(env, outputs):

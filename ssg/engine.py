@@ -64,14 +64,7 @@ from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, freeze_heap, release_free_memory, thaw_heap
 from ssg.photos import process_photos
-from ssg.plan import (
-    Output,
-    colliding_outputs,
-    output_path,
-    outputs_in_folder,
-    outputs_over_files,
-    unsafe_outputs,
-)
+from ssg.plan import Output, misplaced_outputs, output_path
 from ssg.quick import text_edit
 from ssg.rendering import (
     BuildReport,
@@ -480,15 +473,8 @@ class Builder:
         outputs = plan_all(site, options)
         locate = locator(parsed.fronts)
         published = {*run.published.files, *(k for k, v in photos.files.items() if v is not None)}
-        if wrong := (
-            unsafe_outputs(outputs)
-            or colliding_outputs(outputs, locate)
-            or outputs_over_files(outputs, published, locate)
-            or (
-                config.search
-                and outputs_in_folder(outputs, SEARCH_BUNDLE, "the search index", locate)
-            )
-        ):
+        bundle = SEARCH_BUNDLE if config.search else None
+        if wrong := misplaced_outputs(outputs, published, locate, bundle):
             problems += wrong
             return self._failed(run)
         # a story's body matters only to its own page and the feeds, unless a template

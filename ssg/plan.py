@@ -119,6 +119,28 @@ def colliding_outputs(outputs: Sequence[Output], locate: Locate | None = None) -
     return problems
 
 
+def misplaced_outputs(
+    outputs: Sequence[Output],
+    files: Collection[str],
+    locate: Locate | None = None,
+    search_bundle: str | None = None,
+) -> list[Problem]:
+    """Every planned output that cannot be written where it would go, checked in turn
+    (the first check that finds any wins): outside the output folder, over another
+    output, over a published file from assets/ (`files`), or inside the search index's
+    folder `search_bundle` (None: no index is made)."""
+    return (
+        unsafe_outputs(outputs)
+        or colliding_outputs(outputs, locate)
+        or outputs_over_files(outputs, files, locate)
+        or (
+            outputs_in_folder(outputs, search_bundle, "the search index", locate)
+            if search_bundle
+            else []
+        )
+    )
+
+
 def outputs_over_files(
     outputs: Sequence[Output], files: Collection[str], locate: Locate | None = None
 ) -> list[Problem]:
