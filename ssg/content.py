@@ -6,7 +6,6 @@ Pure functions: text in, a model value and a list of located problems out.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -20,7 +19,14 @@ from ssg.fields import FieldReader, describe
 from ssg.folders import is_plain_site_path
 from ssg.frontmatter import Source, field_line, load_yaml, split
 from ssg.model import Article, Author, Correction, Image, Link, Page, Topic
-from ssg.slugs import MAX_SLUG, file_slug, overlong_part, slugify, too_long_message
+from ssg.slugs import (
+    MAX_SLUG,
+    file_slug,
+    overlong_part,
+    slugify,
+    source_slug,
+    too_long_message,
+)
 
 # stands for a missing or unreadable `date`: the build fails on that error, but the
 # story still goes through the site model so its other mistakes are reported with it
@@ -77,10 +83,6 @@ def _front_matter(
     )
     reader.problems += problems  # those values, and warnings: keys written twice
     return source, data, reader, []
-
-
-def _file_slug(path: str) -> str:
-    return slugify(posixpath.splitext(posixpath.basename(path))[0])
 
 
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%~"  # what a URL keeps as written: its syntax, and escapes
@@ -301,7 +303,7 @@ def parse_article(
             )
         elif alias not in aliases:  # written twice, or once encoded and once not
             aliases.append(alias)
-    slug = reader.text("slug") or _file_slug(path)
+    slug = reader.text("slug") or source_slug(path)
     if slug != slugify(slug):
         suggested = slugify(slug) if len(slugify(slug)) <= MAX_SLUG else file_slug(slug)
         reader.fail(
@@ -395,7 +397,7 @@ def parse_author(
     problems += _body_warnings(path, source, rendered)
     problems += _source_link_problem(path, source, rendered)
     author = Author(  # with errors too (a bad link left out): its articles still know it
-        slug=_file_slug(path),
+        slug=source_slug(path),
         name=name or "",
         path=path,
         role=reader.text("role", "") or "",
@@ -431,7 +433,7 @@ def parse_topic(
     if any(p.is_error for p in reader.problems):
         return None, problems + reader.problems
     topic = Topic(
-        slug=_file_slug(path),
+        slug=source_slug(path),
         name=name or "",
         path=path,
         description_html=rendered.html,
@@ -466,7 +468,7 @@ def parse_page(
 def _page_slug(reader: FieldReader, path: str) -> str:
     """A page's `slug`, the folder of its address (`/<slug>/`): one that would leave the
     output folder ('..') is an error on the field, and the file name's slug is used."""
-    slug = reader.text("slug") or _file_slug(path)
+    slug = reader.text("slug") or source_slug(path)
     if not is_plain_site_path(f"/{slug}/"):
         reader.fail(
             "slug",
@@ -474,12 +476,12 @@ def _page_slug(reader: FieldReader, path: str) -> str:
             f"got {describe(slug)}: it would be written outside the output folder",
             f"try '{slugify(slug)}'",
         )
-        return _file_slug(path)
+        return source_slug(path)
     suggested = "/".join(slugify(part) for part in slug.split("/"))
     if any(len(part) > MAX_SLUG for part in suggested.split("/")):
         longest = max(suggested.split("/"), key=len)
         reader.fail("slug", too_long_message("each folder", longest), "shorten it")
-        return _file_slug(path)
+        return source_slug(path)
     if slug != suggested:  # spaces, '&', capitals, accents: an address to percent-encode
         reader.fail(
             "slug",
@@ -487,5 +489,5 @@ def _page_slug(reader: FieldReader, path: str) -> str:
             f"got {describe(slug)}",
             f"try '{suggested}'",
         )
-        return suggested if is_plain_site_path(f"/{suggested}/") else _file_slug(path)
+        return suggested if is_plain_site_path(f"/{suggested}/") else source_slug(path)
     return slug

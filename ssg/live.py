@@ -10,7 +10,6 @@ derived from its time, so links to it survive later updates.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -290,22 +289,19 @@ def link_updates(
     base_path: str,
     locate: Callable[[str, str], int | None],
     absent: Mapping[str, str] | None = None,
+    broken_authors: frozenset[str] = frozenset(),
 ) -> tuple[Article, list[Problem]]:
     """Resolve each update's author slugs and links to other sources (`absent` says why
-    a source has no page, see `ssg.sourcelinks`); report unknown ones."""
+    a source has no page, see `ssg.sourcelinks`); report unknown ones, but for the
+    `broken_authors`, whose files failed to parse and have errors of their own."""
     if not article.updates:
         return article, []
     problems: list[Problem] = []
     updates = []
-    # an author file that failed to parse has its own error: not one more per update
-    broken = {
-        slugify(posixpath.splitext(posixpath.basename(path))[0])
-        for path, why in (absent or {}).items()
-        if why == "unreadable" and path.startswith("content/authors/")
-    }
     for update in article.updates:
         for slug in update.author_slugs:
-            if slug not in authors and slug not in broken:
+            # an author file that failed to parse has its own error: not one more here
+            if slug not in authors and slug not in broken_authors:
                 known = ", ".join(sorted(authors)) or "none"
                 problems.append(
                     error(

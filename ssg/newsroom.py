@@ -36,13 +36,16 @@ def link(
     now,
     locate: Callable[[str, str], int | None],
     absent: Mapping[str, str] | None = None,
+    broken_authors: frozenset[str] = frozenset(),
 ) -> Linked:
-    """Link live updates, resolve the curated home page, and check front-page URLs."""
+    """Link live updates, resolve the curated home page, and check front-page URLs.
+    `broken_authors`: slugs of author files that failed to parse (they have their own
+    errors)."""
     problems: list[Problem] = []
     linked = []
     for article in published:
         article, found = live.link_updates(
-            article, authors, url_of, config.base_path, locate, absent
+            article, authors, url_of, config.base_path, locate, absent, broken_authors
         )
         linked.append(article)
         problems += found

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import posixpath
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -31,7 +30,7 @@ from ssg.frontpage import Home, HomeSpec
 from ssg.imageinfo import image_size, not_an_image
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article, Author, Image, Page, Topic
-from ssg.slugs import slugify
+from ssg.slugs import slugify, source_slug
 from ssg.sourcelinks import resolve_links
 
 
@@ -156,11 +155,11 @@ def build_site(
     authors = {a.slug: linked_author(a) for a in parsed.authors}
     # an author file that failed to parse has its own error; its stories do not add one each
     read_authors = {a.path for a in parsed.authors}
-    broken_authors = {
-        slugify(posixpath.splitext(posixpath.basename(path))[0])
+    broken_authors = frozenset(
+        source_slug(path)
         for path in parsed.fronts
         if path.startswith("content/authors/") and path not in read_authors
-    }
+    )
     topics = {
         t.slug: memo.get("topic", (t,), None, lambda t=t: evolve(t, url=topic_url(t.slug)))
         for t in parsed.topics
@@ -325,6 +324,7 @@ def build_site(
         options.now,
         locate,
         absent,
+        broken_authors,
     )
     published = front.articles
     problems += front.problems

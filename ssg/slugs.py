@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from functools import lru_cache
 
 from slugify import slugify as _slugify
@@ -11,6 +12,11 @@ from slugify import slugify as _slugify
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens; transliterates accents and other scripts."""
     return _slugify(text, lowercase=True) or "untitled"
+
+
+def source_slug(path: str) -> str:
+    """The slug a source file's name gives it: `content/authors/Linh Tran.md` -> linh-tran."""
+    return slugify(posixpath.splitext(posixpath.basename(path))[0])
 
 
 MAX_SLUG = 200  # characters: a slug names a folder, and file systems refuse names past 255 bytes
