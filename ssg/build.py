@@ -261,6 +261,19 @@ def _did_you_mean(exc: Exception, env: jinja2.Environment) -> str | None:
     return None
 
 
+def _raised_by_ssg(stack: traceback.StackSummary) -> bool:
+    """True when the innermost frame is ssg's own code that a template called; not when
+    it is DirectCallContext.call, which only hands a template's call on (a macro given
+    too many arguments fails there: the template's mistake)."""
+    if not stack:
+        return False
+    inner = stack[-1]
+    package = os.path.dirname(os.path.abspath(__file__))
+    if os.path.dirname(os.path.abspath(inner.filename)) != package:
+        return False
+    return not (inner.name == "call" and inner.filename.endswith("templates.py"))
+
+
 def _template_problem(exc: Exception, where: str) -> Problem:
     if isinstance(exc, UnreadableTemplate):
         return error(
@@ -306,17 +319,11 @@ def _template_problem(exc: Exception, where: str) -> Problem:
         )
     elif not isinstance(exc, jinja2.UndefinedError):
         hint = f"{type(exc).__name__} raised in the template"
-        inner = stack[-1:]
-        package = os.path.dirname(os.path.abspath(__file__))
-        in_ssg = inner and os.path.dirname(os.path.abspath(inner[0].filename)) == package
         if isinstance(exc, TemplateArgumentError | CardArgumentError):  # it says what is wrong
-            in_ssg = False
             hint = "check what the line passes it"
-        # DirectCallContext.call only hands the template's call on (a macro given too many
-        # arguments fails there): the template's mistake, not ssg's
-        if in_ssg and not (inner[0].name == "call" and inner[0].filename.endswith("templates.py")):
-            # raised by ssg's own code that the template called, not by the template
-            raised_at = f"ssg/{os.path.basename(inner[0].filename)}:{inner[0].lineno}"
+        elif _raised_by_ssg(stack):
+            inner = stack[-1]
+            raised_at = f"ssg/{os.path.basename(inner.filename)}:{inner.lineno}"
             hint = (
                 f"{type(exc).__name__} raised inside ssg's own code ({raised_at}), called from "
                 "this line: check what the line passes it, or report it as a bug"
