@@ -101,6 +101,7 @@ class ImageCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self._digests: dict[Path, dict[str, str]] = {}  # entry -> its files' SHA-256 (`holds`)
 
     def entry(self, key: str) -> Path:
         return self.folder / key
@@ -135,16 +136,23 @@ class ImageCache:
 
     def holds(self, path: Path, data: bytes) -> bool:
         """True when `data`, read from the cached file at `path`, is what its entry's
-        manifest recorded (its SHA-256)."""
-        try:
-            records = json.loads((path.parent / MANIFEST).read_text(encoding="utf-8"))
-            wanted = next(r["sha256"] for r in records if r["suffix"] == path.name)
-        except (OSError, ValueError, TypeError, KeyError, StopIteration):
-            return False
-        return hashlib.sha256(data).hexdigest() == wanted
+        manifest recorded (its SHA-256). Each entry's manifest is read once: an entry's
+        files are published one after the other."""
+        entry = path.parent
+        recorded = self._digests.get(entry)
+        if recorded is None:
+            try:
+                records = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+                recorded = {r["suffix"]: r["sha256"] for r in records}
+            except (OSError, ValueError, TypeError, KeyError):
+                recorded = {}
+            self._digests[entry] = recorded
+        wanted = recorded.get(path.name)
+        return wanted is not None and hashlib.sha256(data).hexdigest() == wanted
 
     def put(self, key: str, files: list[tuple[Encoded, bytes]]) -> list[tuple[Encoded, Path]]:
         """Store encoded files under `key` and return where they are."""
+        self._digests.pop(self.entry(key), None)  # its manifest is written anew
         self.folder.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.folder))
         try:
