@@ -186,7 +186,7 @@ class Builder:
             run.lap("check")
             return self._unchanged(run)
         templates, skip_bodies = self._template_facts(run.env)
-        if not has_errors(run.read_problems) and skip_bodies:
+        if not has_errors(run.unremembered) and skip_bodies:
             head = Fingerprinter(WITHOUT_BODIES, keep_contexts=False)
             # the preview's folder under .ssg-cache/ is written by this builder alone
             printing = partial(self._printing, run)
@@ -271,8 +271,7 @@ class Builder:
         problems += read_problems
         found = walk_assets(asset_roots(self.root))
         assets = found.files
-        # found again by every build, like the scan's: not remembered as warnings
-        read_problems = [*read_problems, *found.problems]
+        unremembered = [*read_problems, *found.problems]  # found again by every build
         problems += found.problems
         asset_stats = {rel: os.stat(path) for rel, path in assets.items()}
         config = with_logo_size(config, assets)
@@ -327,7 +326,7 @@ class Builder:
             image_cache=cache_dir / "images" if cache_dir else self._scratch_images(),
             sources=sources,
             stamps=stamps,
-            read_problems=read_problems,
+            unremembered=unremembered,
             assets=assets,
             asset_stats=asset_stats,
             published=published,
@@ -379,7 +378,7 @@ class Builder:
         """True when every input and every output file is as the last build left them."""
         state, out_dir = run.state, run.out_dir
         return (
-            not has_errors(run.read_problems)
+            not has_errors(run.unremembered)
             and not (self.live and self._fper is None)  # a live builder wants its model
             and state.global_digest == run.global_digest
             and state.holds_at(run.now_ns)
@@ -584,7 +583,7 @@ class Builder:
             raise
 
         # 5. remember what was written, for the next build
-        read_warnings = set(run.read_problems)
+        unremembered = set(run.unremembered)
         last_change, next_change = _change_window(parsed, options)
         new_state = BuildState(
             out_dir=str(out_dir),
@@ -599,11 +598,10 @@ class Builder:
             parse_keys={s.name: "" if s.key in unstable else s.key for s in sources},
             pages=len(outputs),
             articles=len(site.articles),
-            # the scan's own warnings (a folder not read) are found again by every build,
-            # and must go once their cause does: they are not remembered
-            warnings=tuple(
-                p for p in unique(problems) if not p.is_error and p not in read_warnings
-            ),
+            # warnings found anew by every build (a folder not read, a symlink refused)
+            # must go once their cause does, and one-offs must not come back: neither
+            # is remembered
+            warnings=tuple(p for p in unique(problems) if not p.is_error and p not in unremembered),
         )
         self._kept_snapshot = None
         if skip_bodies and self.live:

@@ -77,7 +77,9 @@ class BuildRun:
     image_cache: Path  # encoded photos: the cache's, or a temporary folder without one
     sources: list[SourceFile]
     stamps: dict[str, SourceStamp]
-    read_problems: list[Problem]  # sources that could not be read
+    # found anew by every build (sources or asset links not read) or one-offs of this
+    # build: never remembered as warnings for later builds
+    unremembered: list[Problem]
     assets: dict[str, Path]  # relative path -> the file that wins (site over theme)
     asset_stats: dict[str, os.stat_result]
     published: Published  # assets to write, and the fingerprinted names
@@ -294,7 +296,7 @@ def commit_outputs(
                     hint="let the user who builds write its parent folder, or delete it",
                 )
                 run.problems.append(left)
-                run.read_problems.append(left)  # a one-off: not repeated by later builds
+                run.unremembered.append(left)  # a one-off: not repeated by later builds
             if view is not None and (view / SEARCH_BUNDLE).is_dir():  # none without articles
                 replace_bundle(view / SEARCH_BUNDLE, out_dir / SEARCH_BUNDLE)
         finally:
