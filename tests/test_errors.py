@@ -9,6 +9,7 @@ from pathlib import Path
 
 import lxml.etree
 import pytest
+from click.testing import Result
 
 from conftest import REPO, TINY_SITE, run, snapshot, write_site
 
@@ -544,39 +545,36 @@ def test_a_broken_author_file_is_reported_once_not_once_per_story(tiny_site: Pat
     assert "unknown author" not in result.output
 
 
-def test_a_macro_given_too_many_arguments_is_the_templates_mistake(tiny_site: Path):
-    page = (
-        '{% extends "base.html" %}{% macro tag(a, b) %}{{ a }}{% endmacro %}\n'
-        "{% block content %}{{ tag(1, 2, 3) }}{% endblock %}\n"
-    )
+def build_with_page_template(site: Path, template: str) -> Result:
+    """Build `site` with an About page rendered by `template` as layouts/page.html."""
     about = "---\ntitle: About\n---\nUs.\n"
-    write_site(tiny_site, {"layouts/page.html": page, "content/pages/about.md": about})
-    result = run(tiny_site, "build")
+    write_site(site, {"layouts/page.html": template, "content/pages/about.md": about})
+    return run(site, "build")
+
+
+def in_content_block(line: str) -> str:
+    """A page template whose third line is `line`, inside the content block."""
+    return '{% extends "base.html" %}\n{% block content %}\n' + line + "\n{% endblock %}\n"
+
+
+def test_a_macro_given_too_many_arguments_is_the_templates_mistake(tiny_site: Path):
+    page = in_content_block("{% macro tag(a, b) %}{{ a }}{% endmacro %}{{ tag(1, 2, 3) }}")
+    result = build_with_page_template(tiny_site, page)
     assert result.exit_code == 1
     [line] = [x for x in result.output.splitlines() if "takes not more than 2 argument" in x]
-    assert line.startswith("layouts/page.html:")
+    assert line.startswith("layouts/page.html:3:")
     assert "ssg's own code" not in line and "TypeError raised in the template" in line
 
 
 def test_a_misspelt_theme_template_is_named_as_written_with_a_suggestion(tiny_site: Path):
-    page = '{% extends "theme/pag.html" %}\n'
-    write_site(
-        tiny_site,
-        {"layouts/page.html": page, "content/pages/about.md": "---\ntitle: About\n---\nUs.\n"},
-    )
-    result = run(tiny_site, "build")
+    result = build_with_page_template(tiny_site, '{% extends "theme/pag.html" %}\n')
     assert result.exit_code == 1
     assert "template not found: theme/pag.html" in result.output
     assert "did you mean 'theme/page.html'?" in result.output
 
 
 def test_a_card_given_nothing_is_reported_at_the_line_that_called_it(tiny_site: Path):
-    page = '{% extends "base.html" %}\n{% block content %}\n{{ card(none) }}\n{% endblock %}\n'
-    write_site(
-        tiny_site,
-        {"layouts/page.html": page, "content/pages/about.md": "---\ntitle: About\n---\nUs.\n"},
-    )
-    result = run(tiny_site, "build")
+    result = build_with_page_template(tiny_site, in_content_block("{{ card(none) }}"))
     assert result.exit_code == 1
     assert "layouts/page.html:3: error: template error: card() needs a story to show" in (
         result.output
@@ -591,25 +589,14 @@ def test_a_card_given_nothing_is_reported_at_the_line_that_called_it(tiny_site: 
     ],
 )
 def test_a_misspelt_filter_or_attribute_gets_a_did_you_mean(tiny_site: Path, line: str, hint: str):
-    page = '{% extends "base.html" %}\n{% block content %}\n' + line + "\n{% endblock %}\n"
-    write_site(
-        tiny_site,
-        {"layouts/page.html": page, "content/pages/about.md": "---\ntitle: About\n---\nUs.\n"},
-    )
-    result = run(tiny_site, "build")
+    result = build_with_page_template(tiny_site, in_content_block(line))
     assert result.exit_code == 1
     assert "layouts/page.html:3: error: template" in result.output
     assert f"(hint: {hint})" in result.output
 
 
 def test_a_date_filter_given_an_empty_field_says_so_at_the_templates_line(tiny_site: Path):
-    page = '{% extends "base.html" %}\n{% block content %}\n{{ none|format_datetime }}\n'
-    page += "{% endblock %}\n"
-    write_site(
-        tiny_site,
-        {"layouts/page.html": page, "content/pages/about.md": "---\ntitle: About\n---\nUs.\n"},
-    )
-    result = run(tiny_site, "build")
+    result = build_with_page_template(tiny_site, in_content_block("{{ none|format_datetime }}"))
     assert result.exit_code == 1
     [line] = [x for x in result.output.splitlines() if "format_datetime needs a date" in x]
     assert line.startswith("layouts/page.html:3: error: template error: format_datetime needs")
