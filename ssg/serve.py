@@ -203,6 +203,8 @@ class Preview:
         self._debouncer.add(paths)
 
     def _on_batch(self, paths: frozenset[Path]) -> None:
+        if self._stopped:  # Ctrl-C came while the batch was gathering: no rebuild
+            return
         renewed = self._watcher.refresh()
         self._rebuild(frozenset() if renewed else paths)  # a renewed watch: look at everything
         if self._stopped:  # Ctrl-C came during that rebuild: no second one

@@ -192,6 +192,11 @@ class Watcher:
         self._observer = Observer()
         # each watched folder's watch, and the folder's identity (device, inode) it follows
         self._watched: dict[Path, tuple[ObservedWatch, tuple[int, int]]] = {}
+        # `refresh` runs on the rebuild thread, `stop` on the one that got Ctrl-C: a refresh
+        # must never schedule a watch on an observer that is stopping (its inotify file
+        # descriptor is closed already)
+        self._lock = threading.Lock()
+        self._stopped = False
 
     def start(self) -> None:
         self._observer.schedule(
@@ -215,7 +220,15 @@ class Watcher:
         A watch follows the folder itself, not its name: after `mv content content.old`
         it would report the old folder's changes, and none of the new one's. A folder
         deleted and copied back can get its old inode number again, so a watch whose
-        folder was deleted (its emitter has stopped) is renewed too."""
+        folder was deleted (its emitter has stopped) is renewed too.
+
+        Once `stop` has begun, this does nothing and returns False."""
+        with self._lock:
+            if self._stopped:
+                return False
+            return self._renew_watches()
+
+    def _renew_watches(self) -> bool:
         renewed = False
         for name in WATCHED_FOLDERS:
             folder = self.root / name
@@ -245,9 +258,15 @@ class Watcher:
             self._observer.unschedule(watch)
 
     def stop(self) -> None:
-        if self._observer.is_alive():
+        """Stop watching; joins the observer's threads. Later refreshes do nothing."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            # an observer never started still has its inotify reader thread running
             self._observer.stop()
-            self._observer.join()
+            if self._observer.is_alive():
+                self._observer.join()
 
 
 def folder_identity(folder: Path) -> tuple[int, int] | None:

@@ -501,6 +501,16 @@ def test_stopping_during_a_rebuild_starts_no_other(site: Path, tmp_path: Path):
     assert len(rebuilder.calls) == 2 and rebuilder.calls[1]
 
 
+def test_a_batch_handed_over_after_stop_starts_no_rebuild(site: Path, tmp_path: Path):
+    """The rebuild thread may take a batch just as Ctrl-C stops the preview: the watches
+    are gone by then, and so is the reason to rebuild."""
+    rebuilder = StoppableRebuilder(tmp_path / "out")
+    with running(site, rebuilder=rebuilder) as live:
+        live.preview.stop()
+        live.preview._on_batch(frozenset({site / THIRD}))  # what the rebuild thread would do
+    assert len(rebuilder.calls) == 1  # the first build only
+
+
 def test_requests_are_answered_while_a_rebuild_renders(tmp_path: Path):
     site = many_articles_site(tmp_path / "site", 600)
     with running(site) as live:

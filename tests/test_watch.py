@@ -239,3 +239,47 @@ def assert_edits_reported(folder: Path, received: list[Path]) -> None:
     edited = folder / "sub" / "a.md"
     edited.write_text("x")
     assert wait_until(lambda: edited in received, timeout=10)
+
+
+def refresh_until_stopped(watcher: Watcher, stopping: threading.Event, seen: list) -> None:
+    """Call `watcher.refresh()` until `stopping` is set (once more after); record what
+    each call returned, or what it raised."""
+    try:
+        while True:
+            done = stopping.is_set()
+            seen.append(watcher.refresh())
+            if done:
+                return
+    except BaseException as exc:
+        seen.append(exc)
+
+
+def test_a_refresh_while_the_watcher_stops_does_nothing(tmp_path: Path):
+    """The preview's rebuild thread refreshes the watches before each rebuild; Ctrl-C
+    stops the watcher from another thread meanwhile. A refresh that meets a stopping
+    (or stopped) watcher must neither fail nor start a new watch."""
+    root = tmp_path / "site"
+    for name in ("content", "layouts", "assets"):
+        (root / name).mkdir(parents=True)
+    (root / "site.yml").write_text("title: x\n")
+    for _ in range(20):
+        watcher = Watcher(root, root / "site.yml", lambda paths: None)
+        watcher.start()
+        stopping, seen = threading.Event(), []
+        refresher = threading.Thread(target=refresh_until_stopped, args=(watcher, stopping, seen))
+        refresher.start()
+        watcher.stop()
+        stopping.set()
+        refresher.join()
+        assert set(seen) == {False}  # nothing raised, nothing renewed
+        assert not watcher._observer.emitters  # no watch left behind
+
+
+def test_stopping_a_watcher_never_started_ends_its_threads(tmp_path: Path):
+    """A preview that fails before it starts watching still stops its watcher; the
+    observer's inotify reader thread must end with it (and close its descriptor)."""
+    (tmp_path / "site.yml").write_text("title: x\n")
+    before = set(threading.enumerate())
+    watcher = Watcher(tmp_path, tmp_path / "site.yml", lambda paths: None)
+    watcher.stop()
+    assert wait_until(lambda: set(threading.enumerate()) <= before, timeout=5)
