@@ -225,8 +225,8 @@ def test_watcher_follows_a_folder_deleted_and_copied_back(tmp_path: Path, name: 
         shutil.rmtree(folder)
         shutil.copytree(backup, folder)
         assert wait_until(lambda: folder in received, timeout=10)
-        time.sleep(0.3)  # the old watch sees its folder go and stops
-        assert watcher.refresh() is True
+        # once the old watch has seen its folder go and stopped, a refresh renews it
+        assert wait_until(watcher.refresh, timeout=10)
         assert watcher.refresh() is False  # nothing more to renew
         assert_edits_reported(folder, received)
     finally:
