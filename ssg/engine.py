@@ -12,7 +12,6 @@ build; the property tests check exactly that.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import hashlib
 import os
@@ -64,7 +63,7 @@ from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, freeze_heap, release_free_memory, thaw_heap
 from ssg.photos import process_photos
-from ssg.plan import Output, misplaced_outputs, output_path
+from ssg.plan import Output, misplaced_outputs, output_path, url_of_file
 from ssg.quick import text_edit
 from ssg.rendering import (
     BuildReport,
@@ -79,18 +78,17 @@ from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import has_index
 from ssg.site import (
     BuildOptions,
-    Parsed,
     build_site,
     locator,
     logo_problem,
     with_link_lines,
     with_logo_size,
 )
-from ssg.sitemaps import NEWS_WINDOW
 from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
 from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
 from ssg.structured import headline_warnings
 from ssg.templates import CompiledTemplates, make_environment, template_file
+from ssg.timeline import change_window
 from ssg.writer import CommitFailed, existing_files, make_staging, matches
 
 __all__ = ["BuildReport", "Builder"]
@@ -584,7 +582,7 @@ class Builder:
 
         # 5. remember what was written, for the next build
         unremembered = set(run.unremembered)
-        last_change, next_change = _change_window(parsed, options)
+        last_change, next_change = change_window(parsed, options)
         new_state = BuildState(
             out_dir=str(out_dir),
             # a source that changed while it was read is recorded as unknown, so the next
@@ -624,7 +622,7 @@ class Builder:
             written=tuple(all_written),
             unchanged=len(results) - len(all_written),
             removed=tuple(removed),
-            changed_urls=tuple(changed_urls) + tuple(_url_of(r) for r in removed),
+            changed_urls=tuple(changed_urls) + tuple(url_of_file(r) for r in removed),
             assets_only=bool(all_written or removed)
             and not any(r.endswith(".html") for r in [*all_written, *removed]),
             problems=tuple(unique(problems)),
@@ -763,48 +761,3 @@ class Builder:
             with contextlib.suppress(OSError):
                 write_blob(self._state_file, self._state, self._code + STATE_VERSION)
             self._unsaved = False
-
-
-def _url_of(relative_path: str) -> str:
-    if relative_path.endswith("index.html"):
-        return "/" + relative_path[: -len("index.html")]
-    return "/" + relative_path
-
-
-def _moments(parsed: Parsed) -> Iterable[dt.datetime]:
-    """Every moment at which the build's result changes by itself: an article's publication
-    (a scheduled one goes live), its leaving the Google News sitemap, an expiry, a banner's,
-    an `updated`, live update or correction time still ahead (each is warned about until
-    then)."""
-    for article in parsed.articles:
-        yield article.date
-        yield article.date + NEWS_WINDOW
-        if article.expires is not None:
-            yield article.expires
-        if article.updated is not None:  # a warning holds until then (ssg.site)
-            yield article.updated
-        for correction in article.corrections:  # so does one about a correction
-            yield correction.date
-        for update in article.updates:  # and one about a live update
-            yield update.time
-    breaking = parsed.home.breaking if parsed.home else None
-    if breaking is not None and breaking.expires is not None:
-        yield breaking.expires
-
-
-def _change_window(parsed: Parsed, options: BuildOptions) -> tuple[int | None, int | None]:
-    """The moments, in ns, around the build's clock between which the build's result does
-    not change by itself: the last one at or before it (a build whose clock is earlier
-    sees another site) and the first one after it."""
-    now = options.now
-    earlier = later = None
-    for moment in _moments(parsed):
-        if moment > now:
-            if later is None or moment < later:
-                later = moment
-        elif earlier is None or moment > earlier:
-            earlier = moment
-    return (
-        int(earlier.timestamp() * 1e9) if earlier is not None else None,
-        int(later.timestamp() * 1e9) if later is not None else None,
-    )

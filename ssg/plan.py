@@ -280,6 +280,15 @@ def output_path(url: str) -> str:
     return path
 
 
+def url_of_file(relative: str) -> str:
+    """The site URL of an output file: 'a/b/index.html' -> '/a/b/', 'css/x.css' -> '/css/x.css'."""
+    if relative == "index.html":
+        return "/"
+    if relative.endswith("/index.html"):
+        return "/" + relative[: -len("index.html")]
+    return "/" + relative
+
+
 def paginate(items: Sequence[Article], per_page: int, first_url: str) -> list[Paginator]:
     """Split a listing into pages; an empty listing still gets one (empty) page."""
     total = max(1, math.ceil(len(items) / per_page))

@@ -22,6 +22,7 @@ from ssg.assets import minify
 from ssg.config import SiteConfig, load_config
 from ssg.engine import Builder
 from ssg.errors import Problem, has_errors
+from ssg.plan import url_of_file
 from ssg.search import BackgroundIndexer
 from ssg.site import BuildOptions
 from ssg.writer import commits_held
@@ -68,15 +69,6 @@ class Rebuilder(Protocol):
     def verify(self) -> bool:
         """After a rebuild: True when no source changed that `changed` did not name."""
         ...
-
-
-def url_of_file(relative: str) -> str:
-    """The site URL of an output file: 'a/b/index.html' -> '/a/b/', 'css/x.css' -> '/css/x.css'."""
-    if relative == "index.html":
-        return "/"
-    if relative.endswith("/index.html"):
-        return "/" + relative[: -len("index.html")]
-    return "/" + relative
 
 
 _STYLESHEET_URL = re.compile(rb'href="([^"]*\.css)(?:\?[^"]*)?"')

@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ssg.rebuild import EngineRebuilder, report_for, stylesheet_links, url_of_file
+from ssg.plan import url_of_file
+from ssg.rebuild import EngineRebuilder, report_for, stylesheet_links
 
 from conftest import REPO, TINY_SITE, snapshot, write_site
 
