@@ -11,59 +11,38 @@ build; the property tests check exactly that.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import hashlib
-import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-import jinja2
-
 from ssg.assetrefs import missing_assets
-from ssg.assets import publish
 from ssg.bodies import elide_bodies
-from ssg.build import assemble, asset_roots, plan_all, walk_assets
+from ssg.build import assemble, plan_all
 from ssg.cache import (
     BuildState,
     OutputEntry,
-    ParseCache,
-    SourceStamp,
-    is_racy,
-    read_blob,
-    write_blob,
 )
-from ssg.config import SiteConfig, load_config
 from ssg.drafts import excuse_drafts
-from ssg.errors import BuildFailed, Problem, error, has_errors, unique
+from ssg.errors import BuildFailed, Problem, has_errors, unique
 from ssg.fingerprint import (
     Fingerprinter,
-    TemplateDigests,
-    all_templates_digest,
-    bodies_printed_only_where_expected,
     code_version,
-    digest_bytes,
     printed_articles,
 )
 from ssg.folders import (
-    cache_folder_problem,
-    output_folder_problem,
     output_write_problem,
-    unusable_cache_folder,
 )
 from ssg.fragments import CardRenderer
-from ssg.frontmatter import field_line
-from ssg.frontpage import HOME_PATH
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, freeze_heap, release_free_memory, thaw_heap
 from ssg.photos import process_photos
 from ssg.plan import Output, misplaced_outputs, output_path, url_of_file
+from ssg.preparation import Preparer
 from ssg.quick import text_edit
 from ssg.rendering import (
     BuildReport,
@@ -82,18 +61,16 @@ from ssg.site import (
     locator,
     logo_problem,
     with_link_lines,
-    with_logo_size,
 )
 from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
-from ssg.sources import KINDS, Progress, SourceFile, load_entries, rescan, scan
+from ssg.sources import KINDS, Progress, load_entries
 from ssg.structured import headline_warnings
-from ssg.templates import CompiledTemplates, make_environment, template_file
+from ssg.templates import template_file
 from ssg.timeline import change_window
 from ssg.writer import CommitFailed, existing_files, make_staging, matches
 
 __all__ = ["BuildReport", "Builder"]
 
-STATE_VERSION = b"state-3"
 # digests that leave story bodies out (they count only where printed: see printed_bodies)
 WITHOUT_BODIES = {Article: frozenset({"body_html"})}
 
@@ -121,31 +98,28 @@ class Builder:
         self.root = root
         self.config_path = config_path or root / "site.yml"
         self.options = options
-        self.output = output
-        self.base_url = base_url
+        self.base_url = base_url  # the preview makes a new builder when its own changes
         self.jobs = jobs or default_jobs()
         self.progress = progress
-        self.use_cache = use_cache
         self.live = live
-        self._state_file: Path | None = None
-        self._unsaved = False
-        self._state: BuildState | None = None
-        self._memo: dict[str, tuple] = {}
         self._code = code_version()
-        self._env: jinja2.Environment | None = None
-        self._env_key: tuple | None = None
-        self._templates_digest: bytes | None = None
+        self.inputs = Preparer(
+            root,
+            self.config_path,
+            output,
+            base_url,
+            self._code,
+            jobs=self.jobs,
+            progress=progress,
+            use_cache=use_cache,
+            live=live,
+        )
+        self._states = self.inputs.states
+        self._memo: dict[str, tuple] = {}
         # a one-off build has no next build to hand unchanged objects to
         self._identity = IdentityMemo() if live else NoMemo()
         self._fper: Fingerprinter | None = None
-        self._template_info: tuple[TemplateDigests, bool] | None = None
         self._kept_snapshot: Snapshot | None = None  # a live builder's, see ssg.quick
-        self._cache: ParseCache | None = None
-        self._images_scratch: tempfile.TemporaryDirectory[str] | None = None
-        # a live builder's last scan (parse version, sources, stamps), and whether it
-        # trusted the watcher's paths and is still to be checked by `verify`
-        self._scanned: tuple[bytes, list[SourceFile], dict[str, SourceStamp]] | None = None
-        self._unverified = False
         self._thaw_after_build = False  # see `_freeze_model`
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
@@ -168,7 +142,7 @@ class Builder:
             timings[name] = timings.get(name, 0.0) + now - clock[0]
             clock[0] = now
 
-        run = self._prepare(timings, lap, changed_paths)
+        run = self.inputs.prepare(self.options or BuildOptions(), timings, lap, changed_paths)
         if isinstance(run, BuildReport):
             return run
         try:
@@ -183,7 +157,7 @@ class Builder:
         if self._nothing_changed(run):
             run.lap("check")
             return self._unchanged(run)
-        templates, skip_bodies = self._template_facts(run.env)
+        templates, skip_bodies = self.inputs.template_facts(run.env)
         if not has_errors(run.unremembered) and skip_bodies:
             head = Fingerprinter(WITHOUT_BODIES, keep_contexts=False)
             # the preview's folder under .ssg-cache/ is written by this builder alone
@@ -192,8 +166,7 @@ class Builder:
                 run, templates, head, printing, check_outputs=not self.live, memo=self._memo
             )
             if done is not None:
-                self._save_state(run.state_file, done.state)
-                self._state = done.state
+                self._states.save(run.state_file, done.state)
                 if self.live and self._kept_snapshot is not None:
                     self._kept_snapshot.outputs.update(done.outputs)
                     # parse results by key, for the next build: the edited stories' new ones
@@ -215,163 +188,6 @@ class Builder:
             run.state.snapshot_token, paths
         )
 
-    def _prepare(
-        self,
-        timings: dict[str, float],
-        lap: Callable[[str], None],
-        changed_paths: set[Path] | None = None,
-    ) -> BuildRun | BuildReport:
-        """Step 1: the config, the last build's state, the sources and their parse keys,
-        the assets, the templates, and the digests that say what changed; a failure
-        report when the config or the templates cannot be loaded."""
-        options = self.options or BuildOptions()
-        config, problems = load_config(self.config_path, self.base_url)
-        if config is None or has_errors(problems):
-            return BuildReport(False, self._out_dir(config), problems=tuple(unique(problems)))
-        out_dir = self._out_dir(config)
-        cache_dir = (self.root / config.cache_dir).resolve()
-        out_wrong = output_folder_problem(
-            out_dir,
-            self.root,
-            str(self.output) if self.output is not None else config.output,
-            from_flag=self.output is not None,
-        )
-        # an output folder that holds the site holds its cache too: one error says it
-        cache_wrong = (
-            None
-            if out_wrong
-            else cache_folder_problem(cache_dir, self.root, config.cache_dir, out_dir)
-        )
-        if cache_wrong is not None:
-            cache_wrong = replace(cache_wrong, line=self._setting_line("cache_dir"))
-        if out_wrong or cache_wrong:
-            problems += [p for p in (cache_wrong, out_wrong) if p is not None]
-            return BuildReport(False, out_dir, problems=tuple(unique(problems)))
-        if not self.use_cache:
-            cache_dir = None
-        elif unusable := unusable_cache_folder(cache_dir, config.cache_dir):
-            problems.append(unusable)
-            cache_dir = None
-        parse_version = digest_bytes(
-            self._code,
-            b"parse",
-            config.timezone.encode(),
-            config.base_path.encode(),
-            config.language.encode(),  # quotation marks
-        )
-        cache = self._parse_cache(cache_dir, parse_version)
-        out_key = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
-        state_file = cache_dir / f"state-{out_key}.pickle" if cache_dir else None
-        snapshot_file = cache_dir / f"snapshot-{out_key}.sqlite" if cache_dir else None
-        state = self._load_state(state_file, out_dir)
-
-        sources, stamps, read_problems = self._scan(state, parse_version, changed_paths)
-        problems += read_problems
-        found = walk_assets(asset_roots(self.root))
-        assets = found.files
-        unremembered = [*read_problems, *found.problems]  # found again by every build
-        problems += found.problems
-        asset_stats = {rel: os.stat(path) for rel, path in assets.items()}
-        config = with_logo_size(config, assets)
-        settings = (
-            config.assets if options.fingerprint else replace(config.assets, fingerprint=False)
-        )
-        published = publish(assets, settings)
-        try:
-            env = self._environment(config, published.manifest, cache_dir)
-        except FileNotFoundError as exc:
-            return BuildReport(False, out_dir, problems=tuple(unique([*problems, error(str(exc))])))
-        home_file = self.root / HOME_PATH
-        home_bytes = home_file.read_bytes() if home_file.is_file() else b""
-        search_wanted = config.search and options.search_index
-        templates_digest = all_templates_digest(env)
-        if templates_digest != self._templates_digest:
-            # a template was edited, added (an override) or removed: compile afresh
-            if env.cache is not None:
-                env.cache.clear()
-            self._templates_digest = templates_digest
-            self._template_info = None
-        # what the photo stage and the site model read besides the sources themselves. An
-        # asset changed within the clock's resolution of now may change again with the same
-        # size and time: then this build's inputs match no later build's (git's "racy" rule)
-        now_ns = time.time_ns()
-        racy = any(is_racy(st.st_mtime_ns, now_ns) for st in asset_stats.values())
-        model_inputs = digest_bytes(
-            self._code,
-            repr(config).encode(),
-            f"{options.drafts},{options.future}".encode(),
-            *(f"{r}\0{st.st_size}\0{st.st_mtime_ns}".encode() for r, st in asset_stats.items()),
-            os.urandom(16) if racy else b"",
-        )
-        base_digest = digest_bytes(  # every input but the sources
-            model_inputs,
-            *(f"{path}\0{name}".encode() for path, name in sorted(published.manifest.items())),
-            f"{options.fingerprint},{search_wanted}".encode(),
-            templates_digest,
-            home_bytes,
-        )
-        global_digest = digest_bytes(base_digest, *(f"{s.name}\0{s.key}".encode() for s in sources))
-        lap("scan")
-        return BuildRun(
-            code=self._code,
-            config=config,
-            options=options,
-            out_dir=out_dir,
-            cache=cache,
-            state=state,
-            state_file=state_file,
-            snapshot_file=snapshot_file,
-            image_cache=cache_dir / "images" if cache_dir else self._scratch_images(),
-            sources=sources,
-            stamps=stamps,
-            unremembered=unremembered,
-            assets=assets,
-            asset_stats=asset_stats,
-            published=published,
-            refused_assets=found.refused,
-            env=env,
-            search_wanted=search_wanted,
-            model_inputs=model_inputs,
-            base_digest=base_digest,
-            global_digest=global_digest,
-            now_ns=int(options.now.timestamp() * 1e9),
-            jobs=self.jobs,
-            progress=self.progress,
-            problems=problems,
-            timings=timings,
-            lap=lap,
-        )
-
-    def _scan(
-        self, state: BuildState, parse_version: bytes, changed_paths: set[Path] | None
-    ) -> tuple[list[SourceFile], dict[str, SourceStamp], list[Problem]]:
-        """Step 1a: which sources exist, and their parse keys. A live builder that has
-        scanned before looks only at the paths its watcher reported (see `verify`)."""
-        found = None
-        last = self._scanned
-        if self.live and changed_paths and last is not None and last[0] == parse_version:
-            found = rescan(self.root, last[1], last[2], changed_paths, parse_version)
-        self._unverified = found is not None
-        if found is None:
-            found = scan(self.root, state.sources, parse_version)
-        if self.live:
-            self._scanned = (parse_version, found[0], found[1])
-        return found
-
-    def verify(self) -> bool:
-        """True when the sources are as the last build saw them. After a build that
-        looked only at the watcher's paths, this scans every source (its size and mtime)
-        to catch a change the watcher missed; the caller then builds again."""
-        if not self._unverified or self._scanned is None:
-            return True
-        self._unverified = False
-        version, sources, stamps = self._scanned
-        found, _, problems = scan(self.root, stamps, version)
-        same = [(s.name, s.key) for s in found] == [(s.name, s.key) for s in sources]
-        if not same or problems:
-            self._scanned = None  # the next build scans everything
-        return same and not problems
-
     def _nothing_changed(self, run: BuildRun) -> bool:
         """True when every input and every output file is as the last build left them."""
         state, out_dir = run.state, run.out_dir
@@ -389,8 +205,9 @@ class Builder:
         state = run.state
         if run.stamps != state.sources:
             state.sources = run.stamps
-            self._save_state(run.state_file, state)
-        self._state = state
+            self._states.save(run.state_file, state)
+        else:
+            self._states.last = state
         return BuildReport(
             True,
             run.out_dir,
@@ -423,7 +240,7 @@ class Builder:
         self._memo = {s.key: entries[s.key] for s in sources if s.key not in unstable}
         unstable_names = {s.name for s in sources if s.key in unstable}
         if unstable and self.live:
-            self._scanned = None  # the next build scans every source again
+            self.inputs.forget_scan()
         parsed_lists: dict[str, list] = {kind: [] for kind, _ in KINDS}
         fronts: dict[str, str] = {}
         for source in sources:
@@ -476,7 +293,7 @@ class Builder:
             return self._failed(run)
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest
-        templates, skip_bodies = self._template_facts(run.env)
+        templates, skip_bodies = self.inputs.template_facts(run.env)
         used = {o.template for o in outputs}
         shown = partial(template_file, run.env)
         if wrong := missing_assets(templates, used, published, shown, run.refused_assets):
@@ -606,8 +423,7 @@ class Builder:
             self._kept_snapshot = take_snapshot(outputs)
         elif save_snapshot is not None:
             new_state.snapshot_token = save_snapshot.token  # empty if it could not be saved
-        self._save_state(run.state_file, new_state)
-        self._state = new_state
+        self._states.save(run.state_file, new_state)
         lap("write")
         if self.live:
             # the site model stays in memory between saves: take it out of the cyclic
@@ -654,40 +470,11 @@ class Builder:
                 global_digest=b"",
                 snapshot_token=b"",  # the parse keys no longer describe the output
             )
-            self._save_state(run.state_file, kept)
+            self._states.save(run.state_file, kept)
         problems = tuple(unique([*run.problems, *more]))
         return BuildReport(
             False, run.out_dir, problems=problems, timings=run.timings, output_kept=output_kept
         )
-
-    # -- helpers -------------------------------------------------------------------
-
-    def _environment(
-        self, config: SiteConfig, manifest: dict[str, str], cache_dir: Path | None
-    ) -> jinja2.Environment:
-        """The Jinja environment, kept between builds so templates compile once; a new
-        config or asset manifest starts anew. Templates edited on disk are seen through
-        the digest of every template's source (`build` clears the compiled ones when it
-        changes), so Jinja does not check each file's mtime on every `get_template`. With a
-        cache folder, compiled templates are kept there for the next process."""
-        layouts = (self.root / "layouts").is_dir()  # the loader searches it only if it exists
-        key = (repr(config), tuple(sorted(manifest.items())), layouts)
-        if self._env is None or self._env_key != key:
-            compiled = None
-            if cache_dir is not None:
-                compiled = CompiledTemplates(cache_dir / "templates", self._code.hex()[:16])
-            self._env = make_environment(config, self.root / "layouts", manifest, compiled)
-            self._env_key = key
-            self._template_info = None
-        self._env.globals["card"] = CardRenderer(self._env)  # cards of this build only
-        return self._env
-
-    def _template_facts(self, env: jinja2.Environment) -> tuple[TemplateDigests, bool]:
-        """Per-template dependency digests, and whether bodies are printed only where
-        expected; worked out again only after a template or the environment changed."""
-        if self._template_info is None:
-            self._template_info = (TemplateDigests(env), bodies_printed_only_where_expected(env))
-        return self._template_info
 
     def _fingerprinter(self, skip_bodies: bool) -> Fingerprinter:
         """The builder's Fingerprinter: digests of objects the site model reused are kept."""
@@ -699,65 +486,11 @@ class Builder:
             self._fper.next_build()
         return self._fper
 
-    def _setting_line(self, key: str) -> int | None:
-        """The line of a setting in site.yml, for a problem found after it was read."""
-        try:
-            return field_line(self.config_path.read_text(encoding="utf-8"), key, first_line=1)
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    def _out_dir(self, config: SiteConfig | None) -> Path:
-        if self.output is not None:
-            return Path(self.output).resolve()
-        return (self.root / (config.output if config else "public")).resolve()
-
-    def _load_state(self, state_file: Path | None, out_dir: Path) -> BuildState:
-        if self._state is not None and self._state.out_dir == str(out_dir):
-            return self._state
-        if state_file is not None:
-            loaded = read_blob(state_file, self._code + STATE_VERSION)
-            if isinstance(loaded, BuildState) and loaded.out_dir == str(out_dir):
-                return loaded
-        return BuildState()
-
-    def _save_state(self, state_file: Path | None, state: BuildState) -> None:
-        if state_file is None:
-            return
-        if self.live:  # kept in memory; written by close()
-            self._state_file, self._unsaved = state_file, True
-            self._state = state
-            return
-        with contextlib.suppress(OSError):
-            write_blob(state_file, state, self._code + STATE_VERSION)
-
-    def _parse_cache(self, folder: Path | None, version: bytes) -> ParseCache | None:
-        """The parse cache, kept between builds while its folder and version stay (its
-        connection is closed after each build)."""
-        if folder is None:
-            return None
-        if self._cache is None or (self._cache.folder, self._cache.version) != (folder, version):
-            if self._cache is not None:
-                self._cache.close()
-            self._cache = ParseCache(folder, version)
-        return self._cache
-
-    def _scratch_images(self) -> Path:
-        """Where encoded photos go when there is no cache folder: a temporary folder,
-        kept while this builder lives (a live builder's photo stage refers to it)."""
-        if self._images_scratch is None:
-            self._images_scratch = tempfile.TemporaryDirectory(prefix="ssg-photos-")
-        return Path(self._images_scratch.name)
+    def verify(self) -> bool:
+        """True when the sources are as the last build saw them (see `Preparer.verify`)."""
+        return self.inputs.verify()
 
     def close(self) -> None:
-        """Write the state a live builder kept in memory, for the next process, and close
-        the parse cache; delete the temporary photo folder, if any."""
-        if self._cache is not None:
-            self._cache.close()
-            self._cache = None
-        if self._images_scratch is not None:
-            self._images_scratch.cleanup()
-            self._images_scratch = None
-        if self._unsaved and self._state_file is not None and self._state is not None:
-            with contextlib.suppress(OSError):
-                write_blob(self._state_file, self._state, self._code + STATE_VERSION)
-            self._unsaved = False
+        """Write the state a live builder kept in memory, and let go of the parse cache and
+        any temporary photo folder."""
+        self.inputs.close()
