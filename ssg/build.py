@@ -21,9 +21,8 @@ from ssg import model as ssg_model
 from ssg.assets import is_hidden_asset
 from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
-from ssg.errors import BuildFailed, Problem, error, warning
+from ssg.errors import BuildFailed, Problem, TemplateArgumentError, error, warning
 from ssg.folders import path_key
-from ssg.fragments import CardArgumentError
 from ssg.frontmatter import clean_text, split
 from ssg.plan import Output, plan
 from ssg.search import SearchReport
@@ -32,7 +31,6 @@ from ssg.sources import markdown_names
 from ssg.templates import (
     THEME_PREFIX,
     LayoutLoader,
-    TemplateArgumentError,
     UnreadableTemplate,
     theme_dir,
 )
@@ -319,7 +317,7 @@ def _template_problem(exc: Exception, where: str) -> Problem:
         )
     elif not isinstance(exc, jinja2.UndefinedError):
         hint = f"{type(exc).__name__} raised in the template"
-        if isinstance(exc, TemplateArgumentError | CardArgumentError):  # it says what is wrong
+        if isinstance(exc, TemplateArgumentError):  # it says what is wrong
             hint = "check what the line passes it"
         elif _raised_by_ssg(stack):
             inner = stack[-1]

@@ -68,6 +68,20 @@ class Problem:
         }
 
 
+class TemplateArgumentError(TypeError):
+    """A template gave one of ssg's helpers or filters a value it cannot use (an empty
+    field, most often): the template's mistake, reported at its line."""
+
+
+def needs(helper: str, what: str, got: object) -> TemplateArgumentError:
+    """The error for a template helper given the wrong thing: `needs("url()", "a site
+    path such as '/topics/courts/'", None)`."""
+    return TemplateArgumentError(
+        f"{helper} needs {what}, got {got!r}: a field that may be empty wants "
+        "{% if … %} around it"
+    )
+
+
 class BuildFailed(Exception):
     """Raised at the edge of the pipeline when errors were collected. `output_kept` is
     False in the rare case where the previous output could not be put back as it was."""

@@ -15,13 +15,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ssg.errors import TemplateArgumentError
+
 CARD_TEMPLATE = "partials/card.html"
 # template helpers that render another template, so templates calling them depend on it
 IMPLICIT_TEMPLATES = {re.compile(r"\bcard\s*\("): CARD_TEMPLATE}
-
-
-class CardArgumentError(TypeError):
-    """card() was given no story: the calling template's mistake."""
 
 
 class CardRenderer:
@@ -34,7 +32,7 @@ class CardRenderer:
 
     def __call__(self, item: Any, level: Any = 2, show_image: Any = True, **extra: Any) -> Markup:
         if item is None or isinstance(item, jinja2.Undefined):  # reported at the caller's line
-            raise CardArgumentError(f"card() needs a story to show, got {item!r}")
+            raise TemplateArgumentError(f"card() needs a story to show, got {item!r}")
         key = (id(item), level, show_image, *sorted(extra.items()))
         known = self._cache.get(key)
         if known is not None and known[0] is item:

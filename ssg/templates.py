@@ -11,7 +11,8 @@ import datetime as dt
 import os
 import shutil
 from collections import ChainMap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -32,8 +33,12 @@ from ssg.assets import asset_helper
 from ssg.cache import read_blob, write_blob
 from ssg.clock import format_date, format_datetime, iso_local, time_attribute
 from ssg.config import SiteConfig, social_name, social_url
+from ssg.errors import needs
 from ssg.fragments import CardRenderer
+from ssg.model import Image
 from ssg.picture import picture_html
+
+SITE_PATH = "a site path such as '/topics/courts/'"
 
 THEME_DIR_CANDIDATES = (
     Path(__file__).parent / "theme",  # installed wheel: layouts and css copied in
@@ -58,15 +63,20 @@ class Urls:
 
     def url(self, path: str) -> str:
         """A root-relative link with the base path: '/topics/x/' -> '/news/topics/x/'."""
-        if path.startswith(("http://", "https://", "mailto:", "#", "//")):
-            return path
-        return self.base_path + path.lstrip("/")
+        try:
+            if path.startswith(("http://", "https://", "mailto:", "#", "//")):
+                return path
+            return self.base_path + path.lstrip("/")
+        except (AttributeError, TypeError):  # not text: the calling template's mistake
+            raise needs("url()", SITE_PATH, path) from None
 
     def abs_url(self, path: str) -> str:
         """An absolute URL with scheme and host, for canonical links, feeds and metadata:
         '/topics/x/' -> 'https://example.org/news/topics/x/'. `path` is a site path, never
         one that already carries the base path (a section named after the base folder has
         the site path '/news/', which is '/news/news/' under a '/news/' base)."""
+        if not isinstance(path, str):
+            raise needs("abs_url()", SITE_PATH, path)
         if path.startswith(("http://", "https://")):
             return path
         return self.origin + self.url(path)
@@ -74,6 +84,8 @@ class Urls:
 
 def join_names(names: Sequence[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise needs("join_names", "a list of names", names)
     names = list(names)
     if len(names) <= 1:
         return "".join(names)
@@ -131,22 +143,33 @@ class FlatGlobalsTemplate(jinja2.Template):
 _PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType, CardRenderer)
 
 
-class TemplateArgumentError(TypeError):
-    """A template gave one of ssg's helpers or filters a value it cannot use (an empty
-    field, most often): the template's mistake, reported at its line."""
-
-
 def _dated(name: str, convert: Callable[[Any], str]) -> Callable[[Any], str]:
     """A date filter that names the mistake when given no date (`article.updated` of a
     story never updated is None): not an AttributeError from deep inside ssg."""
 
     def checked(value: Any) -> str:
         if not isinstance(value, dt.date):
-            raise TemplateArgumentError(
-                f"{name} needs a date, got {value!r}: a field that may be empty wants "
-                f"{{% if … %}} around it"
-            )
+            raise needs(name, "a date", value)
         return convert(value)
+
+    return checked
+
+
+def _picture(url: Callable[[str], str], image: Any, sizes: str = "body", **kw: Any) -> Markup:
+    """The `picture()` template helper: a photo's `<picture>` markup."""
+    if not isinstance(image, Image):
+        raise needs("picture()", "a photo (such as article.image)", image)
+    return picture_html(image, url, sizes, **kw)
+
+
+def _texts(name: str, what: str, helper: Callable[..., str]) -> Callable[..., str]:
+    """`helper`, for templates: arguments that are not text are the template's mistake."""
+
+    def checked(*args: str) -> str:
+        for arg in args:
+            if not isinstance(arg, str):
+                raise needs(name, what, arg)
+        return helper(*args)
 
     return checked
 
@@ -309,11 +332,11 @@ def make_environment(
         url=urls.url,
         abs_url=urls.abs_url,
         asset=asset_helper(asset_manifest or {}, urls.url),
-        picture=lambda image, sizes="body", **kw: picture_html(image, urls.url, sizes, **kw),
+        picture=partial(_picture, urls.url),
         site=config,
         card=CardRenderer(env),  # the card partial, rendered once per story and reused
-        social_url=social_url,
-        social_name=social_name,
+        social_url=_texts("social_url()", "a network's name and a handle", social_url),
+        social_name=_texts("social_name()", "a network's name, such as 'github'", social_name),
     )
     env.filters.update(
         format_date=_dated("format_date", lambda value: format_date(value, tz)),

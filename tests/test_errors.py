@@ -601,3 +601,26 @@ def test_a_date_filter_given_an_empty_field_says_so_at_the_templates_line(tiny_s
     [line] = [x for x in result.output.splitlines() if "format_datetime needs a date" in x]
     assert line.startswith("layouts/page.html:3: error: template error: format_datetime needs")
     assert "ssg's own code" not in line and "bug" not in line
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("{{ url(none) }}", "url() needs a site path"),
+        ("{{ abs_url(none) }}", "abs_url() needs a site path"),
+        ("{{ asset(none) }}", "asset() needs a file's path under assets/"),
+        ("{{ picture(none) }}", "picture() needs a photo"),
+        ("{{ none|join_names }}", "join_names needs a list of names"),
+        ("{{ social_url('github', none) }}", "social_url() needs a network's name and a handle"),
+        ("{{ social_name(none) }}", "social_name() needs a network's name"),
+    ],
+)
+def test_a_helper_given_an_empty_field_says_so_at_the_templates_line(
+    tiny_site: Path, line: str, says: str
+):
+    result = build_with_page_template(tiny_site, in_content_block(line))
+    assert result.exit_code == 1
+    [error] = [x for x in result.output.splitlines() if ": error: " in x]
+    assert error.startswith(f"layouts/page.html:3: error: template error: {says}")
+    assert "got None" in error and "{% if … %}" in error
+    assert "ssg's own code" not in error and "bug" not in error
