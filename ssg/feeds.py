@@ -19,6 +19,7 @@ import jinja2
 
 from ssg.clock import format_datetime, iso_local
 from ssg.config import SiteConfig
+from ssg.errors import expecting
 from ssg.evolve import pickled_by_fields
 from ssg.model import Article
 from ssg.plan import Output
@@ -269,8 +270,11 @@ def install(env: jinja2.Environment, config: SiteConfig) -> None:
         # plain text as HTML source (`<` becomes `&lt;`), for elements a reader takes as
         # HTML, such as RSS's <description>; the template's escaping then makes it XML
         as_html=lambda text: html_module.escape(str(text), quote=False),
-        rfc822=rfc822,
+        rfc822=expecting("rfc822", "a date", dt.datetime, rfc822),
     )
-    env.globals["entry_id"] = lambda article, clashing=frozenset(): entry_id(
-        config, article, clashing
+    env.globals["entry_id"] = expecting(
+        "entry_id()",
+        "a story",
+        Article,
+        lambda article, clashing=frozenset(): entry_id(config, article, clashing),
     )

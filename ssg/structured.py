@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ssg.clock import iso_local
 from ssg.config import SiteConfig
-from ssg.errors import Problem, warning
+from ssg.errors import Problem, expecting, warning
 from ssg.frontmatter import field_line
 from ssg.live import live_blog_fields
 from ssg.model import Article, Author, Image, Rendition, Topic
@@ -272,10 +272,24 @@ def install(env: jinja2.Environment, config: SiteConfig, abs_url: AbsUrl) -> Non
     """Add the `jsonld` filter and `ld_*` helpers to a template environment."""
     env.filters["jsonld"] = to_jsonld
     env.globals.update(
-        ld_article=lambda article: news_article(config, article, abs_url),
-        ld_article_breadcrumbs=lambda article: breadcrumbs(article_trail(config, article), abs_url),
-        ld_topic_breadcrumbs=lambda topic: breadcrumbs(topic_trail(config, topic), abs_url),
-        ld_profile=lambda author: profile_page(config, author, abs_url),
+        ld_article=expecting(
+            "ld_article()", "a story", Article, lambda a: news_article(config, a, abs_url)
+        ),
+        ld_article_breadcrumbs=expecting(
+            "ld_article_breadcrumbs()",
+            "a story",
+            Article,
+            lambda a: breadcrumbs(article_trail(config, a), abs_url),
+        ),
+        ld_topic_breadcrumbs=expecting(
+            "ld_topic_breadcrumbs()",
+            "a topic",
+            Topic,
+            lambda t: breadcrumbs(topic_trail(config, t), abs_url),
+        ),
+        ld_profile=expecting(
+            "ld_profile()", "an author", Author, lambda a: profile_page(config, a, abs_url)
+        ),
         ld_website=lambda: website(config, abs_url),
     )
 

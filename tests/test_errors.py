@@ -613,6 +613,12 @@ def test_a_date_filter_given_an_empty_field_says_so_at_the_templates_line(tiny_s
         ("{{ none|join_names }}", "join_names needs a list of names"),
         ("{{ social_url('github', none) }}", "social_url() needs a network's name and a handle"),
         ("{{ social_name(none) }}", "social_name() needs a network's name"),
+        ("{{ ld_article(none)|jsonld }}", "ld_article() needs a story"),
+        ("{{ ld_article_breadcrumbs(none)|jsonld }}", "ld_article_breadcrumbs() needs a story"),
+        ("{{ ld_topic_breadcrumbs(none)|jsonld }}", "ld_topic_breadcrumbs() needs a topic"),
+        ("{{ ld_profile(none)|jsonld }}", "ld_profile() needs an author"),
+        ("{{ none|rfc822 }}", "rfc822 needs a date"),
+        ("{{ entry_id(none) }}", "entry_id() needs a story"),
     ],
 )
 def test_a_helper_given_an_empty_field_says_so_at_the_templates_line(
