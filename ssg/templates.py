@@ -12,7 +12,6 @@ import os
 import shutil
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -155,11 +154,15 @@ def _dated(name: str, convert: Callable[[Any], str]) -> Callable[[Any], str]:
     return checked
 
 
-def _picture(url: Callable[[str], str], image: Any, sizes: str = "body", **kw: Any) -> Markup:
+def picture_helper(url: Callable[[str], str]) -> Callable[..., Markup]:
     """The `picture()` template helper: a photo's `<picture>` markup."""
-    if not isinstance(image, Image):
-        raise needs("picture()", "a photo (such as article.image)", image)
-    return picture_html(image, url, sizes, **kw)
+
+    def picture(image: Any, sizes: str = "body", **kw: Any) -> Markup:
+        if not isinstance(image, Image):
+            raise needs("picture()", "a photo (such as article.image)", image)
+        return picture_html(image, url, sizes, **kw)
+
+    return picture
 
 
 def _texts(name: str, what: str, helper: Callable[..., str]) -> Callable[..., str]:
@@ -332,7 +335,7 @@ def make_environment(
         url=urls.url,
         abs_url=urls.abs_url,
         asset=asset_helper(asset_manifest or {}, urls.url),
-        picture=partial(_picture, urls.url),
+        picture=picture_helper(urls.url),
         site=config,
         card=CardRenderer(env),  # the card partial, rendered once per story and reused
         social_url=_texts("social_url()", "a network's name and a handle", social_url),
