@@ -34,24 +34,19 @@ from ssg.drafts import excuse_drafts
 from ssg.errors import Problem, Severity, did_you_mean, error, unique
 from ssg.fingerprint import TemplateDigests
 from ssg.folders import cache_folder_problem, output_folder_problem, unusable_cache_folder
-from ssg.frontmatter import field_line
+from ssg.frontmatter import field_line, locator
 from ssg.linkcheck import Page, check_links
+from ssg.logo import logo_problem
 from ssg.model import Article
 from ssg.photos import asset_of, process_photos
 from ssg.plan import misplaced_outputs
 from ssg.rules import classify
 from ssg.search import BUNDLE as SEARCH_BUNDLE
-from ssg.site import (
-    BuildOptions,
-    Parsed,
-    article_url,
-    build_site,
-    locator,
-    logo_problem,
-    with_link_lines,
-)
+from ssg.site import BuildOptions, Parsed, build_site
 from ssg.slugs import slugify
+from ssg.sourcelinks import with_link_lines
 from ssg.templates import make_environment, template_file
+from ssg.urls import article_url
 
 _EMPTY_ALT = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')
 _IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]*)"')

@@ -37,6 +37,8 @@ from ssg.folders import (
     output_write_problem,
 )
 from ssg.fragments import CardRenderer
+from ssg.frontmatter import locator
+from ssg.logo import logo_problem
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.model import Article
 from ssg.parallel import default_jobs, freeze_heap, release_free_memory, thaw_heap
@@ -55,14 +57,9 @@ from ssg.rendering import (
 )
 from ssg.search import BUNDLE as SEARCH_BUNDLE
 from ssg.search import has_index
-from ssg.site import (
-    BuildOptions,
-    build_site,
-    locator,
-    logo_problem,
-    with_link_lines,
-)
+from ssg.site import BuildOptions, build_site
 from ssg.snapshot import Snapshot, SnapshotSave, SnapshotStore, take_snapshot
+from ssg.sourcelinks import with_link_lines
 from ssg.sources import KINDS, Progress, load_entries
 from ssg.structured import headline_warnings
 from ssg.templates import template_file

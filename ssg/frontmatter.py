@@ -7,6 +7,7 @@ Line numbers are computed lazily, only when a problem needs one, so the fast pat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -311,6 +312,16 @@ def field_line(front: str, dotted: str, first_line: int = 2) -> int | None:
         else:
             break
     return _line(found, first_line)
+
+
+def locator(fronts: dict[str, str]) -> Callable[[str, str], int | None]:
+    """(source path, field) -> the field's line in that source's front matter, if known."""
+
+    def locate(path: str, key: str) -> int | None:
+        front = fronts.get(path)
+        return field_line(front, key) if front is not None else None
+
+    return locate
 
 
 def _block_end(lines: list[str], start: int, indent: int, item: bool) -> int:

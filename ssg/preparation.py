@@ -33,8 +33,9 @@ from ssg.folders import cache_folder_problem, output_folder_problem, unusable_ca
 from ssg.fragments import CardRenderer
 from ssg.frontmatter import field_line
 from ssg.frontpage import HOME_PATH
+from ssg.logo import with_logo_size
 from ssg.rendering import BuildReport, BuildRun
-from ssg.site import BuildOptions, with_logo_size
+from ssg.site import BuildOptions
 from ssg.sources import Progress, SourceFile, rescan, scan
 from ssg.statefile import STATE_VERSION, StateKeeper
 from ssg.templates import CompiledTemplates, make_environment

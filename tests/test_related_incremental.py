@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssg.model import Article, Topic
-from ssg.site import related_articles
+from ssg.related import related_articles
 
 TOPICS = [Topic(slug, slug.title()) for slug in ("a", "b", "c", "d", "e")]
 topic_sets = st.lists(st.sampled_from(TOPICS), max_size=4, unique=True).map(tuple)
