@@ -35,10 +35,11 @@ from ssg.errors import Problem, Severity, did_you_mean, error, unique
 from ssg.fingerprint import TemplateDigests
 from ssg.folders import cache_folder_problem, output_folder_problem, unusable_cache_folder
 from ssg.frontmatter import field_line, locator
+from ssg.imagepaths import asset_of
 from ssg.linkcheck import Page, check_links
 from ssg.logo import logo_problem
 from ssg.model import Article
-from ssg.photos import asset_of, process_photos
+from ssg.photos import process_photos
 from ssg.plan import misplaced_outputs
 from ssg.rules import classify
 from ssg.search import BUNDLE as SEARCH_BUNDLE

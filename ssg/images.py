@@ -1,7 +1,7 @@
 """Photo processing with Pillow: upright, metadata-free, resized and cropped encodings.
 
 Pure functions from source bytes to encoded bytes; no file access here (the cache
-and the build stage that use them live in `ssg.imagecache` and `ssg.photos`).
+and the build stage that use them live in `ssg.imagecache` and `ssg.photostage`).
 Published files never carry EXIF, GPS, XMP or comments, so a reporter's location
 cannot leak; the EXIF orientation is applied to the pixels first.
 """

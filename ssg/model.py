@@ -45,7 +45,7 @@ class Image:
     width: int | None = None
     height: int | None = None
     focus: tuple[float, float] | None = None  # focal point, fractions of width and height
-    renditions: tuple[Rendition, ...] = ()  # resized copies for srcset (set by ssg.photos)
+    renditions: tuple[Rendition, ...] = ()  # resized copies for srcset (set by ssg.contentphotos)
     crops: tuple[Rendition, ...] = ()  # hero crops 16:9, 4:3, 1:1 for structured data
 
     @property

@@ -18,7 +18,7 @@ from PIL import Image as PILImage
 
 from ssg import images
 from ssg.imagecache import SourceDigests
-from ssg.photos import is_photo
+from ssg.imagepaths import is_photo
 
 from conftest import TINY_SITE, html, run, snapshot, write_site
 from photofix import BOTTOM, TOP, close, make_photo
@@ -396,11 +396,11 @@ def test_no_image_under_assets_is_published_with_metadata_anywhere_in_it(photo_s
 def test_unchanged_photos_are_not_read_again(cold_photo_site: Path, monkeypatch):
     """Photos are known by their file stats between builds: a newsroom's photo folder can
     hold gigabytes, and a rebuild reads only the photos that changed."""
-    from ssg.photos import _Stage
+    from ssg.photostage import PhotoStage
 
     opened: list[str] = []
-    real_read, real_digest = _Stage._read, hashlib.file_digest
-    monkeypatch.setattr(_Stage, "_read", lambda self, a: opened.append(a) or real_read(self, a))
+    real_read, real_digest = PhotoStage.read, hashlib.file_digest
+    monkeypatch.setattr(PhotoStage, "read", lambda self, a: opened.append(a) or real_read(self, a))
     monkeypatch.setattr(
         hashlib, "file_digest", lambda f, d: opened.append(f.name) or real_digest(f, d)
     )
