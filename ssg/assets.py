@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ssg.errors import needs
 from ssg.fields import FieldReader
+from ssg.helperargs import require
 
 FINGERPRINTED = (".css", ".js", ".mjs")
 
@@ -108,8 +108,7 @@ def asset_helper(manifest: Mapping[str, str], url: Callable[[str], str]) -> Call
     """The `asset()` template function: a link to the current published name of a file."""
 
     def asset(path: str) -> str:
-        if not isinstance(path, str):
-            raise needs("asset()", "a file's path under assets/, such as 'css/site.css'", path)
+        require(path, str, "asset()", "a file's path under assets/, such as 'css/site.css'")
         name, suffix = split_asset_path(path)
         return url("/" + manifest.get(name, name) + suffix)
 

@@ -22,20 +22,11 @@ from pathlib import Path
 from ssg.assetrefs import missing_assets
 from ssg.bodies import elide_bodies
 from ssg.build import assemble, plan_all
-from ssg.cache import (
-    BuildState,
-    OutputEntry,
-)
+from ssg.cache import BuildState, OutputEntry
 from ssg.drafts import excuse_drafts
 from ssg.errors import BuildFailed, Problem, has_errors, unique
-from ssg.fingerprint import (
-    Fingerprinter,
-    code_version,
-    printed_articles,
-)
-from ssg.folders import (
-    output_write_problem,
-)
+from ssg.fingerprint import Fingerprinter, code_version, printed_articles
+from ssg.folders import output_write_problem
 from ssg.fragments import CardRenderer
 from ssg.frontmatter import locator
 from ssg.logo import logo_problem
@@ -95,29 +86,31 @@ class Builder:
         self.root = root
         self.config_path = config_path or root / "site.yml"
         self.options = options
-        self.base_url = base_url  # the preview makes a new builder when its own changes
-        self.jobs = jobs or default_jobs()
-        self.progress = progress
         self.live = live
         self._code = code_version()
-        self.inputs = Preparer(
+        self.preparer = Preparer(
             root,
             self.config_path,
             output,
             base_url,
             self._code,
-            jobs=self.jobs,
+            jobs=jobs or default_jobs(),
             progress=progress,
             use_cache=use_cache,
             live=live,
         )
-        self._states = self.inputs.states
         self._memo: dict[str, tuple] = {}
         # a one-off build has no next build to hand unchanged objects to
         self._identity = IdentityMemo() if live else NoMemo()
         self._fper: Fingerprinter | None = None
         self._kept_snapshot: Snapshot | None = None  # a live builder's, see ssg.quick
         self._thaw_after_build = False  # see `_freeze_model`
+
+    @property
+    def base_url(self) -> str | None:
+        """The `base_url` this builder was made with (the preview makes a new builder when
+        its own address changes)."""
+        return self.preparer.base_url
 
     def build(self, changed_paths: set[Path] | None = None) -> BuildReport:
         """Bring the output folder up to date with the sources.
@@ -139,7 +132,7 @@ class Builder:
             timings[name] = timings.get(name, 0.0) + now - clock[0]
             clock[0] = now
 
-        run = self.inputs.prepare(self.options or BuildOptions(), timings, lap, changed_paths)
+        run = self.preparer.prepare(self.options or BuildOptions(), timings, lap, changed_paths)
         if isinstance(run, BuildReport):
             return run
         try:
@@ -154,7 +147,7 @@ class Builder:
         if self._nothing_changed(run):
             run.lap("check")
             return self._unchanged(run)
-        templates, skip_bodies = self.inputs.template_facts(run.env)
+        templates, skip_bodies = self.preparer.template_facts(run.env)
         if not has_errors(run.unremembered) and skip_bodies:
             head = Fingerprinter(WITHOUT_BODIES, keep_contexts=False)
             # the preview's folder under .ssg-cache/ is written by this builder alone
@@ -163,7 +156,7 @@ class Builder:
                 run, templates, head, printing, check_outputs=not self.live, memo=self._memo
             )
             if done is not None:
-                self._states.save(run.state_file, done.state)
+                self.preparer.states.save(run.state_file, done.state)
                 if self.live and self._kept_snapshot is not None:
                     self._kept_snapshot.outputs.update(done.outputs)
                     # parse results by key, for the next build: the edited stories' new ones
@@ -202,9 +195,9 @@ class Builder:
         state = run.state
         if run.stamps != state.sources:
             state.sources = run.stamps
-            self._states.save(run.state_file, state)
+            self.preparer.states.save(run.state_file, state)
         else:
-            self._states.last = state
+            self.preparer.states.last = state
         return BuildReport(
             True,
             run.out_dir,
@@ -232,12 +225,12 @@ class Builder:
         dead = set(state.parse_keys.values()) - {s.key for s in sources}
         unstable: set[str] = set()  # files changed since the scan: not remembered
         entries = load_entries(
-            sources, run.cache, config, self._memo, dead, self.jobs, self.progress, unstable
+            sources, run.cache, config, self._memo, dead, run.jobs, run.progress, unstable
         )
         self._memo = {s.key: entries[s.key] for s in sources if s.key not in unstable}
         unstable_names = {s.name for s in sources if s.key in unstable}
         if unstable and self.live:
-            self.inputs.forget_scan()
+            self.preparer.forget_scan()
         parsed_lists: dict[str, list] = {kind: [] for kind, _ in KINDS}
         fronts: dict[str, str] = {}
         for source in sources:
@@ -261,7 +254,7 @@ class Builder:
             run.assets,
             run.image_cache,
             self._identity,
-            self.progress,
+            run.progress,
             self.config_path,
         )
         parsed = photos.parsed
@@ -290,7 +283,7 @@ class Builder:
             return self._failed(run)
         # a story's body matters only to its own page and the feeds, unless a template
         # prints it elsewhere: then it stays in every digest
-        templates, skip_bodies = self.inputs.template_facts(run.env)
+        templates, skip_bodies = self.preparer.template_facts(run.env)
         used = {o.template for o in outputs}
         shown = partial(template_file, run.env)
         if wrong := missing_assets(templates, used, published, shown, run.refused_assets):
@@ -420,7 +413,7 @@ class Builder:
             self._kept_snapshot = take_snapshot(outputs)
         elif save_snapshot is not None:
             new_state.snapshot_token = save_snapshot.token  # empty if it could not be saved
-        self._states.save(run.state_file, new_state)
+        self.preparer.states.save(run.state_file, new_state)
         lap("write")
         if self.live:
             # the site model stays in memory between saves: take it out of the cyclic
@@ -467,7 +460,7 @@ class Builder:
                 global_digest=b"",
                 snapshot_token=b"",  # the parse keys no longer describe the output
             )
-            self._states.save(run.state_file, kept)
+            self.preparer.states.save(run.state_file, kept)
         problems = tuple(unique([*run.problems, *more]))
         return BuildReport(
             False, run.out_dir, problems=problems, timings=run.timings, output_kept=output_kept
@@ -485,9 +478,9 @@ class Builder:
 
     def verify(self) -> bool:
         """True when the sources are as the last build saw them (see `Preparer.verify`)."""
-        return self.inputs.verify()
+        return self.preparer.verify()
 
     def close(self) -> None:
         """Write the state a live builder kept in memory, and let go of the parse cache and
         any temporary photo folder."""
-        self.inputs.close()
+        self.preparer.close()

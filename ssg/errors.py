@@ -7,10 +7,9 @@ so a writer sees every mistake of a build in one run.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Severity(StrEnum):
@@ -72,27 +71,6 @@ class Problem:
 class TemplateArgumentError(TypeError):
     """A template gave one of ssg's helpers or filters a value it cannot use (an empty
     field, most often): the template's mistake, reported at its line."""
-
-
-def needs(helper: str, what: str, got: object) -> TemplateArgumentError:
-    """The error for a template helper given the wrong thing: `needs("url()", "a site
-    path such as '/topics/courts/'", None)`."""
-    return TemplateArgumentError(
-        f"{helper} needs {what}, got {got!r}: a field that may be empty wants "
-        "{% if … %} around it"
-    )
-
-
-def expecting(helper: str, what: str, kind: type, function: Callable[..., Any]) -> Callable:
-    """`function` as a template helper whose first argument must be a `kind`: anything
-    else (an empty field) is reported as the calling template's mistake."""
-
-    def checked(first: Any, /, *args: Any, **kwargs: Any) -> Any:
-        if not isinstance(first, kind):
-            raise needs(helper, what, first)
-        return function(first, *args, **kwargs)
-
-    return checked
 
 
 class BuildFailed(Exception):

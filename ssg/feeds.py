@@ -19,8 +19,8 @@ import jinja2
 
 from ssg.clock import format_datetime, iso_local
 from ssg.config import SiteConfig
-from ssg.errors import expecting
 from ssg.evolve import pickled_by_fields
+from ssg.helperargs import DATE_AND_TIME, require
 from ssg.model import Article
 from ssg.plan import Output
 from ssg.sections import group_by_section
@@ -270,11 +270,17 @@ def install(env: jinja2.Environment, config: SiteConfig) -> None:
         # plain text as HTML source (`<` becomes `&lt;`), for elements a reader takes as
         # HTML, such as RSS's <description>; the template's escaping then makes it XML
         as_html=lambda text: html_module.escape(str(text), quote=False),
-        rfc822=expecting("rfc822", "a date", dt.datetime, rfc822),
+        rfc822=rfc822_filter,
     )
-    env.globals["entry_id"] = expecting(
-        "entry_id()",
-        "a story",
-        Article,
-        lambda article, clashing=frozenset(): entry_id(config, article, clashing),
-    )
+
+    def entry_id_helper(article: Article, clashing: frozenset[str] = frozenset()) -> str:
+        require(article, Article, "entry_id()", "a story")
+        return entry_id(config, article, clashing)
+
+    env.globals["entry_id"] = entry_id_helper
+
+
+def rfc822_filter(value: dt.datetime) -> str:
+    """The `rfc822` template filter (see `rfc822`)."""
+    require(value, dt.datetime, "rfc822", DATE_AND_TIME)
+    return rfc822(value)

@@ -19,8 +19,9 @@ from markupsafe import Markup
 
 from ssg.clock import iso_local
 from ssg.config import SiteConfig
-from ssg.errors import Problem, expecting, warning
+from ssg.errors import Problem, warning
 from ssg.frontmatter import field_line
+from ssg.helperargs import require
 from ssg.live import live_blog_fields
 from ssg.model import Article, Author, Image, Rendition, Topic
 
@@ -271,25 +272,28 @@ def website(config: SiteConfig, abs_url: AbsUrl) -> JsonDict:
 def install(env: jinja2.Environment, config: SiteConfig, abs_url: AbsUrl) -> None:
     """Add the `jsonld` filter and `ld_*` helpers to a template environment."""
     env.filters["jsonld"] = to_jsonld
+
+    def ld_article(article: Article) -> JsonDict:
+        require(article, Article, "ld_article()", "a story")
+        return news_article(config, article, abs_url)
+
+    def ld_article_breadcrumbs(article: Article) -> JsonDict:
+        require(article, Article, "ld_article_breadcrumbs()", "a story")
+        return breadcrumbs(article_trail(config, article), abs_url)
+
+    def ld_topic_breadcrumbs(topic: Topic) -> JsonDict:
+        require(topic, Topic, "ld_topic_breadcrumbs()", "a topic")
+        return breadcrumbs(topic_trail(config, topic), abs_url)
+
+    def ld_profile(author: Author) -> JsonDict:
+        require(author, Author, "ld_profile()", "an author")
+        return profile_page(config, author, abs_url)
+
     env.globals.update(
-        ld_article=expecting(
-            "ld_article()", "a story", Article, lambda a: news_article(config, a, abs_url)
-        ),
-        ld_article_breadcrumbs=expecting(
-            "ld_article_breadcrumbs()",
-            "a story",
-            Article,
-            lambda a: breadcrumbs(article_trail(config, a), abs_url),
-        ),
-        ld_topic_breadcrumbs=expecting(
-            "ld_topic_breadcrumbs()",
-            "a topic",
-            Topic,
-            lambda t: breadcrumbs(topic_trail(config, t), abs_url),
-        ),
-        ld_profile=expecting(
-            "ld_profile()", "an author", Author, lambda a: profile_page(config, a, abs_url)
-        ),
+        ld_article=ld_article,
+        ld_article_breadcrumbs=ld_article_breadcrumbs,
+        ld_topic_breadcrumbs=ld_topic_breadcrumbs,
+        ld_profile=ld_profile,
         ld_website=lambda: website(config, abs_url),
     )
 

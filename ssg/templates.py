@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import shutil
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -32,8 +32,8 @@ from ssg.assets import asset_helper
 from ssg.cache import read_blob, write_blob
 from ssg.clock import format_date, format_datetime, iso_local, time_attribute
 from ssg.config import SiteConfig, social_name, social_url
-from ssg.errors import needs
 from ssg.fragments import CardRenderer
+from ssg.helperargs import DATE_AND_TIME, refuse, require
 from ssg.model import Image
 from ssg.picture import picture_html
 
@@ -67,24 +67,23 @@ class Urls:
                 return path
             return self.base_path + path.lstrip("/")
         except (AttributeError, TypeError):  # not text: the calling template's mistake
-            raise needs("url()", SITE_PATH, path) from None
+            refuse("url()", SITE_PATH, path)
 
     def abs_url(self, path: str) -> str:
         """An absolute URL with scheme and host, for canonical links, feeds and metadata:
         '/topics/x/' -> 'https://example.org/news/topics/x/'. `path` is a site path, never
         one that already carries the base path (a section named after the base folder has
         the site path '/news/', which is '/news/news/' under a '/news/' base)."""
-        if not isinstance(path, str):
-            raise needs("abs_url()", SITE_PATH, path)
+        require(path, str, "abs_url()", SITE_PATH)
         if path.startswith(("http://", "https://")):
             return path
         return self.origin + self.url(path)
 
 
-def join_names(names: Sequence[str]) -> str:
+def join_names(names: Iterable[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
     if isinstance(names, str) or not isinstance(names, Iterable):
-        raise needs("join_names", "a list of names", names)
+        refuse("join_names", "a list of names", names)
     names = list(names)
     if len(names) <= 1:
         return "".join(names)
@@ -147,8 +146,7 @@ def _dated(name: str, convert: Callable[[Any], str]) -> Callable[[Any], str]:
     story never updated is None): not an AttributeError from deep inside ssg."""
 
     def checked(value: Any) -> str:
-        if not isinstance(value, dt.date):
-            raise needs(name, "a date", value)
+        require(value, dt.datetime, name, DATE_AND_TIME)
         return convert(value)
 
     return checked
@@ -158,23 +156,23 @@ def picture_helper(url: Callable[[str], str]) -> Callable[..., Markup]:
     """The `picture()` template helper: a photo's `<picture>` markup."""
 
     def picture(image: Any, sizes: str = "body", **kw: Any) -> Markup:
-        if not isinstance(image, Image):
-            raise needs("picture()", "a photo (such as article.image)", image)
+        require(image, Image, "picture()", "a photo, such as article.image")
         return picture_html(image, url, sizes, **kw)
 
     return picture
 
 
-def _texts(name: str, what: str, helper: Callable[..., str]) -> Callable[..., str]:
-    """`helper`, for templates: arguments that are not text are the template's mistake."""
+def checked_social_url(network: str, handle: str) -> str:
+    """The `social_url()` template helper (see `ssg.config.social_url`)."""
+    require(network, str, "social_url()", "a network's name, such as 'github'")
+    require(handle, str, "social_url()", "a handle, such as a site.social entry's value")
+    return social_url(network, handle)
 
-    def checked(*args: str) -> str:
-        for arg in args:
-            if not isinstance(arg, str):
-                raise needs(name, what, arg)
-        return helper(*args)
 
-    return checked
+def checked_social_name(network: str) -> str:
+    """The `social_name()` template helper (see `ssg.config.social_name`)."""
+    require(network, str, "social_name()", "a network's name, such as 'github'")
+    return social_name(network)
 
 
 class DirectCallContext(Context):
@@ -338,8 +336,8 @@ def make_environment(
         picture=picture_helper(urls.url),
         site=config,
         card=CardRenderer(env),  # the card partial, rendered once per story and reused
-        social_url=_texts("social_url()", "a network's name and a handle", social_url),
-        social_name=_texts("social_name()", "a network's name, such as 'github'", social_name),
+        social_url=checked_social_url,
+        social_name=checked_social_name,
     )
     env.filters.update(
         format_date=_dated("format_date", lambda value: format_date(value, tz)),

@@ -611,7 +611,7 @@ def test_a_date_filter_given_an_empty_field_says_so_at_the_templates_line(tiny_s
         ("{{ asset(none) }}", "asset() needs a file's path under assets/"),
         ("{{ picture(none) }}", "picture() needs a photo"),
         ("{{ none|join_names }}", "join_names needs a list of names"),
-        ("{{ social_url('github', none) }}", "social_url() needs a network's name and a handle"),
+        ("{{ social_url('github', none) }}", "social_url() needs a handle"),
         ("{{ social_name(none) }}", "social_name() needs a network's name"),
         ("{{ ld_article(none)|jsonld }}", "ld_article() needs a story"),
         ("{{ ld_article_breadcrumbs(none)|jsonld }}", "ld_article_breadcrumbs() needs a story"),
@@ -630,3 +630,38 @@ def test_a_helper_given_an_empty_field_says_so_at_the_templates_line(
     assert error.startswith(f"layouts/page.html:3: error: template error: {says}")
     assert "got None" in error and "{% if … %}" in error
     assert "ssg's own code" not in error and "bug" not in error
+
+
+def test_helpers_take_their_arguments_by_name_too(tiny_site: Path):
+    calls = (
+        "{{ social_url(network='github', handle='ana') }} {{ social_name(network='github') }}"
+        " {{ url(path='/x/') }} {{ abs_url(path='/x/') }} {{ asset(path='css/style.css') }}"
+    )
+    result = build_with_page_template(tiny_site, in_content_block(calls))
+    assert result.exit_code == 0, result.output
+    html = (tiny_site / "public/about/index.html").read_text()
+    assert "https://github.com/ana GitHub /x/ https://tiny.example/x/ /css/style." in html
+
+
+def test_structured_data_helpers_take_their_arguments_by_name(tiny_site: Path):
+    template = "{{ ld_article(article=article)|jsonld }}{{ entry_id(article=article) }}"
+    write_site(tiny_site, {"layouts/article.html": template})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "NewsArticle" in (tiny_site / "public/2024/03/01/first/index.html").read_text()
+
+
+def test_a_helper_given_a_misspelt_name_says_which_name(tiny_site: Path):
+    result = build_with_page_template(tiny_site, in_content_block("{{ abs_url(page.urll) }}"))
+    assert result.exit_code == 1
+    [error] = [x for x in result.output.splitlines() if ": error: " in x]
+    assert "has no attribute 'urll'" in error and "did you mean 'url'?" in error
+    assert "abs_url() needs" not in error
+
+
+def test_a_helper_given_text_for_a_list_says_what_it_needs_without_the_empty_field_hint(
+    tiny_site: Path,
+):
+    result = build_with_page_template(tiny_site, in_content_block("{{ 'Ana'|join_names }}"))
+    assert result.exit_code == 1
+    assert "join_names needs a list of names, got 'Ana' while rendering" in result.output
