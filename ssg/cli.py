@@ -321,6 +321,7 @@ def serve_command(port, host, drafts, open_browser, config, debug) -> None:
         serve.wait_for_interrupt()
     except KeyboardInterrupt:
         pass
+    serve.ignore_interrupts()
     click.echo("Stopping…")
     preview.stop()
     click.echo("Stopped.")

@@ -245,13 +245,12 @@ def run_pagefind(
 
     While it runs, `stop_indexers()` (the preview shutting down) can end it."""
     command = pagefind_command(executable, site_dir, bundle_dir, language, glob)
+    nice = shutil.which("nice") if niceness else None
+    if nice:  # not preexec_fn, which may deadlock the child of a process with threads
+        command = [nice, "-n", str(niceness), *command]
     try:
         process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
     except OSError as exc:
         raise BuildFailed(
@@ -358,6 +357,9 @@ def replace_bundle(fresh: Path, target: Path) -> None:
         fresh.rename(target)
 
 
+CLOSE_WAIT = 10.0  # seconds `BackgroundIndexer.close` waits for the run it ends
+
+
 class BackgroundIndexer:
     """Re-indexes a live output folder in a background thread, debounced.
 
@@ -388,6 +390,7 @@ class BackgroundIndexer:
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._running = False
+        self._worker: threading.Thread | None = None  # the thread of the run in progress
         self._again = False
         self._closed = False
 
@@ -411,6 +414,7 @@ class BackgroundIndexer:
             if self._closed:
                 return
             self._running = True
+            self._worker = threading.current_thread()
         try:
             try:
                 outcome: SearchReport | BuildFailed = self._index(self.output_dir, self.config)
@@ -430,12 +434,20 @@ class BackgroundIndexer:
                 self.request()
 
     def close(self) -> None:
-        """Cancel a pending run and end one in progress (the preview is stopping)."""
+        """Cancel a pending run, end one in progress and wait until it has deleted its
+        scratch folder (the preview is stopping: the process may end right after)."""
         with self._lock:
             self._closed = True
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            running = self._running
-        if running:
+            worker = self._worker if self._running else None
+        if worker is threading.current_thread():
+            worker = None
+        # an indexer the run starts just after a kill (it was between two) meets the next;
+        # a run that will not end within CLOSE_WAIT is left (its scratch folder is swept
+        # as stale later: see `scratch_folder`)
+        deadline = time.monotonic() + CLOSE_WAIT
+        while worker is not None and worker.is_alive() and time.monotonic() < deadline:
             stop_indexers()
+            worker.join(0.05)

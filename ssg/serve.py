@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ssg.errors import Problem, error
@@ -176,10 +178,18 @@ class Preview:
         return report
 
     def stop(self) -> None:
-        """Stop watching, end the event streams, and shut the server down; joins every thread."""
+        """Stop watching, end the event streams, and shut the server down; joins every thread.
+
+        A second Ctrl-C (or SIGTERM) meanwhile is ignored: the stop waits for a rebuild under
+        way, and one cut short would leave the event streams open (the process would not
+        end while a tab is) and the preview folder claimed."""
         if self._stopped:
             return
         self._stopped = True
+        with repeated_interrupts_ignored():
+            self._stop()
+
+    def _stop(self) -> None:
         self._watcher.stop()
         self._debouncer.stop()
         close = getattr(self.rebuilder, "close", None)
@@ -256,6 +266,39 @@ def stop_on_signals() -> None:
     (where shells ignore SIGINT)."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+STILL_STOPPING = b"Still stopping: a rebuild under way finishes first.\n"
+
+
+@contextlib.contextmanager
+def repeated_interrupts_ignored() -> Iterator[None]:
+    """Ignore SIGINT and SIGTERM while the block runs, saying so once on stderr (Python's
+    handlers run in the main thread only: elsewhere this changes nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    told: list[bool] = []
+
+    def ignore(_number: int, _frame: object) -> None:
+        if not told:
+            told.append(True)
+            with contextlib.suppress(OSError):  # no buffered stream: safe in a handler
+                os.write(2, STILL_STOPPING)
+
+    previous = {signum: signal.signal(signum, ignore) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def ignore_interrupts() -> None:
+    """Ignore SIGINT and SIGTERM from now on: the process is ending, and a repeated Ctrl-C
+    must cut neither the stop nor the exit short (`Preview.stop` still says it is busy)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def wait_for_interrupt() -> None:

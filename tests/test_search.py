@@ -537,7 +537,8 @@ def test_site_without_articles_has_nothing_to_index(tiny_site: Path):
 
 
 def test_closing_the_background_indexer_ends_a_running_indexer(tmp_path: Path, monkeypatch) -> None:
-    """Stopping the preview must not leave Pagefind running on in the background."""
+    """Stopping the preview must not leave Pagefind running on in the background, nor
+    its scratch folder behind."""
     site = tmp_path / "out"
     site.mkdir()
     started = tmp_path / "started"
@@ -557,11 +558,33 @@ def test_closing_the_background_indexer_ends_a_running_indexer(tmp_path: Path, m
         assert time.monotonic() < deadline, "the fake indexer never started"
         time.sleep(0.02)
     pid = int(started.read_text())
+    assert [p.name for p in site.iterdir() if p.name.startswith(".pagefind.")]  # its scratch
     indexer.close()
-    assert finished.acquire(timeout=10)  # the run ended long before the indexer's 60 s
+    # close waited for the run: it has ended, and deleted its scratch folder, by now (the
+    # preview's process may exit right after; a folder left would be served ever after)
+    assert finished.acquire(timeout=0)
+    assert [p.name for p in site.iterdir() if p.name.startswith(".pagefind.")] == []
     assert isinstance(done[0], BuildFailed)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_the_preview_indexes_at_low_cpu_priority(tmp_path: Path, monkeypatch) -> None:
+    """A save made while the preview re-indexes must not wait for the indexer."""
+    site = tmp_path / "out"
+    site.mkdir()
+    niceness = tmp_path / "niceness"
+    fake = fake_pagefind(tmp_path, f"nice > {niceness}\nexit 3\n")
+    monkeypatch.setattr(search, "pagefind_executable", lambda: fake)
+    finished = threading.Semaphore(0)
+    indexer = search.BackgroundIndexer(site, tiny_config(), 0.01, lambda _: finished.release())
+    indexer.request()
+    try:
+        assert finished.acquire(timeout=10)
+    finally:
+        indexer.close()
+    base = os.nice(0)
+    assert int(niceness.read_text()) == min(base + 10, 19)
 
 
 def test_a_full_disk_while_staging_the_index_view_leaves_no_folder(tiny_site: Path, monkeypatch):

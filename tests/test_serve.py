@@ -23,7 +23,7 @@ from ssg.httpd import is_loopback
 from ssg.rebuild import RebuildReport
 from ssg.serve import describe_changes
 
-from conftest import TINY_SITE, many_articles_site, write_site
+from conftest import REPO, TINY_SITE, many_articles_site, write_site
 
 THIRD = Path("content/articles/third.md")
 
@@ -330,6 +330,34 @@ def test_cli_stops_promptly_despite_idle_connections(site: Path, signum: int):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0 and "Stopped." in out and "Traceback" not in err
+
+
+def test_a_second_ctrl_c_while_stopping_lets_the_stop_finish(tmp_path: Path):
+    """Ctrl-C during a long rebuild, then again and again while "Stopping…" waits for it: the
+    stop must still end the event streams and give the preview folder back (a stop cut
+    short left the process hanging while a tab was open)."""
+    site = many_articles_site(tmp_path / "site", 400)
+    proc, url = start_cli(site)
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    events = EventReader(port)  # an open tab
+    try:
+        events.wait_for("hello")
+        theme = (REPO / "layouts/base.html").read_text()
+        write_site(site, {"layouts/base.html": theme + "<!-- edited -->\n"})  # every page
+        time.sleep(0.1)  # the rebuild is under way (writing 1,600 pages takes a while)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:  # Ctrl-C, Ctrl-C, Ctrl-C…
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.02)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        events.close()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Stopped." in out and "Traceback" not in err and "Aborted" not in err, err
+    assert err.count("Still stopping") <= 1  # said once at most
+    assert not (site / ".ssg-cache/serve.lock").exists()
 
 
 def test_cli_warns_about_non_loopback_host(site: Path):
