@@ -215,8 +215,10 @@ class Preview:
     def _on_batch(self, paths: frozenset[Path]) -> None:
         if self._stopped:  # Ctrl-C came while the batch was gathering: no rebuild
             return
-        renewed = self._watcher.refresh()
-        self._rebuild(frozenset() if renewed else paths)  # a renewed watch: look at everything
+        if self._watcher.refresh():  # a renewed watch: changes may have gone unseen
+            self._rebuild(frozenset(), "a watched folder was replaced: full rebuild")
+        else:
+            self._rebuild(paths)
         if self._stopped:  # Ctrl-C came during that rebuild: no second one
             return
         # the rebuild trusted the watcher's paths: with the tab reloaded, check the rest
@@ -225,9 +227,11 @@ class Preview:
         except Exception:  # the full rebuild that follows reports what is wrong
             verified = False
         if not verified:
-            self._rebuild(frozenset())
+            self._rebuild(frozenset(), "a change the watcher missed: full rebuild")
 
-    def _rebuild(self, paths: frozenset[Path]) -> RebuildReport:
+    def _rebuild(self, paths: frozenset[Path], why: str | None = None) -> RebuildReport:
+        """Rebuild after `paths` changed (none: look at everything), and say so in one
+        terminal line, headed by `why` or by the changed paths."""
         start = time.perf_counter()
         try:  # requests are held only while the rebuilder moves files into the preview
             report = self.rebuilder.rebuild(paths)
@@ -238,14 +242,14 @@ class Preview:
             report = RebuildReport(problems=(error(message, hint="run with --debug for details"),))
         ms = (time.perf_counter() - start) * 1000
         with self.gate.writing():  # a page served after this carries the new generation
-            self._announce(paths, report, ms)
+            self._announce(why or describe_changes(paths, self.root), report, ms)
         with self._rebuilt:
             self.rebuilds += 1
             self._rebuilt.notify_all()
         return report
 
-    def _announce(self, paths: frozenset[Path], report: RebuildReport, ms: float) -> None:
-        self.echo(rebuild_line(describe_changes(paths, self.root), report, ms))
+    def _announce(self, changes: str, report: RebuildReport, ms: float) -> None:
+        self.echo(rebuild_line(changes, report, ms))
         if report.failed:
             self.report_problems(list(report.problems))
             errors = [p for p in report.problems if p.is_error]

@@ -94,6 +94,9 @@ def test_edits_are_seen_after_content_is_replaced_by_a_copy(site: Path):
         text = (site / THIRD).read_text()
         (site / THIRD).write_text(text.replace("Third.", "Third, edited."))
         assert wait_until(lambda: b"Third, edited." in live.get("/2024/03/03/third/")[2])
+        after = live.lines[done:]
+        assert any("a watched folder was replaced: full rebuild" in line for line in after)
+        assert not any("initial build" in line for line in after)
 
 
 def test_events_reload_problems_and_clear(site: Path):
