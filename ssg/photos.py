@@ -13,6 +13,7 @@ cleaned of metadata) and `ssg.photochecks` (credits, withheld and unreadable pho
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from ssg.config import SiteConfig
 from ssg.contentphotos import article_with_photos, page_with_photos, photo_jobs
-from ssg.errors import Problem
+from ssg.errors import Problem, error
 from ssg.memo import IdentityMemo, NoMemo
 from ssg.photochecks import portraits_and_logo, withheld_in_use
 from ssg.photostage import PhotoStage
@@ -58,6 +59,34 @@ def process_photos(
     between builds: an unchanged article comes back as the same object without its
     photos being looked at again. The memo's scope must cover the asset files' stats.
     """
+    try:
+        return _process(root, config, parsed, assets, cache_folder, memo, progress, config_path)
+    except OSError as exc:  # a photo moved or deleted since the scan (a `git checkout`)
+        return PhotoResult(parsed, {}, [_vanished(exc, root)], 0)
+
+
+def _vanished(exc: OSError, root: Path) -> Problem:
+    """The error for a photo that could not be read during the photo stage."""
+    shown = exc.filename
+    with contextlib.suppress(TypeError, ValueError):
+        shown = Path(exc.filename).relative_to(root).as_posix()
+    return error(
+        f"a photo could not be read: {exc.strerror or exc}",
+        str(shown) if shown else None,
+        hint="it was moved or deleted while the site was being built: build again",
+    )
+
+
+def _process(
+    root: Path,
+    config: SiteConfig,
+    parsed: Parsed,
+    assets: dict[str, Path],
+    cache_folder: Path,
+    memo: IdentityMemo | None,
+    progress: Callable[[str, int, int], None] | None,
+    config_path: Path | None,
+) -> PhotoResult:
     memo = memo or NoMemo()
     stage = memo.get(
         "photo-stage",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -1027,3 +1028,21 @@ def test_a_damaged_cache_file_keeping_its_size_and_time_is_never_published(photo
     shutil.rmtree(photo_site / "public")
     assert run(photo_site, "build", "--quiet").exit_code == 0
     assert published(photo_site / "public") == good
+
+
+def test_a_photo_deleted_during_the_build_is_a_located_error(cold_photo_site: Path, monkeypatch):
+    """A `git checkout` while `ssg serve` rebuilds can take a photo away between the scan
+    and its encoding: a located error (the next build is fine), not an "unexpected failure"."""
+    from ssg.photostage import PhotoStage
+
+    def vanished(self, asset: str) -> bytes:
+        path = self.assets[asset]
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+
+    monkeypatch.setattr(PhotoStage, "read", vanished)
+    result = run(cold_photo_site, "build")
+    assert result.exit_code == 1
+    [line] = [x for x in result.output.splitlines() if ": error: " in x]
+    assert line.startswith("assets/images/") and "a photo could not be read" in line, line
+    assert "No such file or directory" in line and "build again" in line
+    assert "unexpected" not in result.output and "Traceback" not in result.output
