@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from ssg.fields import FieldReader
 from ssg.helperargs import require
+from ssg.strays import is_stray
 
 FINGERPRINTED = (".css", ".js", ".mjs")
 
@@ -26,10 +27,11 @@ FINGERPRINTED = (".css", ".js", ".mjs")
 PUBLISHED_DOT_NAMES = frozenset({".well-known", ".nojekyll", ".htaccess"})
 
 
-def is_hidden_asset(name: str) -> bool:
-    """True for a file or folder name under assets/ that is not published: a dot name
-    other than those hosts read (`PUBLISHED_DOT_NAMES`)."""
-    return name.startswith(".") and name not in PUBLISHED_DOT_NAMES
+def is_stray_asset(name: str) -> bool:
+    """True for a file or folder name under assets/ that is not published: a stray file
+    (`ssg.strays`: a dot name, an editor's backup) other than the dot names hosts read
+    (`PUBLISHED_DOT_NAMES`)."""
+    return is_stray(name) and name not in PUBLISHED_DOT_NAMES
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import jinja2
 
 from ssg import content, frontpage
 from ssg import model as ssg_model
-from ssg.assets import is_hidden_asset
+from ssg.assets import is_stray_asset
 from ssg.config import SiteConfig
 from ssg.distribution import plan_distribution
 from ssg.errors import BuildFailed, Problem, TemplateArgumentError, error, warning
@@ -167,7 +167,7 @@ def walk_assets(roots: list[AssetRoot]) -> AssetFiles:
         folder = os.fspath(asset_root.folder)
         shown = _shown_from(asset_root)
         for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if not is_hidden_asset(d))
+            dirnames[:] = sorted(d for d in dirnames if not is_stray_asset(d))
             for name in dirnames:
                 if os.path.islink(os.path.join(dirpath, name)):  # os.walk does not enter it
                     problems.append(
@@ -180,7 +180,7 @@ def walk_assets(roots: list[AssetRoot]) -> AssetFiles:
             prefix = os.path.relpath(dirpath, folder).replace(os.sep, "/")
             prefix = "" if prefix == "." else prefix + "/"
             for filename in sorted(filenames):
-                if is_hidden_asset(filename):
+                if is_stray_asset(filename):
                     continue
                 relative = path_key(prefix + filename)  # string work: one Path per file
                 if asset_root.only is not None and not relative.startswith(asset_root.only):

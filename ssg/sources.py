@@ -22,6 +22,7 @@ from ssg.config import SiteConfig
 from ssg.errors import Problem, error, warning
 from ssg.frontmatter import clean_text, split
 from ssg.parallel import pmap, shared
+from ssg.strays import is_source_folder_name, is_source_name
 
 KINDS = (("articles", True), ("authors", False), ("topics", False), ("pages", False))
 
@@ -106,7 +107,7 @@ def markdown_names(folder: Path, prefix: str, recursive: bool) -> tuple[list[str
     if recursive:
         for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
             # like files, folders named `.x` (`.trash`, `.git`) or `_x` (`_old`) are ignored
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            dirnames[:] = sorted(d for d in dirnames if is_source_folder_name(d))
             for name in dirnames:
                 if os.path.islink(os.path.join(dirpath, name)):  # os.walk does not enter it
                     where = os.path.relpath(os.path.join(dirpath, name), folder.parent.parent)
@@ -120,7 +121,7 @@ def markdown_names(folder: Path, prefix: str, recursive: bool) -> tuple[list[str
             base = os.path.relpath(dirpath, folder)
             parts = () if base == "." else tuple(base.split(os.sep))
             for filename in filenames:
-                if filename.endswith(".md") and not filename.startswith((".", "_")):
+                if is_source_name(filename):
                     found.append((*parts, filename))
     else:
         try:

@@ -36,6 +36,7 @@ from ssg.fragments import CardRenderer
 from ssg.helperargs import DATE_AND_TIME, refuse, require
 from ssg.model import Image
 from ssg.picture import picture_html
+from ssg.strays import is_stray
 
 SITE_PATH = "a site path such as '/topics/courts/'"
 
@@ -295,10 +296,9 @@ class UnreadableTemplate(jinja2.TemplateSyntaxError):
 
 
 def _is_stray(name: str) -> bool:
-    """A hidden file or an editor's backup or swap file, by its relative path."""
-    return any(part.startswith(".") for part in name.split("/")) or name.endswith(
-        ("~", ".swp", ".bak", ".orig")
-    )
+    """A hidden file or an editor's backup or swap file (`ssg.strays`), by its relative
+    path."""
+    return any(is_stray(part) for part in name.split("/"))
 
 
 def make_environment(

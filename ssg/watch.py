@@ -32,8 +32,9 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from ssg.assets import PUBLISHED_DOT_NAMES
+from ssg.assets import is_stray_asset
 from ssg.frontpage import HOME_PATH
+from ssg.strays import is_source_folder_name, is_source_name, is_stray
 
 WATCHED_FOLDERS = ("content", "layouts", "assets")
 EVENT_TYPES = frozenset({"created", "deleted", "modified", "moved", "closed"})
@@ -56,16 +57,6 @@ CHANGE_EVENTS = [
     DirModifiedEvent,
     DirMovedEvent,
 ]
-EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
-
-
-def is_temporary(name: str) -> bool:
-    """True for editor backups, swap files and hidden files that are not site sources."""
-    return (
-        name.startswith((".", "#"))
-        or name.endswith(EDITOR_TEMP_SUFFIXES)
-        or name == "4913"  # vim's write-permission probe
-    )
 
 
 def is_relevant(path: Path, root: Path, config_path: Path, is_directory: bool = False) -> bool:
@@ -78,19 +69,16 @@ def is_relevant(path: Path, root: Path, config_path: Path, is_directory: bool = 
         return False
     if not parts or parts[0] not in WATCHED_FOLDERS:
         return False
-    if (
-        parts[0] == "content"
-        and not is_directory
-        and path.suffix != ".md"
-        and "/".join(parts) != HOME_PATH
-    ):
-        # only Markdown files and the front-page config are content (skips `sed -i`
-        # temp files and the like)
-        return False
-    return not any(
-        is_temporary(part) and not (parts[0] == "assets" and part in PUBLISHED_DOT_NAMES)
-        for part in parts[1:]
-    )
+    if parts[0] == "content":  # what the build reads as a source (ssg.sources)
+        if "/".join(parts) == HOME_PATH:
+            return True
+        folders = parts[1:] if is_directory else parts[1:-1]
+        if not all(is_source_folder_name(part) for part in folders):
+            return False
+        return is_directory or is_source_name(parts[-1])
+    if parts[0] == "assets":  # what the build publishes (ssg.assets)
+        return not any(is_stray_asset(part) for part in parts[1:])
+    return not any(is_stray(part) for part in parts[1:])  # layouts/ (ssg.templates)
 
 
 class Debouncer:

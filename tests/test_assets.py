@@ -193,6 +193,20 @@ def test_a_symlink_leading_out_of_assets_is_not_published(tiny_site: Path, tmp_p
     assert "Traceback" not in result.output
 
 
+def test_editors_backups_and_downloads_in_progress_are_not_published(tiny_site: Path):
+    """What `ssg serve` ignores is what the build leaves out (ssg.strays): a backup the
+    preview did not rebuild for must not reach the site either."""
+    strays = ["css/style.css~", "css/style.css.bak", "css/style.css.orig", "#notes.txt#"]
+    strays += ["files/report.pdf.part", "files/data.csv.tmp", "files/clip.mp4.crdownload"]
+    write_site(tiny_site, {f"assets/{name}": "x" for name in strays})
+    write_site(tiny_site, {"assets/files/report.pdf": "report", "assets/files/a~b.txt": "k"})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    out = snapshot(tiny_site / "public")
+    assert [name for name in strays if name in out] == []
+    assert "files/report.pdf" in out and "files/a~b.txt" in out
+
+
 def test_dot_files_hosts_read_are_published_and_other_dot_names_are_not(tiny_site: Path):
     write_site(
         tiny_site,

@@ -41,6 +41,15 @@ CONFIG = ROOT / "site.yml"
         ("/site/content/articles/a.md~", False),
         ("/site/content/articles/4913", False),
         ("/site/content/.git/index", False),
+        # what the build reads, publishes or loads, and nothing else (ssg.strays)
+        ("/site/content/articles/#odd name.md", True),
+        ("/site/content/articles/#a.md#", False),
+        ("/site/content/articles/_set-aside.md", False),
+        ("/site/content/articles/_old/a.md", False),
+        ("/site/layouts/base.html.bak", False),
+        ("/site/layouts/partials/card.html.orig", False),
+        ("/site/assets/css/style.css.orig", False),
+        ("/site/assets/files/report.pdf.part", False),
         ("/elsewhere/content/a.md", False),
     ],
 )
@@ -51,6 +60,7 @@ def test_is_relevant(path: str, relevant: bool):
 def test_folders_under_content_are_relevant():
     assert is_relevant(Path("/site/content/articles/2024"), ROOT, CONFIG, is_directory=True)
     assert not is_relevant(Path("/site/content/articles/2024"), ROOT, CONFIG)
+    assert not is_relevant(Path("/site/content/articles/_old"), ROOT, CONFIG, is_directory=True)
 
 
 class Recorder:
