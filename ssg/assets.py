@@ -27,11 +27,11 @@ FINGERPRINTED = (".css", ".js", ".mjs")
 PUBLISHED_DOT_NAMES = frozenset({".well-known", ".nojekyll", ".htaccess"})
 
 
-def is_stray_asset(name: str) -> bool:
+def is_stray_asset(name: str, folder: bool = False) -> bool:
     """True for a file or folder name under assets/ that is not published: a stray file
     (`ssg.strays`: a dot name, an editor's backup) other than the dot names hosts read
     (`PUBLISHED_DOT_NAMES`)."""
-    return is_stray(name) and name not in PUBLISHED_DOT_NAMES
+    return is_stray(name, folder) and name not in PUBLISHED_DOT_NAMES
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,7 +167,7 @@ def walk_assets(roots: list[AssetRoot]) -> AssetFiles:
         folder = os.fspath(asset_root.folder)
         shown = _shown_from(asset_root)
         for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if not is_stray_asset(d))
+            dirnames[:] = sorted(d for d in dirnames if not is_stray_asset(d, folder=True))
             for name in dirnames:
                 if os.path.islink(os.path.join(dirpath, name)):  # os.walk does not enter it
                     problems.append(

@@ -13,7 +13,6 @@ cleaned of metadata) and `ssg.photochecks` (credits, withheld and unreadable pho
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -61,20 +60,28 @@ def process_photos(
     """
     try:
         return _process(root, config, parsed, assets, cache_folder, memo, progress, config_path)
-    except OSError as exc:  # a photo moved or deleted since the scan (a `git checkout`)
-        return PhotoResult(parsed, {}, [_vanished(exc, root)], 0)
+    except OSError as exc:  # a photo moved away since the scan, a full disk…
+        return PhotoResult(parsed, {}, [photo_stage_problem(exc, root, cache_folder)], 0)
 
 
-def _vanished(exc: OSError, root: Path) -> Problem:
-    """The error for a photo that could not be read during the photo stage."""
-    shown = exc.filename
-    with contextlib.suppress(TypeError, ValueError):
-        shown = Path(exc.filename).relative_to(root).as_posix()
-    return error(
-        f"a photo could not be read: {exc.strerror or exc}",
-        str(shown) if shown else None,
-        hint="it was moved or deleted while the site was being built: build again",
-    )
+def photo_stage_problem(exc: OSError, root: Path, cache_folder: Path) -> Problem:
+    """The error for a file the photo stage could not read or write: a source photo gone
+    since the scan (a `git checkout` while `ssg serve` builds), one not readable, or the
+    image cache not writable (a full disk)."""
+    name = Path(exc.filename) if isinstance(exc.filename, str) else None
+    reason = exc.strerror or str(exc)
+    if name is None or name.is_relative_to(cache_folder):
+        return error(
+            f"cannot write the image cache: {reason}",
+            str(name or cache_folder),
+            hint="check the free space and permissions of the cache folder (cache_dir)",
+        )
+    shown = name.relative_to(root).as_posix() if name.is_relative_to(root) else str(name)
+    if isinstance(exc, FileNotFoundError):
+        hint = "it was moved or deleted while the site was being built: build again"
+        return error(f"a photo could not be read: {reason}", shown, hint=hint)
+    hint = "let the user who builds read the file"
+    return error(f"a photo could not be read: {reason}", shown, hint=hint)
 
 
 def _process(

@@ -278,7 +278,7 @@ def commit_outputs(
     try:
         if run.search_wanted and (pages_changed or not has_index(out_dir)):
             # index the next version of the site before touching the output
-            view = stage_view(out_dir, staging, set(pages), results)
+            view = stage_view(out_dir, staging, {*pages, *assets}, results)  # both staged
             report = index_site(view, run.config, articles)
             run.lap("search")
     except BaseException:

@@ -272,7 +272,7 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
-STILL_STOPPING = b"Still stopping: a rebuild under way finishes first.\n"
+STILL_STOPPING = b"Still stopping: a rebuild under way, if any, finishes first.\n"
 
 
 @contextlib.contextmanager

@@ -8,11 +8,16 @@ from __future__ import annotations
 STRAY_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".bak", ".orig")
 
 
-def is_stray(name: str) -> bool:
+def is_stray(name: str, folder: bool = False) -> bool:
     """True for a file or folder name that is not a site file: `.DS_Store`, `.git`,
-    `a.md~`, `.a.md.swp`, `#a.md#` (Emacs), `a.css.bak`, `photo.jpg.part`, `4913` (vim's
-    probe of a folder's permissions)."""
-    return name.startswith((".", "#")) or name.endswith(STRAY_SUFFIXES) or name == "4913"
+    `a.md~`, `.a.md.swp`, `#a.md#` (Emacs), `a.css.bak`, `photo.jpg.part`, and the file
+    `4913` (vim's probe of a folder's permissions; a folder may well be named so)."""
+    return (
+        name.startswith(".")
+        or (name.startswith("#") and name.endswith("#") and len(name) > 1)
+        or name.endswith(STRAY_SUFFIXES)
+        or (name == "4913" and not folder)
+    )
 
 
 def is_source_name(name: str) -> bool:

@@ -86,6 +86,8 @@ def join_names(names: Iterable[str]) -> str:
     if isinstance(names, str) or not isinstance(names, Iterable):
         refuse("join_names", "a list of names", names)
     names = list(names)
+    for name in names:  # item.authors|join_names wants |map(attribute='name') first
+        require(name, str, "join_names", "names as text, such as authors|map(attribute='name')")
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -258,6 +260,14 @@ class LayoutLoader(jinja2.FileSystemLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
+        if _is_stray(template):  # not tracked as a template: its edits would go unseen
+            raise UnreadableTemplate(
+                "a hidden file or an editor's backup is not loaded as a template "
+                "(rename it: names such as x.html~, x.bak, x.tmp or .x are skipped)",
+                1,
+                template,
+                template,
+            )
         try:
             if template.startswith(THEME_PREFIX):
                 try:
@@ -298,7 +308,8 @@ class UnreadableTemplate(jinja2.TemplateSyntaxError):
 def _is_stray(name: str) -> bool:
     """A hidden file or an editor's backup or swap file (`ssg.strays`), by its relative
     path."""
-    return any(is_stray(part) for part in name.split("/"))
+    *folders, last = name.split("/")
+    return is_stray(last) or any(is_stray(part, folder=True) for part in folders)
 
 
 def make_environment(

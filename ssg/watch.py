@@ -76,9 +76,12 @@ def is_relevant(path: Path, root: Path, config_path: Path, is_directory: bool = 
         if not all(is_source_folder_name(part) for part in folders):
             return False
         return is_directory or is_source_name(parts[-1])
+    last = len(parts) - 1
     if parts[0] == "assets":  # what the build publishes (ssg.assets)
-        return not any(is_stray_asset(part) for part in parts[1:])
-    return not any(is_stray(part) for part in parts[1:])  # layouts/ (ssg.templates)
+        stray: Callable[[str, bool], bool] = is_stray_asset
+    else:  # layouts/ (ssg.templates)
+        stray = is_stray
+    return not any(stray(part, is_directory or i < last) for i, part in enumerate(parts[1:], 1))
 
 
 class Debouncer:

@@ -665,3 +665,21 @@ def test_a_helper_given_text_for_a_list_says_what_it_needs_without_the_empty_fie
     result = build_with_page_template(tiny_site, in_content_block("{{ 'Ana'|join_names }}"))
     assert result.exit_code == 1
     assert "join_names needs a list of names, got 'Ana' while rendering" in result.output
+
+
+def test_a_template_included_under_a_backup_name_is_an_error(tiny_site: Path):
+    """Backups and hidden files are not templates (ssg.strays): neither tracked for
+    rebuilds nor watched by the preview, so including one is refused, not served stale."""
+    write_site(tiny_site, {"layouts/partials/promo.html.bak": "<p>promo</p>\n"})
+    page = in_content_block('{% include "partials/promo.html.bak" %}')
+    result = build_with_page_template(tiny_site, page)
+    assert result.exit_code == 1
+    assert "is not loaded as a template" in result.output and "Traceback" not in result.output
+
+
+def test_join_names_given_objects_says_to_map_them_to_names(tiny_site: Path):
+    result = build_with_page_template(tiny_site, in_content_block("{{ [page]|join_names }}"))
+    assert result.exit_code == 1
+    [error] = [x for x in result.output.splitlines() if ": error: " in x]
+    assert "join_names needs names as text, such as authors|map(attribute='name')" in error
+    assert "ssg's own code" not in error

@@ -1046,3 +1046,26 @@ def test_a_photo_deleted_during_the_build_is_a_located_error(cold_photo_site: Pa
     assert line.startswith("assets/images/") and "a photo could not be read" in line, line
     assert "No such file or directory" in line and "build again" in line
     assert "unexpected" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("error", "says", "hint"),
+    [
+        (errno.EACCES, "a photo could not be read: Permission denied", "let the user"),
+        (errno.ENOSPC, "cannot write the image cache: No space left", "free space"),
+    ],
+)
+def test_other_photo_stage_failures_are_not_called_vanished_photos(
+    cold_photo_site: Path, monkeypatch, error: int, says: str, hint: str
+):
+    from ssg.photostage import PhotoStage
+
+    def failing(self, asset: str) -> bytes:
+        where = self.assets[asset] if error == errno.EACCES else None
+        raise OSError(error, os.strerror(error), *([str(where)] if where else []))
+
+    monkeypatch.setattr(PhotoStage, "read", failing)
+    result = run(cold_photo_site, "build")
+    assert result.exit_code == 1
+    [line] = [x for x in result.output.splitlines() if ": error: " in x]
+    assert says in line and hint in line and "build again" not in line, line

@@ -647,3 +647,16 @@ def test_a_japanese_site_built_with_the_standard_indexer_is_warned(tiny_site: Pa
         assert "not split" not in result.output
     else:
         assert "warning: search: words in 'ja' text are not split" in result.output
+
+
+def test_an_html_file_under_assets_builds_with_search_on(tiny_site: Path):
+    """An interactive graphic published as an HTML file under assets/: the index view
+    finds it in the staging folder, where this build put it."""
+    write_site(tiny_site, {"assets/graphics/chart.html": "<!doctype html><p>chart</p>\n"})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert (tiny_site / "public/graphics/chart.html").read_text().endswith("<p>chart</p>\n")
+    write_site(tiny_site, {"assets/graphics/chart.html": "<!doctype html><p>v2</p>\n"})
+    result = run(tiny_site, "build")
+    assert result.exit_code == 0, result.output
+    assert "v2" in (tiny_site / "public/graphics/chart.html").read_text()

@@ -50,6 +50,9 @@ CONFIG = ROOT / "site.yml"
         ("/site/layouts/partials/card.html.orig", False),
         ("/site/assets/css/style.css.orig", False),
         ("/site/assets/files/report.pdf.part", False),
+        ("/site/assets/files/#1-ranked.pdf", True),  # a '#' name is stray only as '#…#'
+        ("/site/assets/images/4913/clinic.jpg", True),  # a folder may be named 4913
+        ("/site/layouts/4913", False),  # vim's probe file
         ("/elsewhere/content/a.md", False),
     ],
 )
