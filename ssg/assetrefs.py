@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable
 
 import jinja2.nodes
 
-from ssg.assets import split_asset_path
+from ssg.assets import is_stray_asset, split_asset_path
 from ssg.errors import Problem, did_you_mean, error
 from ssg.fingerprint import TemplateDigests
 
@@ -67,17 +67,28 @@ def missing_assets(
         wanted = split_asset_path(path)[0]
         if wanted in published:
             continue
+        *folders, last = wanted.split("/")
+        if wanted in refused:
+            hint = (
+                f"assets/{wanted} is a symlink leading outside the assets folder, "
+                "which is not published: copy the file itself into assets/"
+            )
+        elif is_stray_asset(last) or any(is_stray_asset(f, folder=True) for f in folders):
+            hint = (
+                "names like an editor's backup or a hidden file's are not published "
+                f"(x~, x.bak, x.tmp, .x…): rename assets/{wanted}"
+            )
+        else:
+            hint = did_you_mean(wanted, published) or (
+                f"add the file as assets/{wanted}, or correct the path "
+                "(asset() paths start inside assets/)"
+            )
         problems.append(
             error(
                 f"asset('{path}') names no file: nothing is published at /{wanted}",
                 shown(name),
                 line,
-                hint=f"assets/{wanted} is a symlink leading outside the assets folder, "
-                "which is not published: copy the file itself into assets/"
-                if wanted in refused
-                else did_you_mean(wanted, published)
-                or f"add the file as assets/{wanted}, or correct the path "
-                "(asset() paths start inside assets/)",
+                hint=hint,
             )
         )
     return problems

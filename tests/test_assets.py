@@ -244,3 +244,19 @@ def test_dot_files_hosts_read_are_published_and_other_dot_names_are_not(tiny_sit
     result = run(tiny_site, "build")
     assert result.exit_code == 0, result.output
     assert snapshot(tiny_site / "public") == out
+
+
+def test_asset_naming_a_backup_file_says_it_is_not_published(tiny_site: Path):
+    write_site(
+        tiny_site,
+        {
+            "assets/files/notes.bak": "x",
+            "layouts/page.html": '{% extends "base.html" %}\n{% block content %}'
+            "{{ asset('files/notes.bak') }}{% endblock %}\n",
+            "content/pages/about.md": "---\ntitle: About\n---\nUs.\n",
+        },
+    )
+    result = run(tiny_site, "build")
+    assert result.exit_code == 1
+    assert "asset('files/notes.bak') names no file" in result.output
+    assert "not published (x~, x.bak, x.tmp, .x…): rename assets/files/notes.bak" in result.output
