@@ -336,6 +336,15 @@ SOCIAL_NAMES = {
 }
 
 
+def setting_line(config_path: Path, key: str) -> int | None:
+    """The line of setting `key` (`publisher.logo`) in the config file, for a problem
+    found after it was read; None when the file cannot be read again."""
+    try:
+        return field_line(config_path.read_text(encoding="utf-8"), key, first_line=1)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def social_name(network: str) -> str:
     """A network's name as it writes it: `github` -> GitHub; others capitalised."""
     key = network.strip().lower()

@@ -7,9 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
-from ssg.config import SiteConfig
+from ssg.config import SiteConfig, setting_line
 from ssg.errors import Problem, error
-from ssg.frontmatter import field_line
 from ssg.imageinfo import image_size
 
 
@@ -37,14 +36,10 @@ def logo_problem(config: SiteConfig, assets: Iterable[str], config_path: Path) -
     relative = unquote(logo.lstrip("/"))
     if relative in assets:
         return None
-    try:
-        line = field_line(config_path.read_text(encoding="utf-8"), "publisher.logo", 1)
-    except (OSError, UnicodeDecodeError):
-        line = None
     return error(
         f"logo file not found: assets/{relative}",
         str(config_path),
-        line,
+        setting_line(config_path, "publisher.logo"),
         field="publisher.logo",
         hint="logo paths are relative to the assets/ folder, e.g. /images/logo.png",
     )

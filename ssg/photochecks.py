@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ssg import images
+from ssg.config import setting_line
 from ssg.errors import Problem, error, warning
 from ssg.imagepaths import asset_of, is_photo
 from ssg.images import ImageError, ImageSettings
 from ssg.model import Article, Author, Page
-from ssg.photolines import body_line, front_line, setting_line
+from ssg.photolines import body_line, front_line
 
 _IMG_SRC = re.compile(r'<(?:img|source)\b[^>]*?\ssrc="([^"]*)"')
 CREDIT_HINT = (

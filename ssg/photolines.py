@@ -1,19 +1,11 @@
-"""Source lines for photo problems: the line of a story's front matter or body, or of
-site.yml, that names a photo."""
+"""Source lines for photo problems: the line of a story's front matter or body that names
+a photo (a site.yml setting's line comes from `ssg.config.setting_line`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ssg.frontmatter import field_line
-
-
-def setting_line(config_path: Path, key: str) -> int | None:
-    """The line of `key` in the site's configuration file, or None when it cannot be read."""
-    try:
-        return field_line(config_path.read_text(encoding="utf-8"), key, first_line=1)
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _source(root: Path, path: str) -> str:

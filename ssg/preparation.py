@@ -21,7 +21,7 @@ import jinja2
 from ssg.assets import publish
 from ssg.build import asset_roots, walk_assets
 from ssg.cache import BuildState, ParseCache, SourceStamp, is_racy
-from ssg.config import SiteConfig, load_config
+from ssg.config import SiteConfig, load_config, setting_line
 from ssg.errors import Problem, error, has_errors, unique
 from ssg.fingerprint import (
     TemplateDigests,
@@ -31,7 +31,6 @@ from ssg.fingerprint import (
 )
 from ssg.folders import cache_folder_problem, output_folder_problem, unusable_cache_folder
 from ssg.fragments import CardRenderer
-from ssg.frontmatter import field_line
 from ssg.frontpage import HOME_PATH
 from ssg.logo import with_logo_size
 from ssg.rendering import BuildReport, BuildRun
@@ -107,7 +106,7 @@ class Preparer:
             else cache_folder_problem(cache_dir, self.root, config.cache_dir, out_dir)
         )
         if cache_wrong is not None:
-            cache_wrong = replace(cache_wrong, line=self._setting_line("cache_dir"))
+            cache_wrong = replace(cache_wrong, line=setting_line(self.config_path, "cache_dir"))
         if out_wrong or cache_wrong:
             problems += [p for p in (cache_wrong, out_wrong) if p is not None]
             return BuildReport(False, out_dir, problems=tuple(unique(problems)))
@@ -266,13 +265,6 @@ class Preparer:
         if self._template_info is None:
             self._template_info = (TemplateDigests(env), bodies_printed_only_where_expected(env))
         return self._template_info
-
-    def _setting_line(self, key: str) -> int | None:
-        """The line of a setting in site.yml, for a problem found after it was read."""
-        try:
-            return field_line(self.config_path.read_text(encoding="utf-8"), key, first_line=1)
-        except (OSError, UnicodeDecodeError):
-            return None
 
     def out_dir(self, config: SiteConfig | None) -> Path:
         """The output folder: `--output` when given, else the config's `output`."""
