@@ -14,7 +14,8 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from ssg.errors import Problem, error
@@ -23,6 +24,7 @@ from ssg.livereload import Broker, problem_payload
 from ssg.previewdir import PreviewFolder, claim_preview_folder, preview_cache_folder
 from ssg.rebuild import EngineRebuilder, Rebuilder, RebuildReport
 from ssg.watch import Debouncer, Watcher
+from ssg.writer import signals_handled
 
 
 def url_host(host: str) -> str:
@@ -275,13 +277,8 @@ def stop_on_signals() -> None:
 STILL_STOPPING = b"Still stopping: a rebuild under way, if any, finishes first.\n"
 
 
-@contextlib.contextmanager
-def repeated_interrupts_ignored() -> Iterator[None]:
-    """Ignore SIGINT and SIGTERM while the block runs, saying so once on stderr (Python's
-    handlers run in the main thread only: elsewhere this changes nothing)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def repeated_interrupts_ignored() -> AbstractContextManager[None]:
+    """Ignore SIGINT and SIGTERM while the block runs, saying so once on stderr."""
     told: list[bool] = []
 
     def ignore(_number: int, _frame: object) -> None:
@@ -290,12 +287,7 @@ def repeated_interrupts_ignored() -> Iterator[None]:
             with contextlib.suppress(OSError):  # no buffered stream: safe in a handler
                 os.write(2, STILL_STOPPING)
 
-    previous = {signum: signal.signal(signum, ignore) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    return signals_handled(ignore)
 
 
 def ignore_interrupts() -> None:

@@ -219,24 +219,31 @@ def commit(
 
 
 @contextlib.contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block ends, then act on the first one received
-    (Python's handlers run in the main thread only: elsewhere this changes nothing)."""
+def signals_handled(handler: Callable[[int, object], None]) -> Iterator[None]:
+    """Handle SIGINT and SIGTERM with `handler` until the block ends, then restore the
+    handlers before (Python's handlers run in the main thread only: elsewhere this
+    changes nothing)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    received: list[int] = []
-    previous = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        previous[signum] = signal.getsignal(signum)
-        signal.signal(signum, lambda number, _frame: received.append(number))
+    previous = {
+        signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        if received:
-            signal.raise_signal(received[0])
+        for signum, before in previous.items():
+            signal.signal(signum, before)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then act on the first one received."""
+    received: list[int] = []
+    with signals_handled(lambda number, _frame: received.append(number)):
+        yield
+    if received:
+        signal.raise_signal(received[0])
 
 
 def _move_into(
